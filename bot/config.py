@@ -1,0 +1,350 @@
+"""Settings from the environment, and the program file and roster: parsed and validated completely,
+so that every problem is reported at once as `file:line: reason` and nothing half-valid is used."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from bot.model import (
+    BackgroundCheck,
+    EnforcementMode,
+    Person,
+    Program,
+    Role,
+    SessionWindow,
+    normalize_email,
+)
+
+DEFAULT_DATABASE_URL = "sqlite:///safe_contact.db"
+DEFAULT_API_URL = "https://slack.com/api/"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The environment contract (DESIGN section 4). Secrets never appear in `repr`."""
+
+    bot_token: str = field(default="", repr=False)
+    signing_secret: str = field(default="", repr=False)
+    app_token: str = field(default="", repr=False)
+    client_id: str = ""
+    client_secret: str = field(default="", repr=False)
+    api_url: str = DEFAULT_API_URL
+    database_url: str = DEFAULT_DATABASE_URL
+    port: int = 3000
+    encryption_key: str = field(default="", repr=False)
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Read the settings; a bad PORT raises ValueError naming it."""
+        port_text = env.get("PORT", "").strip() or "3000"
+        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+            raise ValueError(f"PORT must be a port number between 1 and 65535, not {port_text!r}")
+        api_url = env.get("SLACK_API_URL", "").strip() or DEFAULT_API_URL
+        return cls(
+            bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
+            signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),
+            app_token=env.get("SLACK_APP_TOKEN", "").strip(),
+            client_id=env.get("SLACK_CLIENT_ID", "").strip(),
+            client_secret=env.get("SLACK_CLIENT_SECRET", "").strip(),
+            api_url=api_url if api_url.endswith("/") else api_url + "/",
+            database_url=env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
+            port=int(port_text),
+            encryption_key=env.get("SAFE_CONTACT_ENCRYPTION_KEY", "").strip(),
+            log_level=(env.get("LOG_LEVEL", "").strip() or "INFO").upper(),
+        )
+
+    @property
+    def oauth_enabled(self) -> bool:
+        return bool(self.client_id and self.client_secret)
+
+    @property
+    def socket_mode(self) -> bool:
+        return bool(self.app_token)
+
+    def missing_for_serve(self) -> list[str]:
+        """The variables the app cannot run without, by name."""
+        missing = []
+        if not self.signing_secret and not self.socket_mode:
+            missing.append("SLACK_SIGNING_SECRET")
+        if not self.bot_token and not self.oauth_enabled:
+            missing.append("SLACK_BOT_TOKEN")
+        return missing
+
+
+class ProgramFileError(Exception):
+    """A program file or roster that cannot be used. `problems` lists every one, as `file:line: reason`."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+ROSTER_COLUMNS = ("name", "email", "slack_id", "role", "guardian_of", "background_check", "recording_consent")
+REQUIRED_ROSTER_COLUMNS = ("name", "email", "role")
+_PROGRAM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+_TEAM_ID = re.compile(r"^[TE][A-Z0-9]{2,}$")
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_PROGRAM_KEYS = {
+    "id", "name", "dlc", "alert_channel", "institution_domains", "team_id", "channels",
+    "session_channels", "safety_contact", "roster", "sessions",
+}  # fmt: skip
+_SESSION_KEYS = {"channel", "start", "end", "access_info"}
+_CONSENT_VALUES = {"yes": True, "no": False, "": False}
+
+
+def load_program(path: Path | str) -> Program:
+    """Read a program file and the roster it names. Raises ProgramFileError listing every problem."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ProgramFileError([f"{path}: no such program file"]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ProgramFileError([f"{path}: cannot be read ({error})"]) from None
+    except tomllib.TOMLDecodeError as error:
+        raise ProgramFileError([f"{path}: not valid TOML: {error}"]) from None
+    return parse_program(data, source=str(path), base_dir=path.parent)
+
+
+def parse_program(data: Mapping, *, source: str, base_dir: Path) -> Program:
+    """Validate a parsed program file and load its roster (relative to `base_dir`)."""
+    problems: list[str] = []
+    section = data.get("program")
+    if not isinstance(section, dict):
+        raise ProgramFileError([f"{source}: missing the [program] table"])
+
+    def problem(key: str, reason: str) -> None:
+        problems.append(f"{source}: program.{key}: {reason}")
+
+    for key in sorted(set(section) - _PROGRAM_KEYS):
+        problem(key, "unknown setting (check its spelling)")
+    program_id = _text(section, "id", problem, required=True)
+    if program_id and not _PROGRAM_ID.match(program_id):
+        problem("id", f"{program_id!r} must be lowercase letters, digits and dashes")
+    name = _text(section, "name", problem, required=True)
+    alert_channel = _text(section, "alert_channel", problem, required=True)
+    if alert_channel and not _CHANNEL_ID.match(alert_channel):
+        problem("alert_channel", f"{alert_channel!r} is not a Slack channel id (like C0ALERTS01)")
+    domains = _text_list(section, "institution_domains", problem)
+    if not domains:
+        problem("institution_domains", "name at least one institution domain (like mit.edu)")
+    domains = [d.lower() for d in domains]
+    for domain in domains:
+        if not _DOMAIN.match(domain):
+            problem("institution_domains", f"{domain!r} is not a domain name")
+    team_id = _text(section, "team_id", problem) or None
+    if team_id and not _TEAM_ID.match(team_id):
+        problem("team_id", f"{team_id!r} is not a Slack workspace id (like T0TEAM0001)")
+    channels = _channel_list(section, "channels", problem)
+    session_channels = _channel_list(section, "session_channels", problem)
+    sessions = _sessions(section.get("sessions", []), problem)
+    mode = _mode(data.get("enforcement", {}), source, problems)
+
+    roster_name = _text(section, "roster", problem, required=True)
+    roster: list[Person] = []
+    if roster_name:
+        roster_path = base_dir / roster_name
+        try:
+            roster_text = roster_path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            problem("roster", f"{roster_name!r} not found (looked for {roster_path})")
+        except (OSError, UnicodeDecodeError) as error:
+            problem("roster", f"{roster_name!r} cannot be read ({error})")
+        else:
+            roster, roster_problems = parse_roster(roster_text, source=str(roster_path))
+            problems.extend(roster_problems)
+    if problems:
+        raise ProgramFileError(problems)
+    session_channel_ids = tuple(dict.fromkeys([*session_channels, *(s.channel for s in sessions)]))
+    return Program(
+        id=program_id,
+        name=name,
+        alert_channel=alert_channel,
+        institution_domains=tuple(domains),
+        dlc=_text(section, "dlc", problem),
+        team_id=team_id,
+        channels=tuple(channels),
+        session_channels=session_channel_ids,
+        safety_contact=_text(section, "safety_contact", problem),
+        mode=mode,
+        roster=tuple(roster),
+        sessions=tuple(sessions),
+    )
+
+
+def parse_roster(text: str, *, source: str) -> tuple[list[Person], list[str]]:
+    """Parse a roster CSV. Returns the people and every problem as `source:line: reason`.
+
+    Columns may come in any order and unknown columns are ignored. Emails compare
+    case-insensitively. A guardian must name minors that are on the same roster."""
+    problems: list[str] = []
+    reader = csv.DictReader(io.StringIO(text))
+    header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED_ROSTER_COLUMNS if c not in header]
+    if missing:
+        return [], [f"{source}:1: missing column(s) {', '.join(missing)} (columns: {', '.join(ROSTER_COLUMNS)})"]
+    reader.fieldnames = header
+    rows: list[tuple[int, Person]] = []
+    first_line: dict[str, int] = {}
+    for row in reader:
+        line = reader.line_num
+        values = {k: (v or "").strip() for k, v in row.items() if k is not None and isinstance(v, str)}
+        if not any(values.values()):
+            continue
+        person, row_problems = _roster_person(values)
+        problems.extend(f"{source}:{line}: {p}" for p in row_problems)
+        if person is None:
+            continue
+        if person.email in first_line:
+            problems.append(f"{source}:{line}: email {person.email!r} is already on line {first_line[person.email]}")
+            continue
+        first_line[person.email] = line
+        rows.append((line, person))
+    minors = {p.email for _, p in rows if p.is_minor}
+    for line, person in rows:
+        for email in person.guardian_of:
+            if email not in minors:
+                problems.append(f"{source}:{line}: guardian_of {email!r} is not a minor on this roster")
+    return [p for _, p in rows], problems
+
+
+def _roster_person(values: Mapping[str, str]) -> tuple[Person | None, list[str]]:
+    problems: list[str] = []
+    role_text = values.get("role", "").lower()
+    try:
+        role = Role(role_text)
+    except ValueError:
+        allowed = ", ".join(r.value for r in Role)
+        return None, [f"role {values.get('role', '')!r} is not one of {allowed}"]
+    name = values.get("name", "")
+    if not name:
+        problems.append("name is empty")
+    email = normalize_email(values.get("email"))
+    if not _EMAIL.match(email):
+        problems.append(f"email {values.get('email', '')!r} is not an email address")
+    slack_id = values.get("slack_id", "") or None
+    if slack_id and not _USER_ID.match(slack_id):
+        problems.append(f"slack_id {slack_id!r} is not a Slack user id (like U0123ABCD)")
+    guardian_of = tuple(normalize_email(e) for e in values.get("guardian_of", "").split(";") if e.strip())
+    if role is Role.GUARDIAN and not guardian_of:
+        problems.append("a guardian must name their minor(s) in guardian_of")
+    if role is not Role.GUARDIAN and guardian_of:
+        problems.append(f"guardian_of {values['guardian_of']!r} is only for guardians, not {role.value}")
+    for other in guardian_of:
+        if not _EMAIL.match(other):
+            problems.append(f"guardian_of {other!r} is not an email address")
+    check_text = values.get("background_check", "").lower()
+    background_check = None
+    if check_text:
+        try:
+            background_check = BackgroundCheck(check_text)
+        except ValueError:
+            problems.append(f"background_check {values['background_check']!r} is not cleared or pending")
+        if role is Role.MINOR:
+            problems.append("background_check applies to adults, not minors")
+    elif role in (Role.STAFF, Role.PROGRAM_ADMIN, Role.DLC_ADMIN):
+        background_check = BackgroundCheck.PENDING  # an unstated check is not a cleared one
+    consent_text = values.get("recording_consent", "").lower()
+    if consent_text not in _CONSENT_VALUES:
+        problems.append(f"recording_consent {values['recording_consent']!r} is not yes or no")
+    elif consent_text == "yes" and role is not Role.MINOR:
+        problems.append("recording_consent applies to minors only")
+    if problems:
+        return None, problems
+    return (
+        Person(
+            name=name,
+            email=email,
+            role=role,
+            slack_id=slack_id,
+            guardian_of=guardian_of,
+            background_check=background_check,
+            recording_consent=_CONSENT_VALUES.get(consent_text, False),
+        ),
+        [],
+    )
+
+
+def _text(section: Mapping, key: str, problem, *, required: bool = False) -> str:
+    value = section.get(key, "")
+    if not isinstance(value, str):
+        problem(key, f"must be text, not {value!r}")
+        return ""
+    value = value.strip()
+    if required and not value:
+        problem(key, "is required")
+    return value
+
+
+def _text_list(section: Mapping, key: str, problem) -> list[str]:
+    value = section.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problem(key, f"must be a list of text, not {value!r}")
+        return []
+    return [v.strip() for v in value if v.strip()]
+
+
+def _channel_list(section: Mapping, key: str, problem) -> list[str]:
+    channels = _text_list(section, key, problem)
+    for channel in channels:
+        if not _CHANNEL_ID.match(channel):
+            problem(key, f"{channel!r} is not a Slack channel id (like C0GENERAL1)")
+    return channels
+
+
+def _sessions(value: object, problem) -> list[SessionWindow]:
+    if not isinstance(value, list):
+        problem("sessions", "must be [[program.sessions]] tables")
+        return []
+    sessions = []
+    for index, entry in enumerate(value, start=1):
+        key = f"sessions[{index}]"
+        if not isinstance(entry, dict):
+            problem(key, "must be a table with channel, start and end")
+            continue
+        for unknown in sorted(set(entry) - _SESSION_KEYS):
+            problem(f"{key}.{unknown}", "unknown setting (check its spelling)")
+        channel = entry.get("channel", "")
+        if not isinstance(channel, str) or not _CHANNEL_ID.match(channel):
+            problem(f"{key}.channel", f"{channel!r} is not a Slack channel id")
+        start, end = entry.get("start"), entry.get("end")
+        times_ok = True
+        for name, when in (("start", start), ("end", end)):
+            if not isinstance(when, datetime) or when.tzinfo is None:
+                problem(
+                    f"{key}.{name}",
+                    f"{when!r} must be a date and time with a UTC offset, like 2026-07-06T14:00:00-04:00",
+                )
+                times_ok = False
+        if times_ok and end <= start:
+            problem(key, f"ends ({end.isoformat()}) before it starts ({start.isoformat()})")
+        access_info = entry.get("access_info", "")
+        if not isinstance(access_info, str):
+            problem(f"{key}.access_info", "must be text")
+            access_info = ""
+        if times_ok and isinstance(channel, str):
+            sessions.append(SessionWindow(channel=channel, start=start, end=end, access_info=access_info.strip()))
+    return sessions
+
+
+def _mode(section: object, source: str, problems: list[str]) -> EnforcementMode:
+    if not isinstance(section, dict):
+        problems.append(f"{source}: enforcement must be a table")
+        return EnforcementMode.ENFORCE
+    text = section.get("mode", "enforce")
+    try:
+        return EnforcementMode(text)
+    except ValueError:
+        problems.append(f"{source}: enforcement.mode: {text!r} is not enforce or observe")
+        return EnforcementMode.ENFORCE

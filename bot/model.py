@@ -1,0 +1,407 @@
+"""The domain of Safe Contact: people and their roles, programs, conversations, messages,
+findings and incidents. Frozen dataclasses, no I/O: every other layer speaks in these types."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+
+
+class Role(enum.StrEnum):
+    """A person's role in a program, as the roster states it."""
+
+    MINOR = "minor"
+    STAFF = "staff"
+    PROGRAM_ADMIN = "program_admin"
+    DLC_ADMIN = "dlc_admin"
+    GUARDIAN = "guardian"
+
+
+#: Roles held by the program's own adults: the people the policy calls supervisors and facilitators.
+SUPERVISING_ROLES = frozenset({Role.STAFF, Role.PROGRAM_ADMIN, Role.DLC_ADMIN})
+#: Roles that administer a program: they receive escalations and may close a session.
+ADMIN_ROLES = frozenset({Role.PROGRAM_ADMIN, Role.DLC_ADMIN})
+
+
+class BackgroundCheck(enum.StrEnum):
+    CLEARED = "cleared"
+    PENDING = "pending"
+
+
+class Severity(enum.IntEnum):
+    """How serious a finding is. Higher is more serious; findings sort by it, most serious first."""
+
+    INFO = 10
+    ADVISORY = 20
+    MEDIUM = 30
+    WARNING = 35
+    HIGH = 40
+    CRITICAL = 50
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+class EnforcementMode(enum.StrEnum):
+    """`enforce` warns, invites and replies; `observe` only records and alerts administrators."""
+
+    ENFORCE = "enforce"
+    OBSERVE = "observe"
+
+
+class ConversationKind(enum.StrEnum):
+    PUBLIC_CHANNEL = "public_channel"
+    PRIVATE_CHANNEL = "private_channel"
+    IM = "im"
+    MPIM = "mpim"
+
+    @property
+    def is_private(self) -> bool:
+        """Every kind but a public channel is private: only its members can see it."""
+        return self is not ConversationKind.PUBLIC_CHANNEL
+
+
+def normalize_email(email: str | None) -> str:
+    """Emails compare case-insensitively and without surrounding space; empty stays empty."""
+    return (email or "").strip().lower()
+
+
+def email_domain(email: str | None) -> str:
+    email = normalize_email(email)
+    return email.rpartition("@")[2] if "@" in email else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A roster entry. `email` (normalised) identifies the person within a program; `slack_id` is
+    the workspace account once known, from the roster or resolved by email."""
+
+    name: str
+    email: str
+    role: Role
+    slack_id: str | None = None
+    guardian_of: tuple[str, ...] = ()
+    background_check: BackgroundCheck | None = None
+    recording_consent: bool = False
+
+    @property
+    def is_minor(self) -> bool:
+        return self.role is Role.MINOR
+
+    @property
+    def is_adult(self) -> bool:
+        return not self.is_minor
+
+    @property
+    def is_supervisor(self) -> bool:
+        """Staff, program admin or DLC admin, cleared or not."""
+        return self.role in SUPERVISING_ROLES
+
+    @property
+    def is_program_adult(self) -> bool:
+        """A supervisor whose background check is cleared: only they count towards supervision."""
+        return self.is_supervisor and self.background_check is BackgroundCheck.CLEARED
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role in ADMIN_ROLES
+
+    def guards(self, minor: Person) -> bool:
+        """True when this person is a guardian listed for `minor`."""
+        return (
+            self.role is Role.GUARDIAN
+            and bool(minor.email)
+            and normalize_email(minor.email) in {normalize_email(e) for e in self.guardian_of}
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A workspace account as Slack describes it (users.list), independent of any roster."""
+
+    id: str
+    email: str = ""
+    name: str = ""
+    team_id: str = ""
+    is_bot: bool = False
+    is_guest: bool = False
+    is_external: bool = False
+    deleted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SessionWindow:
+    """A scheduled live session in a channel."""
+
+    channel: str
+    start: datetime
+    end: datetime
+    access_info: str = ""
+    id: int | None = None
+
+    def is_live(self, now: datetime) -> bool:
+        return self.start <= now < self.end
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    """A program registered from its program file, with its roster."""
+
+    id: str
+    name: str
+    alert_channel: str
+    institution_domains: tuple[str, ...]
+    dlc: str = ""
+    team_id: str | None = None
+    channels: tuple[str, ...] = ()
+    session_channels: tuple[str, ...] = ()
+    safety_contact: str = ""
+    mode: EnforcementMode = EnforcementMode.ENFORCE
+    roster: tuple[Person, ...] = ()
+    sessions: tuple[SessionWindow, ...] = ()
+
+    @property
+    def minors(self) -> tuple[Person, ...]:
+        return tuple(p for p in self.roster if p.is_minor)
+
+    def is_program_space(self, conversation: Conversation) -> bool:
+        """Listed channels, session channels and, with `team_id`, every channel of that workspace.
+        DMs and group DMs are never program spaces."""
+        if conversation.kind in (ConversationKind.IM, ConversationKind.MPIM):
+            return False
+        if conversation.id in self.channels or conversation.id in self.session_channels:
+            return True
+        return bool(self.team_id) and conversation.team_id == self.team_id
+
+    def is_session_channel(self, channel_id: str) -> bool:
+        return channel_id in self.session_channels or any(s.channel == channel_id for s in self.sessions)
+
+    def live_session(self, channel_id: str, now: datetime) -> SessionWindow | None:
+        return next((s for s in self.sessions if s.channel == channel_id and s.is_live(now)), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """A channel, private channel, DM or group DM, with the accounts that are its members."""
+
+    id: str
+    kind: ConversationKind
+    members: frozenset[str] = frozenset()
+    name: str = ""
+    team_id: str = ""
+    is_archived: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SharedFile:
+    """A file attached to a message; only what the detectors need."""
+
+    id: str = ""
+    name: str = ""
+    mimetype: str = ""
+    filetype: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One message as the rules see it. `text` is never stored except as incident evidence."""
+
+    channel: str
+    user: str
+    ts: str
+    text: str = ""
+    files: tuple[SharedFile, ...] = ()
+    thread_ts: str | None = None
+
+
+#: Slackbot's account id is the same in every workspace.
+SLACKBOT_ID = "USLACKBOT"
+
+
+class Directory:
+    """Who is who: resolves workspace accounts to roster people for one program.
+
+    An account not on the roster is unknown, and unknown age counts as adult."""
+
+    __slots__ = ("_by_email", "_by_id", "accounts", "complete", "program")
+
+    def __init__(self, program: Program, accounts: Iterable[Account] = (), *, complete: bool | None = None):
+        self.program = program
+        self.accounts: Mapping[str, Account] = MappingProxyType({a.id: a for a in accounts})
+        #: True when `accounts` is the whole workspace (a sweep listed it), so that a roster person
+        #: without an account really has none. Defaults to "some accounts were given".
+        self.complete = bool(self.accounts) if complete is None else complete
+        self._by_email = {normalize_email(p.email): p for p in program.roster if p.email}
+        by_id: dict[str, Person] = {}
+        for person in program.roster:
+            if person.slack_id:
+                by_id[person.slack_id] = person
+        for account in self.accounts.values():
+            person = self._by_email.get(normalize_email(account.email))
+            if person is not None and account.id not in by_id and not person.slack_id:
+                by_id[account.id] = person
+        self._by_id = by_id
+
+    def person(self, user_id: str) -> Person | None:
+        """The roster person behind an account, or None for an account not on the roster."""
+        return self._by_id.get(user_id)
+
+    def person_by_email(self, email: str) -> Person | None:
+        return self._by_email.get(normalize_email(email))
+
+    def account_id(self, person: Person) -> str | None:
+        """The workspace account of a roster person, if they have one."""
+        if person.slack_id:
+            return person.slack_id
+        for user_id, known in self._by_id.items():
+            if known is person:
+                return user_id
+        return None
+
+    def account(self, user_id: str) -> Account | None:
+        return self.accounts.get(user_id)
+
+    def is_minor(self, user_id: str) -> bool:
+        person = self.person(user_id)
+        return person is not None and person.is_minor
+
+    def is_bot(self, user_id: str) -> bool:
+        """Bots and Slackbot are not people: they never count as an adult or a member to warn."""
+        if user_id == SLACKBOT_ID:
+            return True
+        account = self.accounts.get(user_id)
+        return account is not None and account.is_bot
+
+    def guardians_of(self, minor: Person) -> tuple[Person, ...]:
+        return tuple(p for p in self.program.roster if p.guards(minor))
+
+    def user_ids(self, people: Iterable[Person]) -> tuple[str, ...]:
+        ids = (self.account_id(p) for p in people)
+        return tuple(i for i in ids if i)
+
+
+@dataclass(frozen=True, slots=True)
+class Situation:
+    """Everything a rule may look at, for one program: at most one conversation and one message.
+
+    Optional facts are None when unknown (presence, account connection); rules that need them
+    report nothing, or an undecided finding, rather than guess."""
+
+    program: Program
+    directory: Directory
+    now: datetime
+    conversation: Conversation | None = None
+    message: Message | None = None
+    #: Accounts active right now (presence). None: presence was not looked up.
+    active_users: frozenset[str] | None = None
+    #: Accounts whose owners connected them to the app. None: not known.
+    connected_users: frozenset[str] | None = None
+    #: Accounts that acknowledged the program's expectations.
+    acknowledged_users: frozenset[str] = frozenset()
+    #: Accounts that have posted or joined in program spaces (who `conduct-not-acknowledged` covers).
+    active_participants: frozenset[str] = frozenset()
+    #: Emails of guardians the app delivered each session's access information to, by session id.
+    guardians_informed: Mapping[int, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
+
+    def people_in(self, conversation: Conversation) -> list[tuple[str, Person | None]]:
+        """The human members of a conversation with their roster entry (None when unknown).
+        Bots, the app included, are not people."""
+        return [
+            (uid, self.directory.person(uid)) for uid in sorted(conversation.members) if not self.directory.is_bot(uid)
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One rule's verdict about one subject. `subject` is the rule's key for the situation (a
+    conversation, a person, a message): one incident is open per (rule, subject) at a time.
+
+    `scope` names what was evaluated (a conversation id, or `program:<id>`), so that a later
+    evaluation of the same scope without this finding shows the condition is gone.
+    `undecided` findings say a rule lacked the facts to decide; they are shown, never alerted."""
+
+    rule: str
+    severity: Severity
+    subject: str
+    scope: str
+    summary: str
+    people: tuple[str, ...] = ()
+    channel: str | None = None
+    evidence: str = ""
+    message_ts: str | None = None
+    #: Accounts whose presence would remedy the finding (a DLC admin, a guardian): who to invite.
+    remedy_users: tuple[str, ...] = ()
+    undecided: bool = False
+
+
+class IncidentStatus(enum.StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """A finding being dealt with: `open -> acknowledged -> resolved`."""
+
+    id: int
+    program_id: str
+    rule: str
+    subject: str
+    scope: str
+    severity: Severity
+    status: IncidentStatus
+    summary: str
+    opened_at: datetime
+    people: tuple[str, ...] = ()
+    channel: str | None = None
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = None
+    resolved_at: datetime | None = None
+    resolved_by: str | None = None
+    escalated_at: datetime | None = None
+    alert_channel: str | None = None
+    alert_ts: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is not IncidentStatus.RESOLVED
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentEvent:
+    """One line of an incident's timeline."""
+
+    incident_id: int
+    at: datetime
+    kind: str
+    actor: str | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Consent:
+    """A recording release recorded for a minor (granted or revoked)."""
+
+    program_id: str
+    minor_email: str
+    granted: bool
+    recorded_by: str
+    recorded_at: datetime
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """An administrator action, kept for the compliance record."""
+
+    at: datetime
+    actor: str
+    action: str
+    program_id: str | None = None
+    detail: Mapping[str, object] = field(default_factory=dict)
+    id: int | None = None

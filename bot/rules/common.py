@@ -1,0 +1,49 @@
+"""Questions several rules ask about a situation: who in a conversation is a minor, who is an
+adult unrelated to them, how to name people in a finding."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.model import Conversation, Person, Situation
+
+
+def mention(user_id: str) -> str:
+    return f"<@{user_id}>"
+
+
+def mentions(user_ids: Iterable[str]) -> str:
+    return ", ".join(mention(u) for u in user_ids)
+
+
+def channel_ref(channel_id: str) -> str:
+    return f"<#{channel_id}>"
+
+
+def minors_in(situation: Situation, conversation: Conversation) -> list[tuple[str, Person]]:
+    """The roster minors among a conversation's members, with their account ids."""
+    return [(uid, p) for uid, p in situation.people_in(conversation) if p is not None and p.is_minor]
+
+
+def adults_in(situation: Situation, conversation: Conversation) -> list[tuple[str, Person | None]]:
+    """Every human member who is not a roster minor. Unknown accounts count as adults."""
+    return [(uid, p) for uid, p in situation.people_in(conversation) if p is None or not p.is_minor]
+
+
+def is_own_guardian(person: Person | None, minors: Iterable[Person]) -> bool:
+    """True when `person` is a guardian of every one of `minors`: a parent in with their own
+    children only."""
+    minors = list(minors)
+    return person is not None and bool(minors) and all(person.guards(m) for m in minors)
+
+
+def unrelated_adults(situation: Situation, conversation: Conversation) -> list[str]:
+    """Adults in the conversation who are not the guardian of every minor in it."""
+    minors = [p for _, p in minors_in(situation, conversation)]
+    return [uid for uid, p in adults_in(situation, conversation) if not is_own_guardian(p, minors)]
+
+
+def person_label(situation: Situation, person: Person) -> str:
+    """A mention when the person has an account, otherwise their roster name."""
+    user_id = situation.directory.account_id(person)
+    return mention(user_id) if user_id else person.name or person.email

@@ -1,0 +1,149 @@
+"""Rules about what a message says or carries: contact details that move a conversation off the
+platform, hazardous activities proposed at home, and recordings shared without consent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bot.detectors import find_contact_details, find_hazardous_activity, find_recordings
+from bot.model import Severity, Situation
+from bot.rules.common import channel_ref, mention, mentions, minors_in, unrelated_adults
+from bot.rules.registry import Breach, Remedy, Scope, rule
+
+#: Evidence is the matched fragment, never the whole message, and never longer than this.
+EVIDENCE_LIMIT = 200
+
+
+def _evidence(parts: list[str]) -> str:
+    text = "; ".join(parts)
+    return text if len(text) <= EVIDENCE_LIMIT else text[: EVIDENCE_LIMIT - 1] + "…"
+
+
+@rule(
+    "off-platform-contact",
+    severity=Severity.HIGH,
+    clause="No private direct messaging, texting, chatting, or personal emails between a minor and a "
+    "program supervisor/online teacher is permissible.",
+    summary="Contact details shared where a minor and an adult are",
+    scopes=(Scope.MESSAGE,),
+    remedies=(Remedy.WARN_PEOPLE,),
+    condition=False,
+)
+def off_platform_contact(s: Situation) -> Iterator[Breach]:
+    """A message shares a phone number, a personal email address, or a messaging or social-media
+    handle or link in a conversation that has a minor and an adult.
+
+    Why: texting, personal email and outside messaging apps take contact where the program and the
+    guardians cannot see it. Institutional email addresses (the program's institution domains) are
+    fine; so is a guardian talking with their own child.
+
+    Example: in #session-1 a facilitator writes "text me at 617-555-0134 if you get stuck".
+    Administrators are alerted and the sender is reminded to keep contact in the program's spaces.
+    """
+    conversation, message = s.conversation, s.message
+    if conversation is None or message is None or not message.text:
+        return
+    if not minors_in(s, conversation) or not unrelated_adults(s, conversation):
+        return
+    details = find_contact_details(message.text, s.program.institution_domains)
+    if not details:
+        return
+    kinds = sorted({d.platform or d.kind for d in details})
+    yield Breach(
+        subject=f"{conversation.id}:{message.user}",
+        summary=f"{mention(message.user)} shared contact details ({', '.join(kinds)}) in "
+        f"{channel_ref(conversation.id)}, where minors are.",
+        people=(message.user,),
+        channel=conversation.id,
+        evidence=_evidence([f"{d.kind}: {d.value}" for d in details]),
+        message_ts=message.ts,
+    )
+
+
+@rule(
+    "hazardous-activity",
+    severity=Severity.ADVISORY,
+    clause="Minors may not engage in activities involving hazardous materials (chemical, biological, "
+    "radiation) at home during an online program.",
+    summary="A hazardous at-home activity is proposed where minors are",
+    scopes=(Scope.MESSAGE,),
+    remedies=(Remedy.REPLY_IN_THREAD,),
+    condition=False,
+)
+def hazardous_activity(s: Situation) -> Iterator[Breach]:
+    """A message in a space with minors proposes doing an activity with chemical, biological or
+    radiation hazards at home. Tools and appliances (a drill, a soldering iron, the oven) are not
+    forbidden but need a safety check first: for those the app asks, in the thread, that the
+    safety contact be consulted, and does not alert.
+
+    Why: the policy forbids hazardous-materials activities at home during an online program and
+    directs questions about tools and appliances to the safety office. Talking about a subject
+    ("we studied radiation in class") is not proposing an activity.
+
+    Example: "Tonight, mix bleach and ammonia in your kitchen and watch what happens" gets a reply
+    in its thread naming the rule and the safety contact, and administrators are alerted.
+    """
+    conversation, message = s.conversation, s.message
+    if conversation is None or message is None or not message.text:
+        return
+    if not minors_in(s, conversation):
+        return
+    matches = find_hazardous_activity(message.text)
+    if not matches:
+        return
+    hazards = [m for m in matches if m.level == "hazard"]
+    where = channel_ref(conversation.id)
+    if hazards:
+        categories = ", ".join(sorted({m.category for m in hazards}))
+        summary = f"{mention(message.user)} proposed an at-home activity with {categories} hazards in {where}."
+    else:
+        summary = f"{mention(message.user)} proposed using tools or appliances at home in {where}; ask first."
+    yield Breach(
+        subject=f"{conversation.id}:{message.ts}",
+        summary=summary,
+        people=(message.user,),
+        channel=conversation.id,
+        evidence=_evidence([m.phrase for m in (hazards or matches)]),
+        message_ts=message.ts,
+        undecided=not hazards,
+    )
+
+
+@rule(
+    "recording-without-consent",
+    severity=Severity.HIGH,
+    clause="Recording online sessions with minors requires a consent and recording release form "
+    "signed by a parent/guardian of each participating minor.",
+    summary="A recording is shared where a minor has no recording consent",
+    scopes=(Scope.MESSAGE,),
+    remedies=(Remedy.WARN_PEOPLE,),
+    condition=False,
+)
+def recording_without_consent(s: Situation) -> Iterator[Breach]:
+    """An audio or video file, or a meeting-recording link, is shared in a conversation where a
+    minor without a signed recording release on record is present.
+
+    Why: recording sessions with minors needs a release signed by a parent or guardian of each
+    participating minor. A photo, a document or a meeting join link is not a recording.
+
+    Example: a facilitator uploads session-3.mp4 to #session-3, where participant Jo has no release
+    on file. Administrators are alerted and the sender is warned.
+    """
+    conversation, message = s.conversation, s.message
+    if conversation is None or message is None:
+        return
+    recordings = find_recordings(message.text, message.files)
+    if not recordings:
+        return
+    without_consent = [uid for uid, minor in minors_in(s, conversation) if not minor.recording_consent]
+    if not without_consent:
+        return
+    yield Breach(
+        subject=f"{conversation.id}:{message.ts}",
+        summary=f"{mention(message.user)} shared a recording in {channel_ref(conversation.id)}, where minor "
+        f"{mentions(without_consent)} has no recording consent on record.",
+        people=(message.user, *without_consent),
+        channel=conversation.id,
+        evidence=_evidence([f"{r.kind}: {r.value}" for r in recordings]),
+        message_ts=message.ts,
+    )

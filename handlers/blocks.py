@@ -1,0 +1,95 @@
+"""Block Kit builders: pure functions from domain objects to the messages Slack shows. Tested
+without Slack; every text here also works as the notification fallback."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.model import Finding, Incident, IncidentStatus, Severity
+from bot.rules import rule_by_symbol
+
+ACKNOWLEDGE_ACTION = "incident_acknowledge"
+RESOLVE_ACTION = "incident_resolve"
+
+_SEVERITY_EMOJI = {
+    Severity.CRITICAL: ":rotating_light:",
+    Severity.HIGH: ":warning:",
+    Severity.WARNING: ":warning:",
+    Severity.MEDIUM: ":large_orange_diamond:",
+    Severity.ADVISORY: ":information_source:",
+    Severity.INFO: ":information_source:",
+}
+
+
+def alert_text(finding: Finding | Incident) -> str:
+    """The alert's plain text: severity, rule symbol, and the summary naming people and channel."""
+    return f"{finding.severity.label.upper()} `{finding.rule}`: {finding.summary}"
+
+
+def alert_blocks(incident: Incident) -> list[dict]:
+    """The alert posted for an open incident, with Acknowledge and Resolve buttons while it is open."""
+    rule = rule_by_symbol(incident.rule)
+    blocks: list[dict] = [
+        {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": f"{_SEVERITY_EMOJI[incident.severity]} {alert_text(incident)}"},
+        },
+        {
+            "type": "context",
+            "elements": [{"type": "mrkdwn", "text": f"Policy: {rule.clause}"}],
+        },
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": _status_line(incident)}]},
+    ]
+    if incident.status is not IncidentStatus.RESOLVED:
+        buttons = []
+        if incident.status is IncidentStatus.OPEN:
+            buttons.append(_button("Acknowledge", ACKNOWLEDGE_ACTION, incident.id, style="primary"))
+        buttons.append(_button("Resolve", RESOLVE_ACTION, incident.id))
+        blocks.append({"type": "actions", "block_id": f"incident-{incident.id}", "elements": buttons})
+    return blocks
+
+
+def _button(label: str, action_id: str, incident_id: int, *, style: str | None = None) -> dict:
+    button = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": label},
+        "action_id": action_id,
+        "value": str(incident_id),
+    }
+    if style:
+        button["style"] = style
+    return button
+
+
+def _status_line(incident: Incident) -> str:
+    line = f"Incident #{incident.id} · {incident.status.value} · opened {_when(incident.opened_at)}"
+    if incident.acknowledged_by:
+        line += f" · acknowledged by <@{incident.acknowledged_by}>"
+    if incident.status is IncidentStatus.RESOLVED:
+        line += f" · resolved by <@{incident.resolved_by}>" if incident.resolved_by else " · resolved automatically"
+    return line
+
+
+def _when(moment: datetime) -> str:
+    """Slack renders this in each reader's own time zone."""
+    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
+
+
+def update_text(finding: Finding) -> str:
+    """A thread reply for a new occurrence or a change of an open incident."""
+    evidence = f" Evidence: `{finding.evidence}`" if finding.evidence else ""
+    return f"Update: {finding.summary}{evidence}"
+
+
+def resolved_text(reason: str, actor: str | None) -> str:
+    who = f"<@{actor}>" if actor else "Safe Contact"
+    return f":white_check_mark: Resolved by {who}. {reason}".strip()
+
+
+def escalation_text(incident: Incident, permalink: str | None) -> str:
+    link = f" <{permalink}|See the alert.>" if permalink else ""
+    return (
+        f"Nobody has acknowledged this incident for 15 minutes: {alert_text(incident)}{link} "
+        "Please acknowledge it or act on it now."
+    )

@@ -1,0 +1,106 @@
+"""The database engine from `DATABASE_URL` (SQLite by default, PostgreSQL through psycopg 3), the
+session scope every unit of work runs in, and the health check."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session
+
+DEFAULT_DATABASE_URL = "sqlite:///safe_contact.db"
+#: How long a SQLite writer waits for another to finish before giving up with "database is locked".
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def database_url(url: str | None = None) -> str:
+    """The URL to use: `url`, else `DATABASE_URL`, else the SQLite default; PostgreSQL URLs are
+    pointed at the psycopg 3 driver (SQLAlchemy would otherwise look for psycopg2)."""
+    url = url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    for scheme in ("postgres://", "postgresql://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url.removeprefix(scheme)
+    return url
+
+
+def create_engine_from_url(url: str | None = None) -> Engine:
+    """An engine for `url` (see `database_url`), set up for the app on SQLite or PostgreSQL."""
+    parsed = make_url(database_url(url))
+    if parsed.get_backend_name() == "sqlite":
+        return _create_sqlite_engine(parsed)
+    return create_engine(parsed, pool_pre_ping=True, json_serializer=dump_json)
+
+
+def _create_sqlite_engine(url: URL) -> Engine:
+    in_memory = url.database in (None, "", ":memory:")
+    engine = create_engine(
+        url,
+        # One in-memory database lives as long as its connection: every session must share it.
+        poolclass=StaticPool if in_memory else None,
+        connect_args={"check_same_thread": False},
+        json_serializer=dump_json,
+    )
+    event.listen(engine, "connect", _configure_sqlite_connection)
+    event.listen(engine, "begin", _begin_immediate)
+    return engine
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy emit BEGIN itself (see `_begin_immediate`): the sqlite3 module's own transaction
+    # handling skips BEGIN before SELECT and SAVEPOINT, which breaks `session.begin_nested()`.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+    cursor.execute("PRAGMA synchronous=NORMAL")  # safe in WAL: a process crash loses no commit
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def _begin_immediate(connection: Any) -> None:
+    # Take the write lock up front: a deferred transaction that reads and then writes fails at once
+    # with "database is locked" when another writer got in between, whatever the busy timeout.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def dump_json(value: object) -> str:
+    """JSON for the JSON columns; datetimes and sets (common in audit details) are written readably."""
+    return json.dumps(value, default=_json_default)
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=str)
+    return str(value)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session whose work is committed when the block ends, and rolled back if it raises."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def database_answers(engine: Engine) -> bool:
+    """True when the database answers a trivial query (for the health endpoint)."""
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+        return True
+    except SQLAlchemyError:
+        return False

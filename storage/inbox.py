@@ -1,0 +1,140 @@
+"""The event inbox: every Slack event is stored before Slack gets its 200, then claimed, processed
+and completed by a worker. Duplicate deliveries are dropped by `event_id`; PostgreSQL workers in
+several processes claim with `FOR UPDATE SKIP LOCKED`, so no two get the same item."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, delete, func, literal, or_, update
+from sqlmodel import Session, col, select
+
+from storage.columns import UTCDateTime, as_utc
+from storage.statements import insert_for, is_postgresql, select_rows
+from storage.tables import InboxRow
+
+#: A claim older than this is taken to belong to a worker that died, and is claimed again.
+STALE_CLAIM = timedelta(minutes=5)
+#: How much of a failure's message is kept.
+ERROR_LIMIT = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class InboxItem:
+    """A claimed event. `attempts` counts this claim: 1 the first time it is processed."""
+
+    id: int
+    event_id: str | None
+    team_id: str
+    kind: str
+    payload: Mapping[str, Any] = field(default_factory=dict)
+    attempts: int = 0
+
+
+def enqueue_event(
+    event_id: str | None, team_id: str, kind: str, payload: Mapping[str, Any], *, now: datetime, session: Session
+) -> bool:
+    """Store an event for the worker. False when `event_id` is already stored: Slack redelivered it.
+    Requests without an event id (commands, interactions) are always stored."""
+    statement = insert_for(session, InboxRow).values(
+        event_id=event_id,
+        team_id=team_id or "",
+        kind=kind,
+        payload=dict(payload),
+        received_at=now,
+        available_at=now,
+        status="pending",
+        attempts=0,
+    )
+    inserted = statement.on_conflict_do_nothing(index_elements=["event_id"]).returning(InboxRow.id)
+    return session.exec(inserted).first() is not None  # nothing returned: a duplicate
+
+
+def claim_events(
+    worker_id: str, limit: int, *, now: datetime, session: Session, stale_after: timedelta = STALE_CLAIM
+) -> list[InboxItem]:
+    """Claim up to `limit` items, oldest first: pending ones that are due, and claims older than
+    `stale_after` (their worker died). Commit promptly: on SQLite the claim holds the write lock."""
+    claimable = or_(
+        and_(col(InboxRow.status) == "pending", col(InboxRow.available_at) <= now),
+        and_(col(InboxRow.status) == "claimed", col(InboxRow.claimed_at) < as_utc(now) - stale_after),
+    )
+    statement = select(InboxRow.id).where(claimable).order_by(col(InboxRow.id)).limit(limit)
+    if is_postgresql(session):
+        statement = statement.with_for_update(skip_locked=True)
+    # On SQLite, transactions begin IMMEDIATE (see storage.engine): one claimer at a time.
+    ids = list(session.exec(statement))
+    if not ids:
+        return []
+    session.exec(
+        update(InboxRow)
+        .where(col(InboxRow.id).in_(ids))
+        .values(status="claimed", claimed_by=worker_id, claimed_at=now, attempts=col(InboxRow.attempts) + 1)
+        .execution_options(synchronize_session=False)
+    )
+    rows = session.exec(select_rows(InboxRow).where(col(InboxRow.id).in_(ids)).order_by(col(InboxRow.id)))
+    return [
+        InboxItem(
+            id=row.id,  # type: ignore[arg-type]
+            event_id=row.event_id,
+            team_id=row.team_id,
+            kind=row.kind,
+            payload=row.payload,
+            attempts=row.attempts,
+        )
+        for row in rows
+    ]
+
+
+def complete_event(item_id: int, *, now: datetime, session: Session) -> None:
+    """Mark an item done. Its payload is dropped: it holds message text, which is not kept."""
+    session.exec(
+        update(InboxRow)
+        .where(col(InboxRow.id) == item_id)
+        .values(status="done", processed_at=now, payload={}, claimed_by=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def fail_event(
+    item_id: int,
+    error: str,
+    *,
+    now: datetime,
+    session: Session,
+    max_attempts: int = 5,
+    retry_after: timedelta = timedelta(0),
+) -> None:
+    """Record a failed attempt: back to pending (due after `retry_after`) until `max_attempts`
+    attempts were made, then `failed` for good."""
+    exhausted = col(InboxRow.attempts) >= max_attempts
+    session.exec(
+        update(InboxRow)
+        .where(col(InboxRow.id) == item_id)
+        .values(
+            status=case((exhausted, "failed"), else_="pending"),
+            processed_at=case((exhausted, literal(now, UTCDateTime())), else_=None),
+            available_at=as_utc(now) + retry_after,
+            claimed_by=None,
+            claimed_at=None,
+            last_error=(error or "")[:ERROR_LIMIT],
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def pending_count(*, session: Session) -> int:
+    """Items waiting for a worker (claimed ones not included)."""
+    return session.exec(select(func.count()).select_from(InboxRow).where(InboxRow.status == "pending")).one()
+
+
+def purge_inbox(older_than: datetime, *, session: Session) -> int:
+    """Delete done and failed items processed before `older_than` (Slack retries come within
+    minutes, so the event ids they hold are needed no longer); how many were deleted."""
+    statement = delete(InboxRow).where(
+        col(InboxRow.status).in_(("done", "failed")), col(InboxRow.processed_at) < older_than
+    )
+    return session.exec(statement.execution_options(synchronize_session=False)).rowcount

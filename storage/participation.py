@@ -1,0 +1,122 @@
+"""What participants and guardians did or were given: recording consents, acknowledgements of the
+program's expectations, connected accounts, and guardians' notices of live sessions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from bot.model import Consent, normalize_email
+from storage.statements import insert_for, select_rows
+from storage.tables import (
+    GUARDIAN_NOTICE_STATUSES,
+    AcknowledgementRow,
+    ConnectionRow,
+    ConsentRow,
+    GuardianNoticeRow,
+    SessionWindowRow,
+)
+
+
+def record_consent(consent: Consent, *, session: Session) -> None:
+    """Record a recording release granted or revoked; the latest one is in force."""
+    session.add(
+        ConsentRow(
+            program_id=consent.program_id,
+            minor_email=normalize_email(consent.minor_email),
+            granted=consent.granted,
+            recorded_by=consent.recorded_by,
+            recorded_at=consent.recorded_at,
+            note=consent.note,
+        )
+    )
+    session.flush()
+
+
+def consents_for(program_id: str, minor_email: str, *, session: Session) -> list[Consent]:
+    """A minor's consent records, oldest first."""
+    statement = (
+        select_rows(ConsentRow)
+        .where(ConsentRow.program_id == program_id, ConsentRow.minor_email == normalize_email(minor_email))
+        .order_by(col(ConsentRow.recorded_at), col(ConsentRow.id))
+    )
+    return [
+        Consent(
+            program_id=row.program_id,
+            minor_email=row.minor_email,
+            granted=row.granted,
+            recorded_by=row.recorded_by,
+            recorded_at=row.recorded_at,
+            note=row.note,
+        )
+        for row in session.exec(statement)
+    ]
+
+
+def record_acknowledgement(program_id: str, user_id: str, *, now: datetime, session: Session) -> bool:
+    """Record that `user_id` acknowledged the program's expectations; False if they already had
+    (the first acknowledgement's time is kept)."""
+    statement = insert_for(session, AcknowledgementRow).values(
+        program_id=program_id, user_id=user_id, acknowledged_at=now
+    )
+    # RETURNING, not rowcount: the ORM's INSERT path may not report a row count (psycopg gives -1).
+    inserted = statement.on_conflict_do_nothing().returning(AcknowledgementRow.user_id)
+    return session.exec(inserted).first() is not None
+
+
+def acknowledged_users(program_id: str, *, session: Session) -> frozenset[str]:
+    statement = select(AcknowledgementRow.user_id).where(AcknowledgementRow.program_id == program_id)
+    return frozenset(session.exec(statement))
+
+
+def record_connection(team_id: str, user_id: str, *, now: datetime, session: Session) -> None:
+    """Record that the account's owner connected it to the app (the latest connection's time is kept)."""
+    statement = insert_for(session, ConnectionRow).values(team_id=team_id, user_id=user_id, connected_at=now)
+    statement = statement.on_conflict_do_update(
+        index_elements=["team_id", "user_id"], set_={"connected_at": statement.excluded.connected_at}
+    )
+    session.exec(statement)
+
+
+def connected_users(team_id: str, *, session: Session) -> frozenset[str]:
+    return frozenset(session.exec(select(ConnectionRow.user_id).where(ConnectionRow.team_id == team_id)))
+
+
+def record_guardian_notice(
+    session_window_id: int,
+    guardian_email: str,
+    *,
+    status: str,
+    now: datetime,
+    detail: str = "",
+    session: Session,
+) -> None:
+    """Record whether a guardian was given a session's access information (`sent`) or could not be
+    reached (`unreachable`). A later attempt replaces an `unreachable`, never a `sent`."""
+    if status not in GUARDIAN_NOTICE_STATUSES:
+        raise ValueError(f"guardian notice status {status!r} is not one of {', '.join(GUARDIAN_NOTICE_STATUSES)}")
+    values = {"delivered_at": now, "status": status, "detail": detail}
+    statement = insert_for(session, GuardianNoticeRow).values(
+        session_window_id=session_window_id, guardian_email=normalize_email(guardian_email), **values
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=["session_window_id", "guardian_email"],
+        set_={name: statement.excluded[name] for name in values},
+        where=col(GuardianNoticeRow.status) != "sent",
+    )
+    session.exec(statement)
+
+
+def guardians_informed(program_id: str, *, session: Session) -> dict[int, frozenset[str]]:
+    """Emails of the guardians each of the program's sessions was delivered to, by session id."""
+    statement = (
+        select(GuardianNoticeRow.session_window_id, GuardianNoticeRow.guardian_email)
+        .join(SessionWindowRow, col(SessionWindowRow.id) == col(GuardianNoticeRow.session_window_id))
+        .where(SessionWindowRow.program_id == program_id, GuardianNoticeRow.status == "sent")
+    )
+    informed: dict[int, set[str]] = defaultdict(set)
+    for session_window_id, email in session.exec(statement):
+        informed[session_window_id].add(email)
+    return {window: frozenset(emails) for window, emails in informed.items()}

@@ -1,0 +1,101 @@
+"""The engine from DATABASE_URL, SQLite's connection settings, the session scope and the health check."""
+
+import threading
+
+import pytest
+from sqlalchemy.pool import StaticPool
+from storage_samples import PROGRAM_ID, full_program
+
+from storage import (
+    create_engine_from_url,
+    database_answers,
+    database_url,
+    get_program,
+    migrate,
+    save_program,
+    session_scope,
+)
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("postgresql://u:p@db:5432/sc", "postgresql+psycopg://u:p@db:5432/sc"),
+        ("postgres://u@db/sc?sslmode=require", "postgresql+psycopg://u@db/sc?sslmode=require"),
+        ("postgresql+psycopg://u@db/sc", "postgresql+psycopg://u@db/sc"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+    ],
+)
+def test_postgresql_urls_use_psycopg_3(given, used):
+    assert database_url(given) == used
+    engine = create_engine_from_url(given)  # connects lazily: no server needed
+    assert engine.url.render_as_string(hide_password=False) == used
+    engine.dispose()
+
+
+def test_the_url_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@db/sc")
+    assert database_url() == "postgresql+psycopg://u@db/sc"
+    monkeypatch.delenv("DATABASE_URL")
+    assert database_url() == "sqlite:///safe_contact.db"
+
+
+def pragma(engine, name):
+    with engine.connect() as connection:
+        return connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
+    engine = create_engine_from_url(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    try:
+        assert pragma(engine, "journal_mode") == "wal"
+        assert pragma(engine, "foreign_keys") == 1
+        assert pragma(engine, "busy_timeout") == 5000
+    finally:
+        engine.dispose()
+
+
+def test_in_memory_sqlite_is_one_database_for_every_session():
+    engine = create_engine_from_url("sqlite://")
+    assert isinstance(engine.pool, StaticPool)
+    migrate(engine)
+    with session_scope(engine) as session:
+        save_program(full_program(), session=session)
+    found = []
+    reader = threading.Thread(target=lambda: found.append(load_in_new_session(engine)))
+    reader.start()
+    reader.join()
+    assert found[0] is not None and found[0].id == PROGRAM_ID
+    assert pragma(engine, "foreign_keys") == 1
+
+
+def load_in_new_session(engine):
+    with session_scope(engine) as session:
+        return get_program(PROGRAM_ID, session=session)
+
+
+def test_savepoints_roll_back_on_sqlite(sqlite_engine):
+    """The sqlite3 module skips SAVEPOINT handling unless SQLAlchemy emits BEGIN itself."""
+    with session_scope(sqlite_engine) as session:
+        save_program(full_program(id="kept"), session=session)
+        with pytest.raises(RuntimeError), session.begin_nested():
+            save_program(full_program(id="undone"), session=session)
+            raise RuntimeError
+    with session_scope(sqlite_engine) as session:
+        assert get_program("kept", session=session) is not None
+        assert get_program("undone", session=session) is None
+
+
+def test_the_database_answers(engine):
+    assert database_answers(engine)
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql://nobody@127.0.0.1:1/none?connect_timeout=1", "sqlite:///{tmp}/missing/dir/x.db"]
+)
+def test_an_unreachable_database_does_not_answer(tmp_path, url):
+    engine = create_engine_from_url(url.format(tmp=tmp_path))
+    try:
+        assert not database_answers(engine)
+    finally:
+        engine.dispose()

@@ -1,0 +1,43 @@
+"""manifest.yml validates against Slack's app manifest schema and declares every slash command."""
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = ROOT.parent / "shared" / "slack-reference" / "manifest-schemas" / "manifest.schema.1.0.0.json"
+COMMANDS = {
+    "/minors-status",
+    "/minors-lockdown",
+    "/minors-unlock",
+    "/minors-consent",
+    "/minors-session",
+    "/minors-roster",
+    "/minors-report",
+    "/minors-help",
+}
+
+
+@pytest.fixture(scope="module")
+def manifest():
+    return yaml.safe_load((ROOT / "manifest.yml").read_text())
+
+
+def test_manifest_validates_against_slacks_schema(manifest):
+    if not SCHEMA.exists():
+        pytest.skip(f"Slack's manifest schema is not beside the project ({SCHEMA})")
+    jsonschema.Draft7Validator(json.loads(SCHEMA.read_text())).validate(manifest)
+
+
+def test_the_schema_check_can_fail():
+    if not SCHEMA.exists():
+        pytest.skip("Slack's manifest schema is not beside the project")
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft7Validator(json.loads(SCHEMA.read_text())).validate({"features": {}})
+
+
+def test_manifest_declares_every_slash_command(manifest):
+    assert {c["command"] for c in manifest["features"]["slash_commands"]} == COMMANDS
