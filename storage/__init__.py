@@ -51,11 +51,21 @@ from storage.participation import (
     record_guardian_notice,
 )
 from storage.programs import get_program, list_programs, programs_for_team, save_program
+from storage.tokens import (
+    TokenSeal,
+    TokenSealError,
+    forget_user_tokens,
+    forget_workspace_tokens,
+    save_user_token,
+    user_tokens,
+)
 
 __all__ = [
     "InboxItem",
     "IncidentNotFound",
     "InvalidTransition",
+    "TokenSeal",
+    "TokenSealError",
     "account_by_email",
     "acknowledge_incident",
     "acknowledged_users",
@@ -73,6 +83,8 @@ __all__ = [
     "downgrade",
     "enqueue_event",
     "fail_event",
+    "forget_user_tokens",
+    "forget_workspace_tokens",
     "get_conversation",
     "get_incident",
     "get_program",
@@ -100,7 +112,9 @@ __all__ = [
     "resolve_incident",
     "save_conversation",
     "save_program",
+    "save_user_token",
     "session_scope",
     "set_alert_message",
     "upsert_accounts",
+    "user_tokens",
 ]

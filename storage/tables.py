@@ -287,3 +287,16 @@ class AuditRow(SQLModel, table=True):
     action: str
     program_id: str | None = None
     detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
+class UserTokenRow(SQLModel, table=True):
+    """A connected account's user token, sealed by `storage.tokens` (encrypted when a key is set)."""
+
+    __tablename__ = "user_tokens"
+    __table_args__ = (PrimaryKeyConstraint("team_id", "user_id"),)
+
+    team_id: str
+    user_id: str
+    sealed_token: str
+    scopes: str = ""
+    saved_at: datetime = Field(sa_type=UTCDateTime)

@@ -32,6 +32,7 @@ TABLES = {
     "guardian_notices",
     "inbox",
     "audit_log",
+    "user_tokens",
 }
 
 
