@@ -22,9 +22,7 @@ from bot.rules import CATALOGUE
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 NOT_YET = {
-    "serve": "the live app (events, sweeps, alerts) is not part of this release yet",
     "audit": "workspace and export audits are not part of this release yet",
-    "demo": "the simulated program day is not part of this release yet",
 }
 
 
@@ -62,7 +60,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return print_rules(args.format)
     if command == "import":
         return import_programs(args.program_files, settings)
-    print(f"safe-contact {command}: {NOT_YET[command]}. Available now: import, rules.", file=sys.stderr)
+    if command == "serve":
+        return serve(settings)
+    if command == "demo":
+        from handlers.demo import run_demo  # deferred: the demo brings its own simulated Slack
+
+        return run_demo()
+    print(f"safe-contact {command}: {NOT_YET[command]}. Available now: serve, import, rules, demo.", file=sys.stderr)
     return EXIT_BAD_INPUT
 
 
@@ -123,6 +127,31 @@ def import_programs(paths: Sequence[str], settings: Settings) -> int:
             )
     for program in programs:
         print(f"Imported {program.id} ({program.name}): {_roster_summary(program)}.")
+    return EXIT_OK
+
+
+def serve(settings: Settings) -> int:
+    """Run the app until interrupted: migrate, then serve Slack's requests and watch the workspace."""
+    missing = settings.missing_for_serve()
+    if missing:
+        print(
+            f"safe-contact serve: set {' and '.join(missing)} (in the environment or .env) to run the app; "
+            "see README.md, 'Create the Slack app'.",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    import asyncio
+
+    import storage
+    from handlers import create_app
+
+    engine = storage.create_engine_from_url(settings.database_url)
+    storage.migrate(engine)
+    app = create_app(settings, engine=engine)
+    try:
+        asyncio.run(app.serve(settings.port))
+    except KeyboardInterrupt:
+        print("Safe Contact stopped.", file=sys.stderr)
     return EXIT_OK
 
 

@@ -1,2 +1,166 @@
-"""Slack I/O: the only code that speaks to Slack. The Bolt app, its listeners and the worker arrive
-with live monitoring; until then this package is empty on purpose."""
+"""Slack I/O, the only code that speaks to Slack. `create_app` builds the Bolt app with every
+listener, the inbox worker, the sweeps and the scheduled checks; `SafeContactApp.serve` runs them
+over HTTP (or Socket Mode) with the health endpoint beside them."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+
+import storage
+from bot.config import Settings
+from handlers import events, interactions
+from handlers.runtime import Runtime, Timing, WorkspaceCache, utc_now
+from handlers.slack_api import SlackApi, api_error
+from handlers.sweep import run_periodically, scheduled_checks, sweep
+from handlers.worker import Worker
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+
+class SafeContactApp:
+    """The running app: Bolt for requests, a worker for the inbox, timers for sweeps and checks."""
+
+    def __init__(self, settings: Settings, runtime: Runtime, bolt: AsyncApp):
+        self.settings = settings
+        self.runtime = runtime
+        self.bolt = bolt
+        self.worker = Worker(runtime)
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task] = []
+
+    # -- HTTP -------------------------------------------------------------------------------------
+
+    def web_app(self) -> web.Application:
+        """`POST /slack/events` (everything Slack sends, verified by Bolt) and `GET /healthz`."""
+        application = web.Application(client_max_size=1024 * 1024)
+        application.router.add_post(EVENTS_PATH, self._handle_slack)
+        application.router.add_get(HEALTH_PATH, self._health)
+        return application
+
+    async def _handle_slack(self, request: web.Request) -> web.Response:
+        bolt_request = await to_bolt_request(request)
+        return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
+
+    async def _health(self, request: web.Request) -> web.Response:
+        try:
+            with self.runtime.session() as session:
+                pending = storage.pending_count(session=session)
+        except Exception as error:
+            log.warning("health check: the database does not answer: %s", type(error).__name__)
+            return web.json_response({"ok": False, "database": "unreachable"}, status=503)
+        return web.json_response({"ok": True, "database": "ok", "pending": pending, "team": self.runtime.team_id})
+
+    # -- background work ------------------------------------------------------------------------
+
+    async def start(self, *, background: bool = True) -> None:
+        """Learn who the app is, then start the worker, the sweeps and the scheduled checks."""
+        identity = await self.runtime.api.identity()
+        self.runtime.bot_user_id = identity.get("user_id", "")
+        self.runtime.bot_id = identity.get("bot_id", "")
+        self.runtime.team_id = identity.get("team_id", "")
+        if not background:
+            return
+        timing, team = self.runtime.timing, self.runtime.team_id
+        self._tasks = [
+            asyncio.create_task(self.worker.run(self._stop), name="worker"),
+            asyncio.create_task(
+                run_periodically(self._stop, timing.sweep_every, sweep, self.runtime, team, name="sweep"), name="sweep"
+            ),
+            asyncio.create_task(
+                run_periodically(
+                    self._stop,
+                    timing.tick_every,
+                    scheduled_checks,
+                    self.runtime,
+                    team,
+                    name="scheduled checks",
+                    first_delay=1.0,
+                ),
+                name="checks",
+            ),
+        ]
+
+    async def stop(self) -> None:
+        self._stop.set()
+        self.runtime.wake.set()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(task, timeout=10)
+        self._tasks = []
+
+    async def sweep(self) -> None:
+        """Sweep now (as at start), outside the timer."""
+        await sweep(self.runtime, self.runtime.team_id)
+
+    async def scheduled_checks(self) -> None:
+        await scheduled_checks(self.runtime, self.runtime.team_id)
+
+    async def serve(self, port: int) -> None:
+        """Run until cancelled: HTTP on `port` (Bolt requests unless Socket Mode, and health)."""
+        runner = web.AppRunner(self.web_app())
+        await runner.setup()
+        await web.TCPSite(runner, "0.0.0.0", port).start()
+        socket_mode = None
+        try:
+            await self.start()
+            if self.settings.socket_mode:
+                from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+                socket_mode = AsyncSocketModeHandler(self.bolt, self.settings.app_token)
+                await socket_mode.connect_async()
+                log.info("Safe Contact is connected over Socket Mode; health on port %d", port)
+            else:
+                log.info("Safe Contact is listening on port %d (%s)", port, EVENTS_PATH)
+            await asyncio.Event().wait()
+        finally:
+            if socket_mode is not None:
+                await socket_mode.close_async()
+            await self.stop()
+            await runner.cleanup()
+
+
+def create_app(
+    settings: Settings,
+    *,
+    engine: storage.Engine,
+    timing: Timing | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> SafeContactApp:
+    """Build the app. The database must be migrated; nothing talks to Slack until `start`."""
+    timing = timing or Timing()
+    api = SlackApi.connect(settings.bot_token, settings.api_url)
+    runtime = Runtime(
+        engine=engine,
+        api=api,
+        cache=WorkspaceCache(engine, programs_ttl=timing.programs_ttl),
+        seal=storage.TokenSeal(settings.encryption_key),
+        timing=timing,
+        clock=clock,
+        connect_enabled=settings.oauth_enabled,
+    )
+    bolt = AsyncApp(
+        client=api.client,
+        signing_secret=settings.signing_secret,
+        # The listener stores the event before Slack gets its 200: nothing is lost in a crash.
+        process_before_response=True,
+        request_verification_enabled=True,
+    )
+    events.register(bolt, runtime)
+    interactions.register(bolt, runtime)
+
+    @bolt.error
+    async def on_error(error, body, logger):
+        logger.warning("a request failed: %s", api_error(error))
+
+    return SafeContactApp(settings, runtime, bolt)

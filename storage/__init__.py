@@ -1,6 +1,9 @@
 """Storage: SQLModel tables on SQLite or PostgreSQL, made by Alembic migrations, and query functions
 that take a keyword-only `session` and return `bot.model` objects (never rows)."""
 
+from sqlalchemy import Engine
+from sqlmodel import Session
+
 from storage.audit import audit_entries, record_audit
 from storage.directory import (
     account_by_email,
@@ -38,6 +41,7 @@ from storage.incidents import (
     purge_evidence,
     resolve_incident,
     set_alert_message,
+    update_incident,
 )
 from storage.migrate import downgrade, migrate
 from storage.participation import (
@@ -61,9 +65,11 @@ from storage.tokens import (
 )
 
 __all__ = [
+    "Engine",
     "InboxItem",
     "IncidentNotFound",
     "InvalidTransition",
+    "Session",
     "TokenSeal",
     "TokenSealError",
     "account_by_email",
@@ -115,6 +121,7 @@ __all__ = [
     "save_user_token",
     "session_scope",
     "set_alert_message",
+    "update_incident",
     "upsert_accounts",
     "user_tokens",
 ]

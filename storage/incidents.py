@@ -171,6 +171,19 @@ def mark_escalated(incident_id: int, *, now: datetime, session: Session) -> bool
     return True
 
 
+def update_incident(incident_id: int, finding: Finding, *, now: datetime, session: Session) -> Incident:
+    """Bring an open incident's people and summary up to date with a later finding, on its timeline."""
+    row = _existing_row(incident_id, session)
+    row.people = list(finding.people)
+    row.summary = finding.summary
+    if finding.evidence:
+        row.evidence = truncate_evidence(finding.evidence)
+    session.add(row)
+    session.flush()
+    _add_event(incident_id, kind="updated", actor=None, detail=finding.summary, now=now, session=session)
+    return _to_incident(row)
+
+
 def set_alert_message(incident_id: int, *, channel: str, ts: str, session: Session) -> None:
     """Remember the incident's alert message, whose thread takes every later update."""
     statement = update(IncidentRow).where(col(IncidentRow.id) == incident_id).values(alert_channel=channel, alert_ts=ts)

@@ -111,10 +111,19 @@ def test_a_changed_roster_replaces_the_old_one(tmp_path):
     assert "Lee Staff" not in names and len(names) == 8
 
 
-@pytest.mark.parametrize("command", ["serve", "audit", "demo"])
+@pytest.mark.parametrize("command", ["audit"])
 def test_later_commands_say_so(tmp_path, command):
     result = run(command, tmp_path=tmp_path)
     assert result.returncode == 2 and "not part of this release yet" in result.stderr
+
+
+@pytest.mark.parametrize("args", [(), ("serve",)])
+def test_serving_without_the_slack_settings_names_them_in_one_line(tmp_path, args):
+    result = run(*args, tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "SLACK_SIGNING_SECRET" in result.stderr and "SLACK_BOT_TOKEN" in result.stderr
+    assert not (tmp_path / "safe_contact.db").exists()  # refused before touching anything
 
 
 def test_unknown_command_is_a_usage_error(tmp_path):

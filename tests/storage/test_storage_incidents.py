@@ -30,6 +30,7 @@ from storage import (
     save_program,
     session_scope,
     set_alert_message,
+    update_incident,
 )
 from storage.tables import IncidentRow
 
@@ -191,6 +192,19 @@ def test_the_alert_message_is_remembered(program_session):
     assert (stored.alert_channel, stored.alert_ts) == ("C0ALERTS01", "1751820000.000100")
     with pytest.raises(IncidentNotFound):
         set_alert_message(99999, channel="C0ALERTS01", ts="1.2", session=session)
+
+
+def test_an_update_brings_people_and_summary_up_to_date(program_session):
+    session = program_session
+    incident, _ = open_incident(finding(), program_id=PROGRAM_ID, now=NOW, session=session)
+    later = finding(people=("U0STAFF1", "U0MINOR1", "U0OTHER1"), summary="Now three", evidence="")
+    updated = update_incident(incident.id, later, now=NOW + timedelta(minutes=1), session=session)
+    assert updated.people == ("U0STAFF1", "U0MINOR1", "U0OTHER1")
+    assert get_incident(incident.id, session=session).summary == "Now three"
+    assert incident_evidence(incident.id, session=session) == "call me at 555-0100"  # kept: no new evidence
+    assert [e.kind for e in incident_timeline(incident.id, session=session)] == ["opened", "updated"]
+    with pytest.raises(IncidentNotFound):
+        update_incident(99999, later, now=NOW, session=session)
 
 
 def test_open_incidents_by_program_and_scope(program_session):

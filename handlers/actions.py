@@ -1,0 +1,201 @@
+"""Carrying out queued Slack actions: alerts, thread updates, warnings, invitations, resolutions and
+escalations. Each outcome goes on the incident's timeline; an alert already posted is never posted
+again. Errors Slack will repeat (a channel the app is not in) are recorded and told to the
+administrators in the alert's thread; passing ones (rate limits, outages) make the item retry."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from slack_sdk.errors import SlackApiError
+
+import storage
+from bot.model import Incident, Program
+from bot.rules import rule_by_symbol
+from handlers.blocks import alert_blocks, alert_text, escalation_text
+from handlers.runtime import Runtime
+from handlers.slack_api import SlackApi
+
+log = logging.getLogger(__name__)
+
+#: Slack errors that trying again will not fix.
+PERMANENT_ERRORS = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "user_not_found",
+        "users_not_found",
+        "cannot_dm_bot",
+        "user_disabled",
+        "user_is_restricted",
+        "restricted_action",
+        "method_not_supported_for_channel_type",
+        "cant_invite",
+        "cant_invite_self",
+        "not_allowed_token_type",
+        "missing_scope",
+        "msg_too_long",
+        "no_text",
+        "invalid_blocks",
+        "message_not_found",
+        "cant_update_message",
+        "ekm_access_denied",
+        "team_access_not_granted",
+    }
+)
+
+#: What an administrator is told when an action cannot be done.
+_FAILURE_REASONS = {
+    "not_in_channel": "Safe Contact is not a member of that channel; add it, or act by hand",
+    "channel_not_found": "Safe Contact cannot see that conversation",
+    "is_archived": "the channel is archived",
+    "user_not_found": "the account no longer exists",
+    "user_disabled": "the account is deactivated",
+    "cannot_dm_bot": "that account is a bot",
+    "restricted_action": "the workspace's settings do not allow it",
+}
+
+
+class PermanentFailure(Exception):
+    """A queued action that can never be carried out as given (it names nothing that exists)."""
+
+
+async def carry_out(runtime: Runtime, team_id: str, op: dict):
+    """Carry out one queued action. Returns the database changes that record its outcome."""
+    kind = op.get("op")
+    incident = _incident(runtime, op.get("incident"))
+    program = _program(runtime, team_id, incident)
+    try:
+        match kind:
+            case "alert":
+                return await _post_alert(runtime, incident, program)
+            case "thread" | "resolved":
+                return await _post_in_thread(runtime, incident, op)
+            case "post":
+                posted = await runtime.api.post(op["channel"], op["text"], thread_ts=op.get("thread_ts"))
+                where = "in the thread" if op.get("thread_ts") else "in the channel"
+                return _note(runtime, incident, "warned", f"Posted {where} <#{posted.channel}>.")
+            case "dm":
+                await runtime.api.post(op["user"], op["text"])
+                return _note(runtime, incident, "warned", f"Sent a direct message to <@{op['user']}>.")
+            case "invite":
+                return await _invite(runtime, incident, op)
+            case "escalate":
+                return await _escalate(runtime, incident, op["user"])
+    except SlackApiError as error:
+        code = str(error.response.get("error") or "")
+        if code not in PERMANENT_ERRORS:
+            raise  # passing: the worker retries the item with back-off
+        return await _could_not(runtime, incident, op, code)
+    except KeyError as missing:
+        raise PermanentFailure(f"queued action {kind!r} lacks {missing}") from None
+    raise PermanentFailure(f"unknown queued action {kind!r}")
+
+
+def _incident(runtime: Runtime, incident_id: object) -> Incident | None:
+    if incident_id is None:
+        return None
+    with runtime.session() as session:
+        return storage.get_incident(int(incident_id), session=session)
+
+
+def _program(runtime: Runtime, team_id: str, incident: Incident | None) -> Program | None:
+    if incident is None:
+        return None
+    return next((p for p in runtime.cache.programs(team_id) if p.id == incident.program_id), None)
+
+
+async def _post_alert(runtime: Runtime, incident: Incident | None, program: Program | None):
+    if incident is None or program is None:
+        raise PermanentFailure("the alert's incident or program no longer exists")
+    if incident.alert_ts:
+        return None  # posted already (this item is a retry after a crash)
+    posted = await runtime.api.post(program.alert_channel, alert_text(incident), blocks=alert_blocks(incident))
+
+    def record(session: storage.Session) -> None:
+        storage.set_alert_message(incident.id, channel=posted.channel, ts=posted.ts, session=session)
+        storage.add_incident_event(
+            incident.id,
+            kind="alerted",
+            detail=f"Alert posted in <#{posted.channel}>.",
+            now=runtime.now(),
+            session=session,
+        )
+
+    return record
+
+
+class AlertNotPostedYet(Exception):
+    """A thread update waits for its alert: the item is retried shortly."""
+
+
+async def _post_in_thread(runtime: Runtime, incident: Incident | None, op: dict):
+    if incident is None:
+        raise PermanentFailure("the incident no longer exists")
+    if not incident.alert_ts:
+        if rule_by_symbol(incident.rule).alerts and op["op"] == "thread":
+            raise AlertNotPostedYet(f"incident {incident.id}")
+        return None  # a reminder incident has no alert thread
+    await runtime.api.post(incident.alert_channel or "", op["text"], thread_ts=incident.alert_ts)
+    if op["op"] == "resolved":
+        await _refresh_alert(runtime.api, incident)
+    return None
+
+
+async def _refresh_alert(api: SlackApi, incident: Incident) -> None:
+    """The alert shows the incident's current status; a resolved one loses its buttons."""
+    try:
+        await api.update(
+            incident.alert_channel or "", incident.alert_ts or "", alert_text(incident), blocks=alert_blocks(incident)
+        )
+    except SlackApiError as error:
+        log.info("could not refresh the alert of incident %s: %s", incident.id, error.response.get("error"))
+
+
+async def refresh_alert(runtime: Runtime, incident_id: int) -> None:
+    """After an administrator acknowledged or resolved an incident: show it on its alert."""
+    incident = _incident(runtime, incident_id)
+    if incident is not None and incident.alert_ts:
+        await _refresh_alert(runtime.api, incident)
+
+
+async def _invite(runtime: Runtime, incident: Incident | None, op: dict):
+    outcome = await runtime.api.invite(op["channel"], op["user"])
+    if outcome == "invited":
+        await runtime.api.post(op["channel"], f"<@{op['user']}> was invited. {op['reason']}")
+    return _note(runtime, incident, "invited", f"<@{op['user']}> {outcome} in <#{op['channel']}>.")
+
+
+async def _escalate(runtime: Runtime, incident: Incident | None, user: str):
+    if incident is None or not incident.is_open or incident.acknowledged_at is not None:
+        return None  # acknowledged or resolved meanwhile: nobody needs chasing
+    link = await runtime.api.permalink(incident.alert_channel, incident.alert_ts) if incident.alert_ts else None
+    await runtime.api.post(user, escalation_text(incident, link))
+    return _note(runtime, incident, "escalated", f"Told <@{user}> directly.")
+
+
+async def _could_not(runtime: Runtime, incident: Incident | None, op: dict, code: str):
+    """Record an action Slack refused for good, and tell the administrators in the alert's thread."""
+    reason = _FAILURE_REASONS.get(code, f"Slack answered {code}")
+    what = {
+        "invite": f"invite <@{op.get('user')}> to <#{op.get('channel')}>",
+        "dm": f"send <@{op.get('user')}> a direct message",
+        "post": f"post in <#{op.get('channel')}>",
+        "escalate": f"tell <@{op.get('user')}> directly",
+        "alert": "post the alert",
+    }.get(str(op.get("op")), f"do {op.get('op')}")
+    detail = f"Could not {what}: {reason}."
+    log.warning("incident %s: %s", incident.id if incident else "-", detail)
+    if incident is not None and incident.alert_ts:
+        with contextlib.suppress(SlackApiError):  # the timeline below still records it
+            await runtime.api.post(incident.alert_channel or "", detail, thread_ts=incident.alert_ts)
+    return _note(runtime, incident, "action-failed", detail)
+
+
+def _note(runtime: Runtime, incident: Incident | None, kind: str, detail: str):
+    if incident is None:
+        return None
+    now = runtime.now()
+    return lambda session: storage.add_incident_event(incident.id, kind=kind, detail=detail, now=now, session=session)

@@ -1,0 +1,117 @@
+"""From a situation to queued Slack actions, in one database transaction: evaluate the rules, plan
+against the open incidents, open/update/resolve incidents, and queue each Slack action in the inbox
+so that a crash or a failing Web API call never loses it nor doubles it."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+import storage
+from bot.enforcement import (
+    Action,
+    Alert,
+    Escalate,
+    Invite,
+    Record,
+    Resolve,
+    ThreadReply,
+    Update,
+    Warn,
+    describe,
+    plan,
+)
+from bot.engine import checked_scopes, evaluate, scope_key
+from bot.model import Finding, Situation
+from bot.rules import CATALOGUE
+from handlers.blocks import resolved_text, update_text
+
+#: Logged for every decision, one line each, never with message text (the demo prints these).
+activity = logging.getLogger("safe_contact.activity")
+
+#: The inbox kind of a queued Slack action.
+ACTION = "action"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one evaluation decided: the actions' one-line descriptions."""
+
+    findings: int
+    actions: tuple[str, ...]
+
+
+def enforce(situation: Situation, *, session: storage.Session, now: datetime, team_id: str) -> Outcome:
+    """Evaluate `situation`, plan against its scope's open incidents, and record the plan.
+
+    No finding and nothing to settle (a benign message) touches no table."""
+    findings = evaluate(CATALOGUE, situation)
+    checked = checked_scopes(CATALOGUE, situation, findings)
+    if not findings and not checked:
+        return Outcome(0, ())
+    program = situation.program
+    scopes = sorted({scope for _, scope in checked} | {f.scope for f in findings})
+    incidents = [i for scope in scopes for i in storage.open_incidents(program.id, scope=scope, session=session)]
+    actions = plan(findings, incidents, checked=checked, directory=situation.directory)
+    recorder = _Recorder(program.id, team_id, session, now, {(i.rule, i.subject): i.id for i in incidents})
+    descriptions = tuple(recorder.record(action) for action in actions)
+    for line in descriptions:
+        activity.info("%s: %s", program.id, line)
+    return Outcome(len(findings), descriptions)
+
+
+def situation_scope(situation: Situation) -> str | None:
+    """The scope key an evaluation of `situation` settles (for callers that report it)."""
+    return next((k for r in CATALOGUE if (k := scope_key(r, situation))), None)
+
+
+def queue(op: dict, *, team_id: str, session: storage.Session, now: datetime) -> None:
+    """Queue one Slack action; the worker carries it out (and retries it) after this commits."""
+    storage.enqueue_event(None, team_id, ACTION, op, now=now, session=session)
+
+
+class _Recorder:
+    """Records one plan: database changes now, Slack calls queued, each remedy tied to its incident."""
+
+    def __init__(self, program_id: str, team_id: str, session: storage.Session, now: datetime, incidents: dict):
+        self.program_id, self.team_id, self.session, self.now = program_id, team_id, session, now
+        self.incidents: dict[tuple[str, str], int] = incidents
+
+    def queue(self, op: dict) -> None:
+        queue(op, team_id=self.team_id, session=self.session, now=self.now)
+
+    def incident(self, finding: Finding) -> int | None:
+        return self.incidents.get((finding.rule, finding.subject))
+
+    def record(self, action: Action) -> str:
+        """Make the action's database changes and queue its Slack calls. Returns its description."""
+        session, now = self.session, self.now
+        match action:
+            case Alert(finding) | Record(finding):
+                opened, created = storage.open_incident(finding, program_id=self.program_id, now=now, session=session)
+                self.incidents[(finding.rule, finding.subject)] = opened.id
+                if created and isinstance(action, Alert):
+                    self.queue({"op": "alert", "incident": opened.id})
+            case Update(incident, finding):
+                storage.update_incident(incident.id, finding, now=now, session=session)
+                self.queue({"op": "thread", "incident": incident.id, "text": update_text(finding)})
+            case Warn(finding, text, users, channel):
+                if channel:
+                    self.queue({"op": "post", "incident": self.incident(finding), "channel": channel, "text": text})
+                for user in users:
+                    self.queue({"op": "dm", "incident": self.incident(finding), "user": user, "text": text})
+            case Invite(finding, channel, user, reason):
+                op = {"op": "invite", "channel": channel, "user": user, "reason": reason}
+                self.queue({**op, "incident": self.incident(finding)})
+            case ThreadReply(finding, channel, thread_ts, text):
+                op = {"op": "post", "channel": channel, "thread_ts": thread_ts, "text": text}
+                self.queue({**op, "incident": self.incident(finding)})
+            case Resolve(incident, reason):
+                storage.resolve_incident(incident.id, actor=None, now=now, detail=reason, session=session)
+                self.queue({"op": "resolved", "incident": incident.id, "text": resolved_text(reason, None)})
+            case Escalate(incident, recipients):
+                if storage.mark_escalated(incident.id, now=now, session=session):
+                    for user in recipients:
+                        self.queue({"op": "escalate", "incident": incident.id, "user": user})
+        return describe(action)

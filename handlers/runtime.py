@@ -1,0 +1,123 @@
+"""What the worker, the sweeps and the listeners share: the database, the Web API, the clock, and the
+directory cache that lets a known conversation's events be judged without any Web API call."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import storage
+from bot.model import Account, Directory, Program
+from handlers.slack_api import SlackApi
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Timing:
+    """How often the background work runs, in seconds (tests and the demo shorten them)."""
+
+    sweep_every: float = 300.0
+    tick_every: float = 30.0
+    presence_every: float = 180.0
+    poll_every: float = 1.0
+    programs_ttl: float = 30.0
+
+
+class WorkspaceCache:
+    """Programs and the workspace's accounts, kept in memory: the directory every event is judged
+    with. Programs are reloaded after `programs_ttl` seconds (an import in another process);
+    accounts are replaced by each sweep and patched by `team_join` and `user_change`."""
+
+    def __init__(self, engine: storage.Engine, *, programs_ttl: float = 30.0):
+        self._engine = engine
+        self._ttl = programs_ttl
+        self._programs: list[Program] | None = None
+        self._loaded_at = 0.0
+        self._accounts: dict[str, dict[str, Account]] = {}
+        self._complete: set[str] = set()
+        self._directories: dict[tuple[str, str], Directory] = {}
+
+    def invalidate(self) -> None:
+        self._programs = None
+        self._directories.clear()
+
+    def programs(self, team_id: str) -> list[Program]:
+        """The programs that watch workspace `team_id`: those naming it, and those naming none (a
+        program defined by its channels lives in the one workspace the app is installed in)."""
+        if self._programs is None or time.monotonic() - self._loaded_at > self._ttl:
+            with storage.session_scope(self._engine) as session:
+                self._programs = storage.list_programs(session=session)
+            self._loaded_at = time.monotonic()
+            self._directories.clear()
+        return [p for p in self._programs if p.team_id in (None, "", team_id)]
+
+    def accounts(self, team_id: str) -> dict[str, Account]:
+        if team_id not in self._accounts:
+            with storage.session_scope(self._engine) as session:
+                self._accounts[team_id] = {a.id: a for a in storage.list_accounts(team_id, session=session)}
+        return self._accounts[team_id]
+
+    def replace_accounts(self, team_id: str, accounts: list[Account]) -> None:
+        """A sweep listed the whole workspace: from now on a roster person without an account has none."""
+        self._accounts[team_id] = {a.id: a for a in accounts}
+        self._complete.add(team_id)
+        self._forget_directories(team_id)
+
+    def put_account(self, team_id: str, account: Account) -> None:
+        self.accounts(team_id)[account.id] = account
+        self._forget_directories(team_id)
+
+    def _forget_directories(self, team_id: str) -> None:
+        for key in [k for k in self._directories if k[0] == team_id]:
+            del self._directories[key]
+
+    def workspace(self, team_id: str) -> Iterator[tuple[Program, Directory]]:
+        """Each program watching the workspace, with its directory."""
+        for program in self.programs(team_id):
+            key = (team_id, program.id)
+            directory = self._directories.get(key)
+            if directory is None:
+                accounts = self.accounts(team_id).values()
+                directory = Directory(program, accounts, complete=team_id in self._complete)
+                self._directories[key] = directory
+            yield program, directory
+
+
+@dataclass
+class Runtime:
+    """The app's moving parts, built once by `create_app`."""
+
+    engine: storage.Engine
+    api: SlackApi
+    cache: WorkspaceCache
+    seal: storage.TokenSeal
+    timing: Timing = field(default_factory=Timing)
+    clock: Callable[[], datetime] = utc_now
+    bot_user_id: str = ""
+    bot_id: str = ""
+    team_id: str = ""
+    #: Whether people can connect their accounts (OAuth configured): without it nobody is reminded to.
+    connect_enabled: bool = False
+    #: When each live session's presence was last counted (monotonic seconds), by (program, window).
+    presence_checked: dict[tuple[str, str], float] = field(default_factory=dict)
+    #: Set when the listener stores an event, so the worker starts at once instead of at its next poll.
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def session(self) -> AbstractContextManager[storage.Session]:
+        return storage.session_scope(self.engine)
+
+    def user_api(self, team_id: str, user_id: str) -> SlackApi | None:
+        """The Web API through a connected account's token, or None when it never connected."""
+        with storage.session_scope(self.engine) as session:
+            token = storage.user_tokens(team_id, seal=self.seal, session=session).get(user_id)
+        return self.api.as_user(token) if token else None

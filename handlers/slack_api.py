@@ -1,0 +1,195 @@
+"""Every Web API call the app makes: paging, rate limits and retries, and the translation of Slack's
+answers into `bot.model` objects. Nothing else in the project builds a Web API request."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.model import Account, Conversation, ConversationKind
+
+log = logging.getLogger(__name__)
+
+#: Slack's recommended page size: fewer calls than the default 100, well under the 1,000 cap.
+PAGE_SIZE = 200
+#: Sweeps list every channel the app can see, public and private, archived ones aside.
+BOT_CONVERSATION_TYPES = "public_channel,private_channel"
+#: What a connected account lets the app see besides the bot's channels.
+USER_CONVERSATION_TYPES = "private_channel,mpim,im"
+
+
+def retry_handlers() -> list:
+    """429: wait `Retry-After` and try again; 5xx and dropped connections: back off and retry."""
+    backoff = BackoffRetryIntervalCalculator(backoff_factor=0.5)
+    return [
+        AsyncRateLimitErrorRetryHandler(max_retry_count=5),
+        AsyncServerErrorRetryHandler(max_retry_count=3, interval_calculator=backoff),
+        AsyncConnectionErrorRetryHandler(max_retry_count=3, interval_calculator=backoff),
+    ]
+
+
+def web_client(token: str, base_url: str) -> AsyncWebClient:
+    return AsyncWebClient(token=token, base_url=base_url, retry_handlers=retry_handlers(), timeout=15)
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """Where a message was posted: the conversation id (a user id resolves to a DM) and its ts."""
+
+    channel: str
+    ts: str
+
+
+class SlackApi:
+    """The Web API as the app uses it, through one token (the bot's, or a connected user's)."""
+
+    __slots__ = ("client",)
+
+    def __init__(self, client: AsyncWebClient):
+        self.client = client
+
+    @classmethod
+    def connect(cls, token: str, base_url: str) -> SlackApi:
+        return cls(web_client(token, base_url))
+
+    def as_user(self, token: str) -> SlackApi:
+        """The same Web API through a connected user's token (for their DMs and private channels)."""
+        return SlackApi(web_client(token, self.client.base_url))
+
+    async def identity(self) -> dict:
+        """`auth.test`: who the token is (team_id, user_id, bot_id)."""
+        return dict((await self.client.auth_test()).data)
+
+    # -- reading the workspace ----------------------------------------------------------------
+
+    async def _pages(self, method: str, key: str, **params: object) -> AsyncIterator[dict]:
+        cursor = ""
+        while True:
+            response = await self.client.api_call(
+                method, http_verb="GET", params={**params, "limit": PAGE_SIZE, **({"cursor": cursor} if cursor else {})}
+            )
+            for item in response.get(key) or []:
+                yield item
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or ""
+            if not cursor:
+                return
+
+    async def accounts(self) -> list[Account]:
+        """Every account of the workspace (`users.list`, paged)."""
+        return [account_from_user(user) async for user in self._pages("users.list", "members")]
+
+    async def account(self, user_id: str) -> Account:
+        return account_from_user((await self.client.users_info(user=user_id))["user"])
+
+    async def conversations(self, types: str) -> list[dict]:
+        """The conversations of `types` the token can see, archived ones left out (`conversations.list`)."""
+        return [c async for c in self._pages("conversations.list", "channels", types=types, exclude_archived=True)]
+
+    async def members(self, channel: str) -> frozenset[str]:
+        """A conversation's members (`conversations.members`, paged)."""
+        return frozenset([m async for m in self._pages("conversations.members", "members", channel=channel)])
+
+    async def conversation(self, channel: str, *, team_id: str = "") -> Conversation:
+        """A conversation with its members: `conversations.info`, then its members' pages."""
+        info = (await self.client.conversations_info(channel=channel))["channel"]
+        return await self.with_members(info, team_id=team_id)
+
+    async def with_members(self, info: dict, *, team_id: str = "", owner: str = "") -> Conversation:
+        """A listed conversation with its members. A DM's members need no call: `owner` (whose
+        token listed it) and the other party named in the listing."""
+        kind = conversation_kind(info)
+        if kind is ConversationKind.IM and info.get("user") and owner:
+            members = frozenset({owner, info["user"]})
+        else:
+            members = await self.members(info["id"])
+        return conversation_from_info(info, members, team_id=team_id)
+
+    async def is_active(self, user_id: str) -> bool:
+        """Whether the account is online now (`users.getPresence`)."""
+        return (await self.client.users_getPresence(user=user_id)).get("presence") == "active"
+
+    async def permalink(self, channel: str, ts: str) -> str | None:
+        try:
+            return (await self.client.chat_getPermalink(channel=channel, message_ts=ts)).get("permalink")
+        except SlackApiError:
+            return None  # a link is a convenience; the message goes out without it
+
+    # -- acting ----------------------------------------------------------------------------------
+
+    async def post(
+        self, channel: str, text: str, *, blocks: list[dict] | None = None, thread_ts: str | None = None
+    ) -> Posted:
+        """`chat.postMessage`; a user id as `channel` is a direct message from the app."""
+        arguments: dict[str, object] = {"channel": channel, "text": text, "unfurl_links": False}
+        if blocks:
+            arguments["blocks"] = blocks
+        if thread_ts:
+            arguments["thread_ts"] = thread_ts
+        response = await self.client.chat_postMessage(**arguments)
+        return Posted(channel=response["channel"], ts=response["ts"])
+
+    async def update(self, channel: str, ts: str, text: str, *, blocks: list[dict] | None = None) -> None:
+        await self.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks or [])
+
+    async def invite(self, channel: str, user_id: str) -> str:
+        """Invite an account; 'invited', or 'already there' when it was a member already."""
+        try:
+            await self.client.conversations_invite(channel=channel, users=user_id)
+        except SlackApiError as error:
+            if error.response.get("error") == "already_in_channel":
+                return "already there"
+            raise
+        return "invited"
+
+
+def api_error(error: Exception) -> str:
+    """Slack's error code, or the exception's type: never a token or a message text."""
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error") or f"HTTP {error.response.status_code}")
+    return type(error).__name__
+
+
+def account_from_user(user: dict) -> Account:
+    profile = user.get("profile") or {}
+    return Account(
+        id=user["id"],
+        email=profile.get("email") or "",
+        name=profile.get("real_name") or user.get("real_name") or user.get("name") or "",
+        team_id=user.get("team_id") or "",
+        is_bot=bool(user.get("is_bot")) or user.get("id") == "USLACKBOT",
+        is_guest=bool(user.get("is_restricted") or user.get("is_ultra_restricted")),
+        is_external=bool(user.get("is_stranger")),
+        deleted=bool(user.get("deleted")),
+    )
+
+
+def conversation_kind(info: dict) -> ConversationKind:
+    if info.get("is_im"):
+        return ConversationKind.IM
+    if info.get("is_mpim"):
+        return ConversationKind.MPIM
+    if info.get("is_private") or info.get("is_group"):
+        return ConversationKind.PRIVATE_CHANNEL
+    return ConversationKind.PUBLIC_CHANNEL
+
+
+def conversation_from_info(info: dict, members: frozenset[str], *, team_id: str = "") -> Conversation:
+    team = team_id or info.get("context_team_id") or ""
+    return Conversation(
+        id=info["id"],
+        kind=conversation_kind(info),
+        members=members,
+        name=info.get("name") or "",
+        team_id=team,
+        is_archived=bool(info.get("is_archived")),
+    )

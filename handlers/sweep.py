@@ -1,0 +1,196 @@
+"""Sweeps and scheduled checks. A sweep reconciles the stored picture of the workspace with Slack
+(`users.list`, `conversations.list` and `conversations.members` pages only) and judges everything it
+finds, so that what happened before the app started, or while an event was lost, is caught too.
+The scheduled checks escalate unacknowledged incidents, count who is online in live sessions, and
+send guardians each session's access information."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+
+import storage
+from bot.enforcement import administrators, plan_escalations
+from bot.model import Conversation, Situation
+from handlers.enforce import enforce, queue
+from handlers.runtime import Runtime
+from handlers.slack_api import BOT_CONVERSATION_TYPES, USER_CONVERSATION_TYPES, api_error
+from handlers.worker import live_presence, program_situation
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class SweepReport:
+    accounts: int
+    conversations: int
+    findings: int
+    actions: int
+
+
+async def sweep(runtime: Runtime, team_id: str) -> SweepReport:
+    """List the workspace, store it, and judge every program space and conversation with a minor."""
+    accounts = await runtime.api.accounts()
+    runtime.cache.replace_accounts(team_id, accounts)
+    conversations = await _visible_conversations(runtime, team_id)
+    workspace = list(runtime.cache.workspace(team_id))
+    presence: dict[str, dict[str, frozenset[str]]] = {}
+    for conversation in conversations.values():
+        relevant = [(p, d) for p, d in workspace if _matters(p, d, conversation)]
+        if relevant:
+            presence[conversation.id] = await live_presence(runtime, team_id, conversation, relevant)
+    findings = actions = 0
+    with runtime.session() as session:
+        now = runtime.now()
+        storage.upsert_accounts(accounts, session=session, now=now)
+        for conversation in conversations.values():
+            storage.save_conversation(conversation, session=session, now=now)
+        for program, directory in workspace:
+            for conversation in conversations.values():
+                if not _matters(program, directory, conversation) or conversation.is_archived:
+                    continue
+                active = presence.get(conversation.id, {}).get(program.id)
+                situation = Situation(program, directory, now, conversation=conversation, active_users=active)
+                outcome = enforce(situation, session=session, now=now, team_id=team_id)
+                findings, actions = findings + outcome.findings, actions + len(outcome.actions)
+            situation = program_situation(program, directory, team_id, runtime=runtime, session=session, now=now)
+            outcome = enforce(situation, session=session, now=now, team_id=team_id)
+            findings, actions = findings + outcome.findings, actions + len(outcome.actions)
+    runtime.wake.set()
+    report = SweepReport(len(accounts), len(conversations), findings, actions)
+    log.info("sweep of %s: %s", team_id, report)
+    return report
+
+
+def _matters(program, directory, conversation: Conversation) -> bool:
+    return program.is_program_space(conversation) or any(directory.is_minor(u) for u in conversation.members)
+
+
+async def _visible_conversations(runtime: Runtime, team_id: str) -> dict[str, Conversation]:
+    """Every channel the bot can list, and every private conversation a connected account is in.
+    Public channels' members are readable without the bot in them; private ones only as a member."""
+    found: dict[str, Conversation] = {}
+    for info in await runtime.api.conversations(BOT_CONVERSATION_TYPES):
+        if info.get("is_private") and not info.get("is_member"):
+            continue
+        found[info["id"]] = await runtime.api.with_members(info, team_id=team_id)
+    with runtime.session() as session:
+        tokens = storage.user_tokens(team_id, seal=runtime.seal, session=session)
+    for user_id, token in sorted(tokens.items()):
+        user_api = runtime.api.as_user(token)
+        try:
+            listed = await user_api.conversations(USER_CONVERSATION_TYPES)
+            for info in listed:
+                if info["id"] not in found:
+                    found[info["id"]] = await user_api.with_members(info, team_id=team_id, owner=user_id)
+        except Exception as error:  # one revoked token must not stop the sweep
+            log.warning("sweep: the connected account %s could not be read: %s", user_id, api_error(error))
+    return found
+
+
+async def scheduled_checks(runtime: Runtime, team_id: str) -> None:
+    """What time alone can bring about: escalations, live-session presence and guardian notices."""
+    await send_guardian_notices(runtime, team_id)
+    await check_live_sessions(runtime, team_id)
+    escalate(runtime, team_id)
+    runtime.wake.set()
+
+
+def escalate(runtime: Runtime, team_id: str) -> None:
+    """Queue a direct message to every administrator for each serious incident nobody acknowledged."""
+    now = runtime.now()
+    admins = {program.id: administrators(directory) for program, directory in runtime.cache.workspace(team_id)}
+    with runtime.session() as session:
+        candidates = [i for i in storage.incidents_to_escalate(now, session=session) if i.program_id in admins]
+        for action in plan_escalations(candidates, now=now, admins=admins):
+            if storage.mark_escalated(action.incident.id, now=now, session=session):
+                for user in action.recipients:
+                    queue(
+                        {"op": "escalate", "incident": action.incident.id, "user": user},
+                        team_id=team_id,
+                        session=session,
+                        now=now,
+                    )
+
+
+async def check_live_sessions(runtime: Runtime, team_id: str, *, force: bool = False) -> None:
+    """In each live session window: at its start and every `presence_every` seconds, count the
+    program adults online in its channel."""
+    now = runtime.now()
+    for program, directory in list(runtime.cache.workspace(team_id)):
+        for window in program.sessions:
+            if not window.is_live(now):
+                continue
+            key = (program.id, f"{window.channel}:{window.id}")
+            last = runtime.presence_checked.get(key)
+            if not force and last is not None and time.monotonic() - last < runtime.timing.presence_every:
+                continue
+            runtime.presence_checked[key] = time.monotonic()
+            with runtime.session() as session:
+                conversation = storage.get_conversation(window.channel, session=session)
+            if conversation is None:
+                continue  # the next sweep lists it
+            active = (await live_presence(runtime, team_id, conversation, [(program, directory)])).get(program.id)
+            with runtime.session() as session:
+                situation = Situation(program, directory, runtime.now(), conversation=conversation, active_users=active)
+                enforce(situation, session=session, now=runtime.now(), team_id=team_id)
+
+
+async def send_guardian_notices(runtime: Runtime, team_id: str) -> None:
+    """Send every guardian with an account each coming session's access information, once, and
+    record it; then judge the program, so that guardians nobody could reach are reported."""
+    now = runtime.now()
+    for program, directory in list(runtime.cache.workspace(team_id)):
+        with runtime.session() as session:
+            informed = storage.guardians_informed(program.id, session=session)
+        guardians = [p for p in program.roster if any(p.guards(m) for m in program.minors)]
+        for window in program.sessions:
+            if window.end <= now or window.id is None:
+                continue
+            for guardian in guardians:
+                account = directory.account_id(guardian)
+                if account is None or guardian.email in informed.get(window.id, frozenset()):
+                    continue
+                status, detail = await _send_access_info(runtime, program, window, account)
+                with runtime.session() as session:
+                    storage.record_guardian_notice(
+                        window.id, guardian.email, status=status, detail=detail, now=runtime.now(), session=session
+                    )
+        with runtime.session() as session:
+            situation = program_situation(
+                program, directory, team_id, runtime=runtime, session=session, now=runtime.now()
+            )
+            enforce(situation, session=session, now=runtime.now(), team_id=team_id)
+
+
+async def _send_access_info(runtime: Runtime, program, window, account: str) -> tuple[str, str]:
+    start = int(window.start.timestamp())
+    when = f"<!date^{start}^{{date_long_pretty}} at {{time}}|{window.start.isoformat(timespec='minutes')}>"
+    text = (
+        f"{program.name}: a live session is scheduled in <#{window.channel}> on {when}. As a parent or "
+        f"guardian you can join and see what your child sees.\n{window.access_info or 'Ask the program for the link.'}"
+    )
+    try:
+        await runtime.api.post(account, text)
+    except Exception as error:
+        return "unreachable", api_error(error)
+    return "sent", ""
+
+
+async def run_periodically(stop: asyncio.Event, every: float, job, *args, name: str, first_delay: float = 0.0) -> None:
+    """Run `job(*args)` every `every` seconds until `stop`; a failure is logged and retried next time."""
+    delay = first_delay
+    while not stop.is_set():
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=delay)
+            return
+        except TimeoutError:
+            pass
+        try:
+            await job(*args)
+        except Exception as error:
+            log.warning("%s failed: %s; trying again in %.0f s", name, api_error(error), every)
+            log.debug("failure detail", exc_info=True)
+        delay = every

@@ -1,0 +1,392 @@
+"""The worker: drains the inbox. Each stored Slack event updates the stored picture of the workspace
+and is judged by the rules (`handlers.enforce`); each queued action is carried out against Slack.
+Web API calls happen before the item's one short transaction, never while it holds the database."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+import storage
+from bot.model import Conversation, ConversationKind, Directory, Message, Program, SharedFile, Situation
+from handlers.actions import PermanentFailure, carry_out
+from handlers.enforce import ACTION, enforce
+from handlers.runtime import Runtime
+from handlers.slack_api import account_from_user, api_error
+
+log = logging.getLogger(__name__)
+
+#: A transaction to run for a claimed item, in the same commit that marks it done.
+Apply = Callable[[storage.Session], None]
+
+#: Message subtypes that carry something a person said; the rest (joins, topic changes, deletions,
+#: bot messages) are either handled by their own events or not people's words.
+SPOKEN_SUBTYPES = frozenset({None, "file_share", "thread_broadcast", "me_message", "message_changed"})
+EVENT = "event"
+BATCH = 20
+MAX_ATTEMPTS = 8
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def backoff(attempts: int) -> timedelta:
+    """1 s, 2 s, 4 s ... up to 5 minutes between attempts of a failing item."""
+    return timedelta(seconds=min(300, 2 ** max(0, attempts - 1)))
+
+
+class Worker:
+    """Claims inbox items and deals with each. Any number of workers may run on one database."""
+
+    def __init__(self, runtime: Runtime, *, name: str | None = None):
+        self.runtime = runtime
+        self.name = name or worker_name()
+        self._busy = False
+        self._handlers: dict[str, Callable] = {
+            "message": self.on_message,
+            "member_joined_channel": self.on_join,
+            "member_left_channel": self.on_leave,
+            "channel_created": self.on_channel_change,
+            "channel_rename": self.on_channel_change,
+            "channel_unarchive": self.on_channel_change,
+            "group_rename": self.on_channel_change,
+            "group_unarchive": self.on_channel_change,
+            "channel_archive": self.on_archive,
+            "group_archive": self.on_archive,
+            "channel_deleted": self.on_archive,
+            "group_deleted": self.on_archive,
+            "team_join": self.on_user,
+            "user_change": self.on_user,
+            "tokens_revoked": self.on_tokens_revoked,
+            "app_uninstalled": self.on_uninstalled,
+        }
+
+    # -- the loop --------------------------------------------------------------------------------
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Work until `stop` is set: at once when woken by a new event, else every poll interval."""
+        wake = self.runtime.wake
+        while not stop.is_set():
+            try:
+                done = await self.run_once()
+            except Exception:  # the database went away, say: keep the loop alive and try again
+                log.exception("worker %s: claiming failed", self.name)
+                done = 0
+            if done:
+                continue
+            wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), timeout=self.runtime.timing.poll_every)
+
+    async def run_once(self, limit: int = BATCH) -> int:
+        """Claim and deal with up to `limit` due items; how many were claimed."""
+        now = self.runtime.now()
+        with self.runtime.session() as session:
+            items = storage.claim_events(self.name, limit, now=now, session=session)
+        self._busy = bool(items)
+        try:
+            for item in items:
+                await self.process(item)
+        finally:
+            self._busy = False
+        return len(items)
+
+    async def drain(self, *, rounds: int = 200) -> None:
+        """Deal with every due item, including the actions that dealing with them queued."""
+        for _ in range(rounds):
+            if not await self.run_once():
+                return
+
+    async def process(self, item: storage.InboxItem) -> None:
+        try:
+            apply = await self._dispatch(item)
+            with self.runtime.session() as session:
+                if apply is not None:
+                    apply(session)
+                storage.complete_event(item.id, now=self.runtime.now(), session=session)
+        except PermanentFailure as failure:
+            log.warning("inbox item %s (%s) failed for good: %s", item.id, item.kind, failure)
+            self._fail(item, str(failure), final=True)
+        except Exception as error:
+            log.warning("inbox item %s (%s) failed, will retry: %s", item.id, item.kind, api_error(error))
+            log.debug("failure detail", exc_info=True)
+            self._fail(item, api_error(error), final=False)
+
+    def _fail(self, item: storage.InboxItem, error: str, *, final: bool) -> None:
+        with self.runtime.session() as session:
+            storage.fail_event(
+                item.id,
+                error,
+                now=self.runtime.now(),
+                session=session,
+                max_attempts=item.attempts if final else MAX_ATTEMPTS,
+                retry_after=backoff(item.attempts),
+            )
+
+    async def _dispatch(self, item: storage.InboxItem) -> Apply | None:
+        if item.kind == ACTION:
+            return await carry_out(self.runtime, item.team_id, dict(item.payload))
+        if item.kind == EVENT:
+            envelope = dict(item.payload)
+            event = envelope.get("event") or {}
+            handler = self._handlers.get(event.get("type", ""))
+            team_id = envelope.get("team_id") or event.get("team") or item.team_id
+            return None if handler is None else await handler(team_id, event, envelope)
+        log.warning("inbox item %s has unknown kind %r; dropped", item.id, item.kind)
+        return None
+
+    # -- events ----------------------------------------------------------------------------------
+
+    async def on_message(self, team_id: str, event: dict, envelope: dict) -> Apply | None:
+        """A person said something: judge the message, and the conversation if it is new to us."""
+        message = spoken_message(event, bot_user_id=self.runtime.bot_user_id)
+        if message is None:
+            return None
+        conversation = self._stored(message.channel)
+        discovered = conversation is None or message.user not in conversation.members
+        if conversation is None:
+            conversation = await self._discover(team_id, event, envelope, message)
+            if conversation is None:
+                return None
+        elif message.user not in conversation.members:
+            conversation = replace(conversation, members=conversation.members | {message.user})
+        relevant = self._relevant(team_id, conversation)
+        if not relevant and not discovered:
+            return None  # the common case: nothing to judge, nothing to store
+        presence = await self._presence(team_id, conversation) if discovered else {}
+
+        def apply(session: storage.Session) -> None:
+            if discovered:
+                storage.save_conversation(conversation, session=session, now=self.runtime.now())
+            for program, directory in relevant:
+                now = self.runtime.now()
+                if discovered:
+                    situation = Situation(
+                        program, directory, now, conversation=conversation, active_users=presence.get(program.id)
+                    )
+                    enforce(situation, session=session, now=now, team_id=team_id)
+                situation = Situation(program, directory, now, conversation=conversation, message=message)
+                enforce(situation, session=session, now=now, team_id=team_id)
+
+        return apply
+
+    async def on_join(self, team_id: str, event: dict, envelope: dict) -> Apply | None:
+        channel, user = event.get("channel", ""), event.get("user", "")
+        stored = self._stored(channel)
+        if stored is None or user == self.runtime.bot_user_id:
+            conversation = await self._fetch(team_id, channel, envelope)
+        else:
+            conversation = replace(stored, members=stored.members | {user})
+        return await self._judge_conversation(team_id, conversation) if conversation else None
+
+    async def on_leave(self, team_id: str, event: dict, envelope: dict) -> Apply | None:
+        channel, user = event.get("channel", ""), event.get("user", "")
+        stored = self._stored(channel)
+        if stored is None:
+            return None  # never seen: nothing to update; the next sweep lists it
+        if user == self.runtime.bot_user_id:
+            return None  # the app left: its picture of the channel stops here, as do its events
+        return await self._judge_conversation(team_id, replace(stored, members=stored.members - {user}))
+
+    async def on_channel_change(self, team_id: str, event: dict, envelope: dict) -> Apply | None:
+        channel = event.get("channel")
+        channel_id = channel.get("id") if isinstance(channel, dict) else channel
+        if not channel_id:
+            return None
+        conversation = await self._fetch(team_id, channel_id, envelope)
+        return await self._judge_conversation(team_id, conversation) if conversation else None
+
+    async def on_archive(self, team_id: str, event: dict, envelope: dict) -> Apply | None:
+        """An archived or deleted channel: nobody can talk in it any more, so its open incidents about
+        the space itself are settled (the compliance record keeps them)."""
+        channel_id = event.get("channel", "")
+        stored = self._stored(channel_id)
+
+        def apply(session: storage.Session) -> None:
+            if stored is not None:
+                storage.save_conversation(replace(stored, is_archived=True), session=session, now=self.runtime.now())
+            for program, _ in self.runtime.cache.workspace(team_id):
+                for incident in storage.open_incidents(program.id, scope=channel_id, session=session):
+                    storage.resolve_incident(
+                        incident.id,
+                        actor=None,
+                        now=self.runtime.now(),
+                        detail="The channel was archived.",
+                        session=session,
+                    )
+
+        return apply
+
+    async def on_user(self, team_id: str, event: dict, envelope: dict) -> Apply | None:
+        """A new account or a changed one (an email change can make an admin account unverified):
+        refresh the directory and re-check the program-wide rules."""
+        user = event.get("user")
+        if not isinstance(user, dict) or "id" not in user:
+            return None
+        account = account_from_user(user)
+        self.runtime.cache.put_account(team_id, account)
+        programs = list(self.runtime.cache.workspace(team_id))
+
+        def apply(session: storage.Session) -> None:
+            storage.upsert_accounts([account], session=session, now=self.runtime.now())
+            for program, directory in programs:
+                now = self.runtime.now()
+                situation = program_situation(
+                    program, directory, team_id, runtime=self.runtime, session=session, now=now
+                )
+                enforce(situation, session=session, now=now, team_id=team_id)
+
+        return apply
+
+    async def on_tokens_revoked(self, team_id: str, event: dict, envelope: dict) -> Apply | None:
+        revoked = (event.get("tokens") or {}).get("oauth") or []
+        log.info("%d user token(s) revoked in %s", len(revoked), team_id)
+        return lambda session: storage.forget_user_tokens(team_id, list(revoked), session=session)
+
+    async def on_uninstalled(self, team_id: str, event: dict, envelope: dict) -> Apply | None:
+        log.warning("Safe Contact was uninstalled from %s: monitoring there has stopped", team_id)
+        return lambda session: storage.forget_workspace_tokens(team_id, session=session)
+
+    # -- what the events need ----------------------------------------------------------------
+
+    def _stored(self, channel_id: str) -> Conversation | None:
+        with self.runtime.session() as session:
+            return storage.get_conversation(channel_id, session=session)
+
+    def _relevant(self, team_id: str, conversation: Conversation) -> list:
+        """The programs for which the conversation matters: it holds one of their minors, or it is
+        one of their spaces. Other conversations are none of the app's business."""
+        relevant = []
+        for program, directory in self.runtime.cache.workspace(team_id):
+            if program.is_program_space(conversation) or any(directory.is_minor(u) for u in conversation.members):
+                relevant.append((program, directory))
+        return relevant
+
+    async def _judge_conversation(self, team_id: str, conversation: Conversation) -> Apply:
+        presence = await self._presence(team_id, conversation)
+        relevant = self._relevant(team_id, conversation)
+
+        def apply(session: storage.Session) -> None:
+            storage.save_conversation(conversation, session=session, now=self.runtime.now())
+            for program, directory in relevant:
+                now = self.runtime.now()
+                active = presence.get(program.id)
+                situation = Situation(program, directory, now, conversation=conversation, active_users=active)
+                enforce(situation, session=session, now=now, team_id=team_id)
+
+        return apply
+
+    async def _presence(self, team_id: str, conversation: Conversation) -> dict[str, frozenset[str]]:
+        """During a live session window, who of the channel's program adults is online, by program."""
+        return await live_presence(self.runtime, team_id, conversation, self._relevant(team_id, conversation))
+
+    async def _discover(self, team_id: str, event: dict, envelope: dict, message: Message) -> Conversation | None:
+        """A conversation seen for the first time through a message. A 1:1 DM's pair is the sender and
+        the account that observed it; otherwise the observer's own token asks Slack (the bot token is
+        never used to read a DM it is not in)."""
+        observer = observing_user(envelope)
+        if event.get("channel_type") == "im" and observer and observer != message.user:
+            return Conversation(
+                id=message.channel,
+                kind=ConversationKind.IM,
+                members=frozenset({message.user, observer}),
+                team_id=team_id,
+            )
+        return await self._fetch(team_id, message.channel, envelope)
+
+    async def _fetch(self, team_id: str, channel_id: str, envelope: dict) -> Conversation | None:
+        """The conversation and its members, through the token that received the event."""
+        observer = observing_user(envelope)
+        api = self.runtime.api
+        if observer and observer != self.runtime.bot_user_id and not _observed_by_bot(envelope):
+            api = self.runtime.user_api(team_id, observer)
+            if api is None:
+                log.info("conversation %s seen by %s, whose token is gone; skipped", channel_id, observer)
+                return None
+        info = (await api.client.conversations_info(channel=channel_id))["channel"]
+        return await api.with_members(info, team_id=team_id, owner=observer or "")
+
+
+def observing_user(envelope: dict) -> str | None:
+    """The account through which the app saw the event (`authorizations[0].user_id`)."""
+    authorizations = envelope.get("authorizations") or []
+    return authorizations[0].get("user_id") if authorizations else None
+
+
+def _observed_by_bot(envelope: dict) -> bool:
+    authorizations = envelope.get("authorizations") or []
+    return bool(authorizations) and bool(authorizations[0].get("is_bot"))
+
+
+def spoken_message(event: dict, *, bot_user_id: str) -> Message | None:
+    """The message a person said, or None for the app's own posts, bots and housekeeping subtypes."""
+    subtype = event.get("subtype")
+    if subtype not in SPOKEN_SUBTYPES:
+        return None
+    body = event.get("message") if subtype == "message_changed" else event
+    if not isinstance(body, dict) or body.get("bot_id") or body.get("subtype") == "bot_message":
+        return None
+    user = body.get("user")
+    channel = event.get("channel")
+    if not user or not channel or user == bot_user_id:
+        return None
+    files = tuple(
+        SharedFile(
+            id=f.get("id", ""), name=f.get("name", ""), mimetype=f.get("mimetype", ""), filetype=f.get("filetype", "")
+        )
+        for f in body.get("files") or []
+        if isinstance(f, dict)
+    )
+    return Message(
+        channel=channel,
+        user=user,
+        ts=body.get("ts") or event.get("ts") or "",
+        text=body.get("text") or "",
+        files=files,
+        thread_ts=body.get("thread_ts"),
+    )
+
+
+async def live_presence(
+    runtime: Runtime, team_id: str, conversation: Conversation, relevant: list
+) -> dict[str, frozenset[str]]:
+    """For each program whose live session window is open in `conversation`, which of its program
+    adults there are online (`users.getPresence`, one call per adult: a handful per session)."""
+    now = runtime.now()
+    active: dict[str, frozenset[str]] = {}
+    for program, directory in relevant:
+        if program.live_session(conversation.id, now) is None:
+            continue
+        adults = [u for u in conversation.members if (p := directory.person(u)) is not None and p.is_program_adult]
+        online = [u for u in adults if await runtime.api.is_active(u)]
+        active[program.id] = frozenset(online)
+    return active
+
+
+def program_situation(
+    program: Program, directory: Directory, team_id: str, *, runtime: Runtime, session: storage.Session, now: datetime
+) -> Situation:
+    """The program-wide situation: connections, acknowledgements and guardian notices. Who is
+    connected is unknown (None) while account connection is not configured: nobody can connect."""
+    roster_accounts = directory.user_ids(program.roster)
+    spaces = [
+        c for c in storage.conversations_with_member(roster_accounts, session=session) if program.is_program_space(c)
+    ]
+    participants = frozenset(u for c in spaces for u in c.members if u in roster_accounts)
+    connected = storage.connected_users(team_id, session=session) if runtime.connect_enabled else None
+    return Situation(
+        program,
+        directory,
+        now,
+        connected_users=connected,
+        acknowledged_users=storage.acknowledged_users(program.id, session=session),
+        active_participants=participants,
+        guardians_informed=storage.guardians_informed(program.id, session=session),
+    )
