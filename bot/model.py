@@ -254,8 +254,13 @@ class Directory:
         return self._by_email.get(normalize_email(email))
 
     def account_id(self, person: Person) -> str | None:
-        """The workspace account of a roster person, if they have one."""
+        """The workspace account of a roster person, if they have one. A roster `slack_id` that a
+        complete listing of the workspace does not hold (or holds deactivated) is no account."""
         if person.slack_id:
+            if self.complete:
+                account = self.accounts.get(person.slack_id)
+                if account is None or account.deleted:
+                    return None
             return person.slack_id
         for user_id, known in self._by_id.items():
             if known is person:

@@ -39,7 +39,7 @@ def retry_handlers() -> list:
 
 
 def web_client(token: str, base_url: str) -> AsyncWebClient:
-    return AsyncWebClient(token=token, base_url=base_url, retry_handlers=retry_handlers(), timeout=15)
+    return AsyncWebClient(token=token or None, base_url=base_url, retry_handlers=retry_handlers(), timeout=15)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +84,9 @@ class SlackApi:
             if not cursor:
                 return
 
-    async def accounts(self) -> list[Account]:
+    async def accounts(self, team_id: str) -> list[Account]:
         """Every account of the workspace (`users.list`, paged)."""
-        return [account_from_user(user) async for user in self._pages("users.list", "members")]
+        return [account_from_user(user, team_id) async for user in self._pages("users.list", "members")]
 
     async def account(self, user_id: str) -> Account:
         return account_from_user((await self.client.users_info(user=user_id))["user"])
@@ -159,13 +159,13 @@ def api_error(error: Exception) -> str:
     return type(error).__name__
 
 
-def account_from_user(user: dict) -> Account:
+def account_from_user(user: dict, team_id: str = "") -> Account:
     profile = user.get("profile") or {}
     return Account(
         id=user["id"],
         email=profile.get("email") or "",
         name=profile.get("real_name") or user.get("real_name") or user.get("name") or "",
-        team_id=user.get("team_id") or "",
+        team_id=user.get("team_id") or team_id,
         is_bot=bool(user.get("is_bot")) or user.get("id") == "USLACKBOT",
         is_guest=bool(user.get("is_restricted") or user.get("is_ultra_restricted")),
         is_external=bool(user.get("is_stranger")),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import storage
 from bot.enforcement import administrators, plan_escalations
-from bot.model import Conversation, Situation
+from bot.model import Conversation, EnforcementMode, Situation
 from handlers.enforce import enforce, queue
 from handlers.runtime import Runtime
 from handlers.slack_api import BOT_CONVERSATION_TYPES, USER_CONVERSATION_TYPES, api_error
@@ -32,7 +32,7 @@ class SweepReport:
 
 async def sweep(runtime: Runtime, team_id: str) -> SweepReport:
     """List the workspace, store it, and judge every program space and conversation with a minor."""
-    accounts = await runtime.api.accounts()
+    accounts = await runtime.api.accounts(team_id)
     runtime.cache.replace_accounts(team_id, accounts)
     conversations = await _visible_conversations(runtime, team_id)
     workspace = list(runtime.cache.workspace(team_id))
@@ -55,9 +55,9 @@ async def sweep(runtime: Runtime, team_id: str) -> SweepReport:
                 situation = Situation(program, directory, now, conversation=conversation, active_users=active)
                 outcome = enforce(situation, session=session, now=now, team_id=team_id)
                 findings, actions = findings + outcome.findings, actions + len(outcome.actions)
-            situation = program_situation(program, directory, team_id, runtime=runtime, session=session, now=now)
-            outcome = enforce(situation, session=session, now=now, team_id=team_id)
-            findings, actions = findings + outcome.findings, actions + len(outcome.actions)
+    # The program-wide rules are judged after guardians were sent what they are owed, so that a
+    # guardian about to be informed is not reported as uninformed.
+    await send_guardian_notices(runtime, team_id)
     runtime.wake.set()
     report = SweepReport(len(accounts), len(conversations), findings, actions)
     log.info("sweep of %s: %s", team_id, report)
@@ -145,7 +145,9 @@ async def send_guardian_notices(runtime: Runtime, team_id: str) -> None:
     for program, directory in list(runtime.cache.workspace(team_id)):
         with runtime.session() as session:
             informed = storage.guardians_informed(program.id, session=session)
-        guardians = [p for p in program.roster if any(p.guards(m) for m in program.minors)]
+        # In observe mode the app only alerts administrators: guardians are not written to either.
+        enforcing = program.mode is EnforcementMode.ENFORCE
+        guardians = [p for p in program.roster if enforcing and any(p.guards(m) for m in program.minors)]
         for window in program.sessions:
             if window.end <= now or window.id is None:
                 continue

@@ -68,6 +68,11 @@ class Worker:
             "app_uninstalled": self.on_uninstalled,
         }
 
+    @property
+    def handled_events(self) -> frozenset[str]:
+        """The event types this worker acts on (the manifest subscribes to exactly these)."""
+        return frozenset(self._handlers)
+
     # -- the loop --------------------------------------------------------------------------------
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -230,7 +235,7 @@ class Worker:
         user = event.get("user")
         if not isinstance(user, dict) or "id" not in user:
             return None
-        account = account_from_user(user)
+        account = account_from_user(user, team_id)
         self.runtime.cache.put_account(team_id, account)
         programs = list(self.runtime.cache.workspace(team_id))
 

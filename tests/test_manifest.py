@@ -41,3 +41,15 @@ def test_the_schema_check_can_fail():
 
 def test_manifest_declares_every_slash_command(manifest):
     assert {c["command"] for c in manifest["features"]["slash_commands"]} == COMMANDS
+
+
+def test_the_manifest_subscribes_to_exactly_the_events_the_worker_handles(manifest):
+    from handlers.worker import Worker
+
+    handled = set(Worker(runtime=None, name="manifest-check").handled_events)  # type: ignore[arg-type]
+    subscribed = set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    message_events = {e for e in subscribed if e.startswith("message.")}
+    assert message_events == {"message.channels", "message.groups", "message.im", "message.mpim"}
+    assert subscribed - message_events == handled - {"message"}
+    user_events = set(manifest["settings"]["event_subscriptions"]["user_events"])
+    assert user_events == {"message.im", "message.mpim", "message.groups"}

@@ -87,6 +87,15 @@ def test_too_few_program_admins_counts_accounts_not_roster_lines():
     assert breaches("too-few-program-admins", situation(prog=prog, accounts=[], complete=False)) == []
 
 
+@pytest.mark.parametrize("gone", ["missing", "deactivated"], ids=["not-in-listing", "deactivated"])
+def test_a_roster_slack_id_without_a_live_account_is_no_account(gone):
+    accounts = [a for a in accounts_for(program()) if a.id != ADMIN2]
+    if gone == "deactivated":
+        accounts.append(Account(id=ADMIN2, email="blake@mit.edu", deleted=True))
+    [breach] = breaches("too-few-program-admins", situation(accounts=accounts, complete=True))
+    assert breach.people == (ADMIN1,)
+
+
 # guardian-not-informed
 
 

@@ -1,0 +1,531 @@
+"""A stateful stand-in for Slack over real HTTP: its Web API on a local port (answering as Slack does,
+with visibility, paging, errors and 429s), and the Events API, slash commands and button presses
+delivered to an app's URL, signed as Slack signs them. The tests and `safe-contact demo` use it."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode
+
+import aiohttp
+from aiohttp import web
+from slack_sdk.signature import SignatureVerifier
+
+from fakeslack.web_api import METHODS, Caller
+from fakeslack.workspace import Channel, SlackError, User, Workspace
+
+__all__ = ["Call", "Channel", "FakeSlack", "User"]
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One Web API call as the fake received it; `params` has JSON arguments (blocks) parsed."""
+
+    method: str
+    params: dict
+    token: str | None
+    ok: bool
+    error: str | None = None
+
+
+@dataclass
+class _Failure:
+    error: str
+    status: int
+    retry_after: int | None
+    times: int
+
+
+@dataclass
+class FakeSlack:
+    """One workspace with one installed app. Setup methods (`add_*`) change state silently; the
+    things people do (`user_says`, `user_joins`, ...) change it and deliver what Slack would."""
+
+    signing_secret: str = "fake-signing-secret"
+    team_id: str = "T0TEAM0001"
+    bot_user_id: str = "U0SAFEBOT1"
+    bot_token: str = "xoxb-fake-bot-token"
+    app_id: str = "A0SAFE0001"
+    events_url: str = ""
+    calls: list[Call] = field(default_factory=list)
+    responses: list[dict] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.workspace = Workspace(self.team_id, self.bot_user_id)
+        self.workspace.users[self.bot_user_id] = User(
+            self.bot_user_id, name="Safe Contact", is_bot=True, team_id=self.team_id
+        )
+        self._tokens: dict[str, Caller] = {self.bot_token: Caller(self.bot_user_id, is_bot=True)}
+        self._revoked: set[str] = set()
+        self._failures: dict[str, list[_Failure]] = {}
+        self._oauth_codes: dict[str, dict] = {}
+        self._event_ids = itertools.count(1)
+        self._deliveries: set[asyncio.Task] = set()
+        self._runner: web.AppRunner | None = None
+        self._client: aiohttp.ClientSession | None = None
+        self.base_url = ""
+
+    # -- the server ----------------------------------------------------------------------------
+
+    async def start(self) -> FakeSlack:
+        application = web.Application()
+        application.router.add_route("*", "/api/{method}", self._serve_method)
+        application.router.add_post("/response/{n}", self._serve_response_url)
+        self._runner = web.AppRunner(application, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}/api/"
+        self._client = aiohttp.ClientSession()
+        return self
+
+    async def stop(self) -> None:
+        await self.flush()
+        if self._client is not None:
+            await self._client.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def __aenter__(self) -> FakeSlack:
+        return await self.start()
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stop()
+
+    async def _serve_method(self, request: web.Request) -> web.Response:
+        name = request.match_info["method"]
+        params = dict(request.query)
+        if request.can_read_body:
+            if request.content_type == "application/json":
+                body = await request.json()
+                params.update(body if isinstance(body, dict) else {})
+            else:
+                params.update(dict(parse_qsl((await request.read()).decode(), keep_blank_values=True)))
+        token = _bearer(request.headers.get("Authorization", "")) or params.pop("token", None)
+        params.pop("token", None)
+        params = {k: _parsed(k, v) for k, v in params.items()}
+        failure = self._take_failure(name)
+        if failure is not None:
+            self.calls.append(Call(name, params, token, ok=False, error=failure.error))
+            headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
+            return web.json_response({"ok": False, "error": failure.error}, status=failure.status, headers=headers)
+        try:
+            caller = self._caller(token)
+            method = METHODS.get(name)
+            if method is None:
+                raise SlackError("unknown_method")
+            answer = {"ok": True, **method(self.workspace, caller, params)}
+        except SlackError as error:
+            self.calls.append(Call(name, params, token, ok=False, error=error.code))
+            return web.json_response({"ok": False, "error": error.code})
+        self.calls.append(Call(name, params, token, ok=True))
+        self._after(name, params, answer)
+        return web.json_response(answer)
+
+    async def _serve_response_url(self, request: web.Request) -> web.Response:
+        self.responses.append(await request.json())
+        return web.json_response({"ok": True})
+
+    def _caller(self, token: str | None) -> Caller:
+        if not token:
+            raise SlackError("not_authed")
+        if token in self._revoked:
+            raise SlackError("token_revoked")
+        caller = self._tokens.get(token)
+        if caller is None:
+            raise SlackError("invalid_auth")
+        return caller
+
+    def _take_failure(self, name: str) -> _Failure | None:
+        queue = self._failures.get(name)
+        if not queue:
+            return None
+        failure = queue[0]
+        failure.times -= 1
+        if failure.times <= 0:
+            queue.pop(0)
+        return failure
+
+    def _after(self, name: str, params: dict, answer: dict) -> None:
+        """What Slack announces after a call: an invitation is a member joining."""
+        if name == "conversations.invite":
+            channel = self.workspace.conversations[answer["channel"]["id"]]
+            for user in str(params["users"]).split(","):
+                self._later(self._member_event("member_joined_channel", user, channel))
+
+    # -- setup (no events) ----------------------------------------------------------------------
+
+    @property
+    def users(self) -> dict[str, User]:
+        return self.workspace.users
+
+    @property
+    def conversations(self) -> dict[str, Channel]:
+        return self.workspace.conversations
+
+    def messages(self, channel: str) -> list[dict]:
+        return self.workspace.history.get(channel, [])
+
+    def add_user(self, user_id: str, *, name: str = "", email: str = "", **attributes: object) -> User:
+        user = User(user_id, name=name or user_id, email=email, team_id=self.team_id, **attributes)  # type: ignore[arg-type]
+        self.workspace.users[user_id] = user
+        return user
+
+    def add_channel(
+        self, channel_id: str, *, name: str, private: bool = False, members: list[str] = (), is_archived: bool = False
+    ) -> str:
+        channel = Channel(channel_id, name=name, is_private=private, members=list(members), is_archived=is_archived)
+        self.workspace.conversations[channel_id] = channel
+        self.workspace.history.setdefault(channel_id, [])
+        return channel_id
+
+    def add_dm(self, a: str, b: str) -> str:
+        return self.workspace.dm(a, b).id
+
+    def add_group_dm(self, members: list[str]) -> str:
+        return self.workspace.group_dm(list(members)).id
+
+    def set_presence(self, user_id: str, presence: str) -> None:
+        self.workspace.user(user_id).presence = presence
+
+    def connect_user(self, user_id: str) -> str:
+        """The user authorised the app: a user token, and their DMs' events from now on."""
+        token = f"xoxp-fake-{user_id.lower()}"
+        self._tokens[token] = Caller(user_id, is_bot=False)
+        self._revoked.discard(token)
+        return token
+
+    def connected(self) -> list[str]:
+        return [c.user_id for t, c in self._tokens.items() if not c.is_bot and t not in self._revoked]
+
+    def add_oauth_code(self, code: str, *, user_id: str, scopes: str = "") -> None:
+        self._oauth_codes[code] = {"user_id": user_id, "scopes": scopes}
+
+    def fail_next(
+        self,
+        method: str,
+        *,
+        error: str = "internal_error",
+        status: int = 200,
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Make the next `times` calls of `method` fail as given (429 with `Retry-After`, a 5xx, or an
+        `ok: false` error with status 200)."""
+        if status == 429 and retry_after is None:
+            retry_after = 1
+        self._failures.setdefault(method, []).append(_Failure(error, status, retry_after, times))
+
+    # -- what the app did -------------------------------------------------------------------------
+
+    def calls_to(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    def reset_calls(self) -> None:
+        self.calls.clear()
+
+    def posted(self, channel: str | None = None) -> list[dict]:
+        """Messages the app posted, as stored (with their conversation and ts), oldest first."""
+        found = []
+        for channel_id, history in self.workspace.history.items():
+            if channel is not None and channel_id != channel:
+                continue
+            found.extend({**m, "channel": channel_id} for m in history if m.get("user") == self.bot_user_id)
+        return sorted(found, key=lambda m: m["ts"])
+
+    # -- what people do ---------------------------------------------------------------------------
+
+    async def user_says(
+        self, user: str, channel: str, text: str, *, files: list[dict] | None = None, thread_ts: str | None = None
+    ) -> dict:
+        conversation = self.workspace.conversation(channel)
+        message = {"type": "message", "user": user, "text": text, "ts": self.workspace.new_ts(), "team": self.team_id}
+        if files:
+            message.update(subtype="file_share", files=files)
+        if thread_ts:
+            message["thread_ts"] = thread_ts
+        self.workspace.history[channel].append(message)
+        event = {**message, "channel": channel, "event_ts": message["ts"], "channel_type": conversation.channel_type}
+        await self._deliver_in(conversation, event, sender=user)
+        return message
+
+    async def user_shares_file(
+        self, user: str, channel: str, *, name: str, mimetype: str, filetype: str, text: str = ""
+    ) -> dict:
+        file = {
+            "id": self.workspace.new_id("F"),
+            "name": name,
+            "title": name,
+            "mimetype": mimetype,
+            "filetype": filetype,
+        }
+        return await self.user_says(user, channel, text, files=[file])
+
+    async def user_edits(self, user: str, channel: str, ts: str, text: str) -> None:
+        conversation = self.workspace.conversation(channel)
+        message = next(m for m in self.workspace.history[channel] if m["ts"] == ts)
+        previous = dict(message)
+        message.update(text=text, edited={"user": user, "ts": self.workspace.new_ts()})
+        event = {
+            "type": "message",
+            "subtype": "message_changed",
+            "hidden": True,
+            "channel": channel,
+            "channel_type": conversation.channel_type,
+            "message": dict(message),
+            "previous_message": previous,
+            "ts": message["edited"]["ts"],
+            "event_ts": message["edited"]["ts"],
+        }
+        await self._deliver_in(conversation, event, sender=user)
+
+    async def user_joins(self, user: str, channel: str) -> None:
+        conversation = self.workspace.conversation(channel)
+        if user not in conversation.members:
+            conversation.members.append(user)
+        await self._send(self._member_event("member_joined_channel", user, conversation))
+
+    async def user_leaves(self, user: str, channel: str) -> None:
+        conversation = self.workspace.conversation(channel)
+        event = self._member_event("member_left_channel", user, conversation)  # the bot leaving still hears it
+        if user in conversation.members:
+            conversation.members.remove(user)
+        await self._send(event)
+
+    async def user_opens_dm(self, a: str, b: str) -> str:
+        return self.add_dm(a, b)
+
+    async def create_channel(
+        self, channel_id: str, *, name: str, creator: str, private: bool = False, members: list[str] = ()
+    ) -> None:
+        self.add_channel(channel_id, name=name, private=private, members=list(dict.fromkeys([creator, *members])))
+        self.workspace.conversations[channel_id].creator = creator
+        if not private:  # private channels are announced to their members only (the app is not one yet)
+            info = {"id": channel_id, "name": name, "created": int(time.time()), "creator": creator}
+            await self._send({"type": "channel_created", "channel": info})
+
+    async def rename_channel(self, channel_id: str, name: str) -> None:
+        conversation = self.workspace.conversation(channel_id)
+        conversation.name = name
+        kind = "group" if conversation.is_private else "channel"
+        info = {"id": channel_id, "name": name, "created": conversation.created}
+        await self._lifecycle(conversation, {"type": f"{kind}_rename", "channel": info})
+
+    async def archive_channel(self, channel_id: str, *, by: str = "") -> None:
+        conversation = self.workspace.conversation(channel_id)
+        conversation.is_archived = True
+        kind = "group" if conversation.is_private else "channel"
+        await self._lifecycle(conversation, {"type": f"{kind}_archive", "channel": channel_id, "user": by})
+
+    async def unarchive_channel(self, channel_id: str, *, by: str = "") -> None:
+        conversation = self.workspace.conversation(channel_id)
+        conversation.is_archived = False
+        kind = "group" if conversation.is_private else "channel"
+        await self._lifecycle(conversation, {"type": f"{kind}_unarchive", "channel": channel_id, "user": by})
+
+    async def new_user(self, user_id: str, *, name: str = "", email: str = "", **attributes: object) -> None:
+        user = self.add_user(user_id, name=name, email=email, **attributes)
+        await self._send({"type": "team_join", "user": user.as_slack()})
+
+    async def change_user(self, user_id: str, **changes: object) -> None:
+        user = self.workspace.user(user_id)
+        for key, value in changes.items():
+            setattr(user, key, value)
+        await self._send({"type": "user_change", "user": user.as_slack()})
+
+    async def revoke_tokens(self, user_ids: list[str]) -> None:
+        for token, caller in self._tokens.items():
+            if caller.user_id in user_ids and not caller.is_bot:
+                self._revoked.add(token)
+        await self._send({"type": "tokens_revoked", "tokens": {"oauth": list(user_ids), "bot": []}})
+
+    async def uninstall(self) -> None:
+        await self._send({"type": "app_uninstalled"})
+        self._revoked.update(self._tokens)
+
+    # -- deliveries -------------------------------------------------------------------------------
+
+    def envelope(self, event: dict, *, authorizations: list[dict] | None = None, event_id: str | None = None) -> dict:
+        return {
+            "token": "fake-verification-token",
+            "team_id": self.team_id,
+            "api_app_id": self.app_id,
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id or f"Ev0FAKE{next(self._event_ids):06d}",
+            "event_time": int(time.time()),
+            "authorizations": authorizations or [self._authorization(self.bot_user_id)],
+            "is_ext_shared_channel": False,
+            "event_context": f"4-fake-{self.team_id}",
+        }
+
+    def _authorization(self, user_id: str) -> dict:
+        return {
+            "enterprise_id": None,
+            "team_id": self.team_id,
+            "user_id": user_id,
+            "is_bot": user_id == self.bot_user_id,
+            "is_enterprise_install": False,
+        }
+
+    def _observer(self, conversation: Channel) -> str | None:
+        """Whose installation Slack delivers a conversation's events through: the bot where it is a
+        member of a channel; in DMs and group DMs (and private channels the bot is not in) the first
+        member who connected their account. None: the app cannot see it."""
+        if self.bot_user_id in conversation.members:
+            return self.bot_user_id
+        connected = set(self.connected())
+        return next((m for m in conversation.members if m in connected), None)
+
+    async def _deliver_in(self, conversation: Channel, event: dict, *, sender: str) -> int | None:
+        observer = self._observer(conversation)
+        if observer is None:
+            return None
+        return await self.deliver_event(event, authorizations=[self._authorization(observer)])
+
+    def _member_event(self, kind: str, user: str, conversation: Channel) -> dict | None:
+        if self.bot_user_id not in conversation.members and user != self.bot_user_id:
+            return None  # the app hears joins and leaves only in channels it is in
+        return {
+            "type": kind,
+            "user": user,
+            "channel": conversation.id,
+            "channel_type": "G" if conversation.is_private else "C",
+            "team": self.team_id,
+            "event_ts": self.workspace.new_ts(),
+        }
+
+    async def _lifecycle(self, conversation: Channel, event: dict) -> None:
+        if not conversation.is_private or self.bot_user_id in conversation.members:
+            await self._send(event)
+
+    async def _send(self, event: dict | None) -> int | None:
+        return None if event is None else await self.deliver_event(event)
+
+    def _later(self, event: dict | None) -> None:
+        """Deliver after the current Web API answer, as Slack does (the app must not wait on itself)."""
+        if event is None:
+            return
+        task = asyncio.get_running_loop().create_task(self.deliver_event(event))
+        self._deliveries.add(task)
+        task.add_done_callback(self._deliveries.discard)
+
+    async def flush(self) -> bool:
+        """Wait for deliveries Slack owes the app; True when there were any."""
+        pending = list(self._deliveries)
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+        return bool(pending)
+
+    async def deliver_event(
+        self,
+        event: dict,
+        *,
+        authorizations: list[dict] | None = None,
+        event_id: str | None = None,
+        retry_num: int | None = None,
+        retry_reason: str | None = None,
+    ) -> int:
+        """POST one Events API delivery to `events_url`; the app's HTTP status."""
+        body = json.dumps(self.envelope(event, authorizations=authorizations, event_id=event_id)).encode()
+        headers = self.signed_headers(body, content_type="application/json")
+        if retry_num is not None:
+            headers.update(
+                {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason or "http_timeout"}
+            )
+        status, _ = await self.send_raw(body, headers)
+        return status
+
+    async def slash_command(self, command: str, *, text: str = "", user_id: str, channel_id: str) -> tuple[int, object]:
+        conversation = self.workspace.conversations.get(channel_id)
+        form = {
+            "token": "fake-verification-token",
+            "team_id": self.team_id,
+            "team_domain": "fake",
+            "channel_id": channel_id,
+            "channel_name": conversation.name if conversation else "",
+            "user_id": user_id,
+            "user_name": user_id.lower(),
+            "command": command,
+            "text": text,
+            "api_app_id": self.app_id,
+            "is_enterprise_install": "false",
+            "response_url": self._response_url(),
+            "trigger_id": f"{next(self._event_ids)}.fake.trigger",
+        }
+        return await self._post_form(form)
+
+    async def block_action(
+        self, user_id: str, action_id: str, value: str, *, channel_id: str = "", message_ts: str = ""
+    ) -> tuple[int, object]:
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user_id, "username": user_id.lower(), "team_id": self.team_id},
+            "api_app_id": self.app_id,
+            "token": "fake-verification-token",
+            "team": {"id": self.team_id, "domain": "fake"},
+            "channel": {"id": channel_id},
+            "container": {"type": "message", "message_ts": message_ts, "channel_id": channel_id},
+            "message": {"type": "message", "ts": message_ts, "user": self.bot_user_id},
+            "trigger_id": f"{next(self._event_ids)}.fake.trigger",
+            "response_url": self._response_url(),
+            "actions": [
+                {
+                    "action_id": action_id,
+                    "block_id": "b",
+                    "value": value,
+                    "type": "button",
+                    "action_ts": str(time.time()),
+                }
+            ],
+        }
+        return await self._post_form({"payload": json.dumps(payload)})
+
+    def _response_url(self) -> str:
+        return self.base_url.replace("/api/", f"/response/{next(self._event_ids)}")
+
+    async def _post_form(self, form: dict) -> tuple[int, object]:
+        body = urlencode(form).encode()
+        return await self.send_raw(body, self.signed_headers(body, content_type="application/x-www-form-urlencoded"))
+
+    def signed_headers(
+        self, body: bytes, *, content_type: str = "application/json", timestamp: int | None = None
+    ) -> dict:
+        timestamp = int(time.time()) if timestamp is None else timestamp
+        signature = SignatureVerifier(self.signing_secret).generate_signature(timestamp=str(timestamp), body=body)
+        return {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": str(timestamp),
+            "X-Slack-Signature": signature,
+        }
+
+    async def send_raw(self, body: bytes, headers: dict) -> tuple[int, object]:
+        """POST exactly `body` with `headers` to the app; its status and body (JSON when it is)."""
+        if not self.events_url:
+            raise RuntimeError("set FakeSlack.events_url to the app's /slack/events address first")
+        assert self._client is not None, "start() the fake first"
+        async with self._client.post(self.events_url, data=body, headers=headers) as response:
+            text = await response.text()
+            try:
+                return response.status, json.loads(text) if text else text
+            except ValueError:
+                return response.status, text
+
+
+def _bearer(header: str) -> str | None:
+    return header[7:].strip() if header.lower().startswith("bearer ") else None
+
+
+def _parsed(key: str, value: object) -> object:
+    """Block Kit and view arguments arrive as JSON text in form bodies; record them as objects."""
+    if key in ("blocks", "attachments", "view") and isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value

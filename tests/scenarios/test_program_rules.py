@@ -1,0 +1,105 @@
+"""Program-wide rules, end to end: the start-up sweep, account changes, and guardians' access
+information for live sessions."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from builders import ADMIN1, ADMIN2, DLC, GUARD1, GUARD2, MINOR1, STAFF1, person, program
+from conftest import start_world, stop_world
+
+PROJECT = "C0PROJECT1"
+
+
+@pytest.fixture
+async def started(tmp_path, request):
+    """A world whose workspace the test prepares before the start-up sweep."""
+    worlds = []
+
+    async def start(prog=None, prepare=None):
+        world, runner = await start_world(tmp_path, prog, sweep=False)
+        worlds.append((world, runner))
+        if prepare:
+            prepare(world.slack)
+        await world.app.sweep()
+        await world.settle()
+        return world
+
+    yield start
+    for world, runner in worlds:
+        await stop_world(world, runner)
+
+
+async def test_the_start_up_sweep_finds_what_happened_before_the_app_started(started):
+    def prepare(slack):
+        slack.add_channel(PROJECT, name="project-x", private=True, members=["U0SAFEBOT1", STAFF1, MINOR1])
+
+    world = await started(prepare=prepare)
+    assert len(world.alerts_for("private-space-without-dlc-admin")) == 1
+    methods = {c.method for c in world.slack.calls}
+    assert methods <= {
+        "auth.test",
+        "users.list",
+        "conversations.list",
+        "conversations.members",
+        "users.getPresence",
+        "chat.postMessage",
+        "chat.update",
+        "conversations.invite",
+    }
+
+
+async def test_a_quiet_workspace_sweeps_without_alerts_and_guardians_get_the_access_information(world):
+    assert world.alerts() == []
+    for guardian in (GUARD1, GUARD2):
+        [notice] = [m for m in world.direct_messages(guardian) if "live session" in m["text"]]
+        assert "Zoom 123" in notice["text"]
+
+
+async def test_a_sweep_repeated_changes_nothing(world):
+    posted = len(world.slack.calls_to("chat.postMessage"))
+    await world.app.sweep()
+    await world.settle()
+    assert len(world.slack.calls_to("chat.postMessage")) == posted
+
+
+async def test_a_guardian_without_an_account_is_reported_as_not_informed(started):
+    roster = tuple(replace(p, slack_id=None) if p.slack_id == GUARD2 else p for p in program().roster)
+    world = await started(prog=program(roster=roster), prepare=lambda slack: slack.users.pop(GUARD2, None))
+    [alert] = world.alerts_for("guardian-not-informed")
+    assert "robin@example.org" in alert["text"] or "Robin" in alert["text"]
+
+
+async def test_too_few_program_admins_is_found_by_the_sweep(started):
+    world = await started(prepare=lambda slack: slack.users.pop(ADMIN2, None))
+    assert len(world.alerts_for("too-few-program-admins")) == 1
+
+
+async def test_an_admin_changing_to_a_personal_email_is_alerted(world):
+    await world.slack.change_user(DLC, email="dana.home@gmail.com")
+    await world.settle()
+    [alert] = world.alerts_for("unverified-admin-account")
+    assert f"<@{DLC}>" in alert["text"] or "Dana" in alert["text"]
+
+
+async def test_a_new_account_matching_a_roster_email_is_recognised(world):
+    newcomer = person("Quinn", "minor", None, email="quinn@example.org")
+    assert newcomer.slack_id is None
+    await world.slack.new_user("U0QUINN001", name="Quinn", email="quinn@example.org")
+    await world.settle()
+    assert world.alerts() == []
+    assert world.app.runtime.cache.accounts("T0TEAM0001")["U0QUINN001"].email == "quinn@example.org"
+
+
+async def test_observe_mode_alerts_administrators_and_tells_nobody_else(started):
+    from bot.model import EnforcementMode
+
+    world = await started(prog=program(mode=EnforcementMode.OBSERVE))
+    world.connect(MINOR1)
+    dm = world.slack.add_dm(STAFF1, MINOR1)
+    await world.slack.user_says(STAFF1, dm, "hi")
+    await world.settle()
+    assert len(world.alerts_for("dm-adult-minor")) == 1
+    assert world.direct_messages(STAFF1) == [] and not world.direct_messages(MINOR1)
+    assert ADMIN1  # administrators see the alert channel
