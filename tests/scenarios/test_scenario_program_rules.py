@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 from builders import ADMIN1, ADMIN2, DLC, GUARD1, GUARD2, MINOR1, STAFF1, person, program
-from conftest import start_world, stop_world
+from scenario_world import start_world, stop_world
 
 PROJECT = "C0PROJECT1"
 

@@ -4,7 +4,7 @@ sessions with too few adults; remedies (invitations) and automatic resolution.""
 from __future__ import annotations
 
 from builders import ADMIN1, DLC, GENERAL, GUARD1, MINOR1, MINOR2, PENDING, SESSION, STAFF1, STAFF2, STRANGER
-from conftest import BOT_USER
+from scenario_world import BOT_USER
 
 PROJECT = "C0PROJECT1"
 

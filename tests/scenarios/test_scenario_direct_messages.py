@@ -4,7 +4,7 @@ and a DM between an adult and a minor reaches the alert channel with both people
 from __future__ import annotations
 
 from builders import GUARD1, MINOR1, MINOR2, STAFF1, STAFF2
-from conftest import BOT_USER
+from scenario_world import BOT_USER
 
 
 async def test_an_adult_messaging_a_minor_is_alerted_and_both_are_told(world):

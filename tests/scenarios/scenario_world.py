@@ -1,0 +1,146 @@
+"""The world a scenario runs in: the real app served over HTTP on a free port, a migrated SQLite
+database, and the fake Slack (its Web API on another port) with a workspace holding the test
+program's people and channels. Slack's side is driven through the fake, which signs every request
+as Slack does; assertions are on what the fake received."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from aiohttp import web
+from builders import (
+    ADMIN1,
+    ADMIN2,
+    ALERTS,
+    DLC,
+    GENERAL,
+    MINOR1,
+    MINOR2,
+    MINOR3,
+    NOW,
+    PENDING,
+    SESSION,
+    STAFF1,
+    STAFF2,
+    STRANGER,
+    program,
+)
+
+import storage
+from bot.config import Settings
+from bot.model import Program
+from fakeslack import FakeSlack
+from handlers import SafeContactApp, create_app
+from handlers.runtime import Timing
+
+SIGNING_SECRET = "scenario-signing-secret"
+BOT_USER = "U0SAFEBOT1"
+TEAM = "T0TEAM0001"
+
+
+class Clock:
+    """The app's clock: the scenario moves it (15 minutes to an escalation) instead of waiting."""
+
+    def __init__(self, start: datetime):
+        self.moment = start
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, **delta: float) -> None:
+        self.moment += timedelta(**delta)
+
+
+@dataclass
+class World:
+    slack: FakeSlack
+    app: SafeContactApp
+    engine: storage.Engine
+    clock: Clock
+    program: Program
+    events_url: str
+    notes: dict = field(default_factory=dict)
+
+    async def settle(self) -> None:
+        """Let the worker deal with everything stored so far, with what that queued, and with the
+        events Slack sends back about the app's own actions (an invitation is a join)."""
+        for _ in range(20):
+            await self.app.worker.drain()
+            if not await self.slack.flush():
+                return
+
+    def alerts(self) -> list[dict]:
+        """Top-level posts in the alert channel."""
+        return [m for m in self.slack.posted(channel=ALERTS) if not m.get("thread_ts")]
+
+    def thread(self, alert: dict) -> list[dict]:
+        return [m for m in self.slack.posted(channel=ALERTS) if m.get("thread_ts") == alert["ts"]]
+
+    def alerts_for(self, rule: str) -> list[dict]:
+        return [a for a in self.alerts() if f"`{rule}`" in a["text"]]
+
+    def direct_messages(self, user: str) -> list[dict]:
+        """What the app sent `user` in its DM with them."""
+        dm = self.slack.add_dm(BOT_USER, user)
+        return self.slack.posted(channel=dm)
+
+    def incidents(self, rule: str | None = None) -> list:
+        with storage.session_scope(self.engine) as session:
+            found = storage.incidents_since(self.program.id, NOW - timedelta(days=365), session=session)
+        return [i for i in found if rule is None or i.rule == rule]
+
+    def connect(self, user: str) -> None:
+        """The account's owner connected it (what the OAuth flow stores)."""
+        token = self.slack.connect_user(user)
+        with storage.session_scope(self.engine) as session:
+            storage.save_user_token(
+                TEAM, user, token, scopes="im:history,mpim:history", seal=storage.TokenSeal(), now=NOW, session=session
+            )
+
+
+def populate(slack: FakeSlack, prog: Program) -> None:
+    """The workspace as the program left it the day before: everyone in place, nothing wrong."""
+    for person in prog.roster:
+        if person.slack_id:
+            slack.add_user(person.slack_id, name=person.name, email=person.email)
+    slack.add_user(STRANGER, name="Stranger", email="stranger@example.com")
+    roster_ids = [p.slack_id for p in prog.roster if p.slack_id and p.slack_id != PENDING]
+    slack.add_channel(GENERAL, name="general", members=[BOT_USER, *roster_ids])
+    slack.add_channel(SESSION, name="session-1", members=[BOT_USER, STAFF1, STAFF2, MINOR1, MINOR2, MINOR3])
+    slack.add_channel(ALERTS, name="safe-contact-alerts", private=True, members=[BOT_USER, ADMIN1, ADMIN2, DLC])
+
+
+async def start_world(tmp_path, prog: Program | None = None, *, sweep: bool = True) -> tuple[World, web.AppRunner]:
+    prog = prog or program()
+    slack = FakeSlack(signing_secret=SIGNING_SECRET, team_id=TEAM, bot_user_id=BOT_USER)
+    await slack.start()
+    populate(slack, prog)
+    engine = storage.create_engine_from_url(f"sqlite:///{tmp_path / 'scenario.db'}")
+    storage.migrate(engine)
+    with storage.session_scope(engine) as session:
+        storage.save_program(prog, session=session)
+    with storage.session_scope(engine) as session:
+        prog = storage.get_program(prog.id, session=session)  # with its session windows' ids
+    clock = Clock(NOW)
+    settings = Settings(bot_token=slack.bot_token, signing_secret=SIGNING_SECRET, api_url=slack.base_url)
+    app = create_app(settings, engine=engine, timing=Timing(poll_every=0.05), clock=clock)
+    runner = web.AppRunner(app.web_app())
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    slack.events_url = f"http://127.0.0.1:{port}/slack/events"
+    await app.start(background=False)
+    world = World(slack=slack, app=app, engine=engine, clock=clock, program=prog, events_url=slack.events_url)
+    if sweep:
+        await app.sweep()
+        await world.settle()
+    return world, runner
+
+
+async def stop_world(world: World, runner: web.AppRunner) -> None:
+    await world.app.stop()
+    await runner.cleanup()
+    await world.slack.stop()
+    world.engine.dispose()
