@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 import storage
 from bot.model import Incident, Program
 from bot.rules import rule_by_symbol
-from handlers.blocks import alert_blocks, alert_text, escalation_text
+from handlers.blocks import alert_blocks, alert_text, escalation_text, reminder_blocks
 from handlers.runtime import Runtime
 from handlers.slack_api import SlackApi
 
@@ -78,7 +78,8 @@ async def carry_out(runtime: Runtime, team_id: str, op: dict):
                 where = "in the thread" if op.get("thread_ts") else "in the channel"
                 return _note(runtime, incident, "warned", f"Posted {where} <#{posted.channel}>.")
             case "dm":
-                await runtime.api.post(op["user"], op["text"])
+                blocks = reminder_blocks(op["text"], op.get("rule"), op.get("program"))
+                await runtime.api.post(op["user"], op["text"], blocks=blocks)
                 return _note(runtime, incident, "warned", f"Sent a direct message to <@{op['user']}>.")
             case "invite":
                 return await _invite(runtime, incident, op)

@@ -10,6 +10,7 @@ from bot.rules import rule_by_symbol
 
 ACKNOWLEDGE_ACTION = "incident_acknowledge"
 RESOLVE_ACTION = "incident_resolve"
+CONDUCT_ACKNOWLEDGE_ACTION = "conduct_acknowledge"
 
 _SEVERITY_EMOJI = {
     Severity.CRITICAL: ":rotating_light:",
@@ -93,3 +94,25 @@ def escalation_text(incident: Incident, permalink: str | None) -> str:
         f"Nobody has acknowledged this incident for 15 minutes: {alert_text(incident)}{link} "
         "Please acknowledge it or act on it now."
     )
+
+
+def reminder_blocks(text: str, rule: str | None, program_id: str | None) -> list[dict] | None:
+    """A reminder that asks for something gets the button that does it; other notes are plain text."""
+    if rule != "conduct-not-acknowledged" or not program_id:
+        return None
+    return [
+        {"type": "section", "text": {"type": "mrkdwn", "text": text}},
+        {
+            "type": "actions",
+            "block_id": f"conduct-{program_id}",
+            "elements": [
+                {
+                    "type": "button",
+                    "text": {"type": "plain_text", "text": "Acknowledge"},
+                    "style": "primary",
+                    "action_id": CONDUCT_ACKNOWLEDGE_ACTION,
+                    "value": program_id,
+                }
+            ],
+        },
+    ]

@@ -5,6 +5,7 @@ no Slack account and no network, and leaves nothing behind."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import sys
 import tempfile
@@ -15,11 +16,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from aiohttp import web
-from fakeslack import FakeSlack
 
 import storage
 from bot.config import Settings
 from bot.model import BackgroundCheck, Person, Program, Role, SessionWindow
+from fakeslack import FakeSlack
 from handlers import create_app
 from handlers.runtime import Timing
 
@@ -100,6 +101,8 @@ class Narrator:
             user = self.slack.users.get(ident)
             return "@" + (user.name if user else ident)
         conversation = self.slack.conversations.get(ident)
+        if conversation is not None and conversation.is_mpim:
+            return "their group DM"
         return "#" + (conversation.name if conversation else ident)
 
     def readable(self, text: str) -> str:
@@ -231,6 +234,8 @@ def _script(slack: FakeSlack, app, clock: dict, program: Program) -> list[Step]:
 
 
 def run_demo() -> int:
+    # What the app does is printed below each step; its own logs would only repeat it.
+    logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
     print("Safe Contact demo: a simulated program day in a simulated Slack workspace (no account, no network).")
     print("Every event is delivered to the real app over HTTP, signed as Slack signs it; below each is what")
     print("the app sent back to Slack.")

@@ -100,7 +100,8 @@ class _Recorder:
                 if channel:
                     self.queue({"op": "post", "incident": self.incident(finding), "channel": channel, "text": text})
                 for user in users:
-                    self.queue({"op": "dm", "incident": self.incident(finding), "user": user, "text": text})
+                    op = {"op": "dm", "user": user, "text": text, "rule": finding.rule, "program": self.program_id}
+                    self.queue({**op, "incident": self.incident(finding)})
             case Invite(finding, channel, user, reason):
                 op = {"op": "invite", "channel": channel, "user": user, "reason": reason}
                 self.queue({**op, "incident": self.incident(finding)})

@@ -10,8 +10,10 @@ from slack_bolt.async_app import AsyncApp
 import storage
 from bot.model import AuditEntry
 from handlers.actions import refresh_alert
-from handlers.blocks import ACKNOWLEDGE_ACTION, RESOLVE_ACTION, resolved_text
+from handlers.blocks import ACKNOWLEDGE_ACTION, CONDUCT_ACKNOWLEDGE_ACTION, RESOLVE_ACTION, resolved_text
+from handlers.enforce import enforce
 from handlers.runtime import Runtime
+from handlers.worker import program_situation
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,31 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     async def resolve(ack, body, respond):
         await ack()
         await _change_incident(runtime, body, respond, resolve=True)
+
+    @app.action(CONDUCT_ACKNOWLEDGE_ACTION)
+    async def acknowledge_conduct(ack, body, respond):
+        await ack()
+        await _acknowledge_conduct(runtime, body, respond)
+
+
+async def _acknowledge_conduct(runtime: Runtime, body: dict, respond) -> None:
+    """A participant or adult acknowledged the program's expectations: record it, and settle the
+    reminder at once by judging the program again."""
+    user = (body.get("user") or {}).get("id", "")
+    team_id = (body.get("team") or {}).get("id") or runtime.team_id
+    program_id = str((body.get("actions") or [{}])[0].get("value", ""))
+    programs = [(p, d) for p, d in runtime.cache.workspace(team_id) if p.id == program_id]
+    if not programs or programs[0][1].person(user) is None:
+        await respond(text="This reminder is not for you.", response_type="ephemeral", replace_original=False)
+        return
+    program, directory = programs[0]
+    now = runtime.now()
+    with runtime.session() as session:
+        storage.record_acknowledgement(program_id, user, now=now, session=session)
+        situation = program_situation(program, directory, team_id, runtime=runtime, session=session, now=now)
+        enforce(situation, session=session, now=now, team_id=team_id)
+    runtime.wake.set()
+    await respond(text=f"Thank you: you acknowledged {program.name}'s expectations.", replace_original=True)
 
 
 def is_administrator(runtime: Runtime, team_id: str, program_id: str, user_id: str) -> bool:

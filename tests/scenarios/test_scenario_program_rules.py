@@ -103,3 +103,16 @@ async def test_observe_mode_alerts_administrators_and_tells_nobody_else(started)
     assert len(world.alerts_for("dm-adult-minor")) == 1
     assert world.direct_messages(STAFF1) == [] and not world.direct_messages(MINOR1)
     assert ADMIN1  # administrators see the alert channel
+
+
+async def test_the_expectations_reminder_has_a_button_that_settles_it(world):
+    [reminder] = [m for m in world.direct_messages(MINOR1) if "expectations" in m["text"]]
+    button = reminder["blocks"][-1]["elements"][0]
+    status, _ = await world.slack.block_action(MINOR1, button["action_id"], button["value"])
+    assert status == 200
+    await world.settle()
+    mine = [i for i in world.incidents("conduct-not-acknowledged") if MINOR1 in i.people]
+    assert [i.status.value for i in mine] == ["resolved"]
+    assert "Thank you" in world.slack.responses[-1]["text"]
+    others = [i for i in world.incidents("conduct-not-acknowledged") if MINOR1 not in i.people]
+    assert others and all(i.status.value == "open" for i in others)
