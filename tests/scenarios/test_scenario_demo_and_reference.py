@@ -1,0 +1,72 @@
+"""The demo's program day, which exercises most of the app, and what it sends Slack: every Web API
+call is a real method with its required arguments, by Slack's own reference."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fakeslack.reference import check_call, find_reference_dir
+from fakeslack.web_api import METHODS
+from handlers.demo import program_day
+
+ROOT = Path(__file__).resolve().parents[2]
+REFERENCE = find_reference_dir()
+needs_reference = pytest.mark.skipif(REFERENCE is None, reason="Slack's method reference is not beside the project")
+
+
+@pytest.fixture
+async def day():
+    out = io.StringIO()
+    slack = await program_day(out)
+    return slack, out.getvalue()
+
+
+async def test_the_demo_catches_each_scripted_situation(day):
+    _, printed = day
+    for symbol in ("dm-adult-minor", "unauthorized-member", "session-needs-two-adults", "off-platform-contact"):
+        assert f"`{symbol}`" in printed
+    assert "(nothing to do: no Web API call)" in printed  # the benign message
+    assert "Nobody has acknowledged" in printed and "Resolved by Safe Contact" in printed
+
+
+async def test_the_demo_never_prints_a_token(day):
+    slack, printed = day
+    assert slack.bot_token not in printed and "xoxp-" not in printed
+
+
+@needs_reference
+async def test_every_call_the_app_made_is_a_real_method_with_its_required_arguments(day, world):
+    slack, _ = day
+    calls = [*slack.calls, *world.slack.calls]
+    assert len({c.method for c in calls}) >= 6
+    problems = sorted({p for c in calls for p in check_call(c.method, c.params, REFERENCE)})
+    assert problems == []
+
+
+@needs_reference
+def test_the_reference_check_can_fail():
+    assert check_call("chat.postMessage", {"text": "hi"}, REFERENCE) == [
+        "chat.postMessage: required argument 'channel' missing"
+    ]
+    assert check_call("chat.postMesage", {}, REFERENCE) == ["chat.postMesage: not a Web API method"]
+
+
+@needs_reference
+@pytest.mark.parametrize("method", sorted(METHODS))
+def test_the_fake_implements_only_real_methods(method):
+    assert not any("not a Web API method" in p for p in check_call(method, {}, REFERENCE))
+
+
+def test_python_app_py_demo_runs_in_a_fresh_process():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "app.py"), "demo"], capture_output=True, text=True, env=env, timeout=120, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    assert "`dm-adult-minor`" in result.stdout and "Traceback" not in result.stderr
