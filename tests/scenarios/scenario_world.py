@@ -111,7 +111,9 @@ def populate(slack: FakeSlack, prog: Program) -> None:
     slack.add_channel(ALERTS, name="safe-contact-alerts", private=True, members=[BOT_USER, ADMIN1, ADMIN2, DLC])
 
 
-async def start_world(tmp_path, prog: Program | None = None, *, sweep: bool = True) -> tuple[World, web.AppRunner]:
+async def start_world(
+    tmp_path, prog: Program | None = None, *, sweep: bool = True, **settings_changes: str
+) -> tuple[World, web.AppRunner]:
     prog = prog or program()
     slack = FakeSlack(signing_secret=SIGNING_SECRET, team_id=TEAM, bot_user_id=BOT_USER)
     await slack.start()
@@ -123,7 +125,9 @@ async def start_world(tmp_path, prog: Program | None = None, *, sweep: bool = Tr
     with storage.session_scope(engine) as session:
         prog = storage.get_program(prog.id, session=session)  # with its session windows' ids
     clock = Clock(NOW)
-    settings = Settings(bot_token=slack.bot_token, signing_secret=SIGNING_SECRET, api_url=slack.base_url)
+    settings = Settings(
+        bot_token=slack.bot_token, signing_secret=SIGNING_SECRET, api_url=slack.base_url, **settings_changes
+    )
     app = create_app(settings, engine=engine, timing=Timing(poll_every=0.05), clock=clock)
     runner = web.AppRunner(app.web_app())
     await runner.setup()

@@ -9,6 +9,8 @@ import pytest
 from builders import ADMIN1, ADMIN2, DLC, GUARD1, GUARD2, MINOR1, STAFF1, person, program
 from scenario_world import start_world, stop_world
 
+import storage
+
 PROJECT = "C0PROJECT1"
 
 
@@ -17,8 +19,8 @@ async def started(tmp_path, request):
     """A world whose workspace the test prepares before the start-up sweep."""
     worlds = []
 
-    async def start(prog=None, prepare=None):
-        world, runner = await start_world(tmp_path, prog, sweep=False)
+    async def start(prog=None, prepare=None, **settings):
+        world, runner = await start_world(tmp_path, prog, sweep=False, **settings)
         worlds.append((world, runner))
         if prepare:
             prepare(world.slack)
@@ -116,3 +118,30 @@ async def test_the_expectations_reminder_has_a_button_that_settles_it(world):
     assert "Thank you" in world.slack.responses[-1]["text"]
     others = [i for i in world.incidents("conduct-not-acknowledged") if MINOR1 not in i.people]
     assert others and all(i.status.value == "open" for i in others)
+
+
+async def test_with_account_connection_configured_unconnected_people_are_reminded(started):
+    world = await started(client_id="1234.5678", client_secret="connect-secret")
+    reminded = {
+        u
+        for u in (MINOR1, STAFF1, GUARD1)
+        if any("connect your account" in m["text"] for m in world.direct_messages(u))
+    }
+    assert reminded == {MINOR1, STAFF1, GUARD1}
+    assert world.alerts() == []  # a reminder, recorded for status, not an alert
+    assert {tuple(i.people) for i in world.incidents("monitoring-not-connected")} >= {(MINOR1,), (STAFF1,)}
+
+
+async def test_without_account_connection_nobody_is_asked_to_connect(world):
+    assert not any("connect your account" in m["text"] for m in world.direct_messages(MINOR1))
+    assert world.incidents("monitoring-not-connected") == []
+
+
+async def test_a_revoked_token_stops_the_dm_watch_through_it(world):
+    world.connect(MINOR1)
+    await world.slack.revoke_tokens([MINOR1])
+    await world.settle()
+    with storage.session_scope(world.engine) as session:
+        assert storage.connected_users("T0TEAM0001", session=session) == frozenset()
+    await world.app.sweep()  # the sweep no longer reads through the revoked token
+    assert not [c for c in world.slack.calls if c.token and "minor" in c.token and not c.ok]
