@@ -13,9 +13,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from slack_sdk.errors import SlackApiError
+
 import storage
 from bot.model import Conversation, ConversationKind, Directory, Message, Program, SharedFile, Situation
-from handlers.actions import PermanentFailure, carry_out
+from handlers.actions import PERMANENT_ERRORS, PermanentFailure, carry_out
 from handlers.enforce import ACTION, enforce
 from handlers.runtime import Runtime
 from handlers.slack_api import account_from_user, api_error
@@ -120,6 +122,10 @@ class Worker:
             log.warning("inbox item %s (%s) failed for good: %s", item.id, item.kind, failure)
             self._fail(item, str(failure), final=True)
         except Exception as error:
+            if is_permanent(error):
+                log.warning("inbox item %s (%s) cannot be dealt with: %s", item.id, item.kind, api_error(error))
+                self._fail(item, api_error(error), final=True)
+                return
             log.warning("inbox item %s (%s) failed, will retry: %s", item.id, item.kind, api_error(error))
             log.debug("failure detail", exc_info=True)
             self._fail(item, api_error(error), final=False)
@@ -142,7 +148,7 @@ class Worker:
             envelope = dict(item.payload)
             event = envelope.get("event") or {}
             handler = self._handlers.get(event.get("type", ""))
-            team_id = envelope.get("team_id") or event.get("team") or item.team_id
+            team_id = envelope.get("team_id") or event.get("team") or item.team_id or self.runtime.team_id
             return None if handler is None else await handler(team_id, event, envelope)
         log.warning("inbox item %s has unknown kind %r; dropped", item.id, item.kind)
         return None
@@ -317,6 +323,14 @@ class Worker:
                 return None
         info = (await api.client.conversations_info(channel=channel_id))["channel"]
         return await api.with_members(info, team_id=team_id, owner=observer or "")
+
+
+def is_permanent(error: Exception) -> bool:
+    """Errors no retry will cure: Slack saying the thing does not exist or may not be done, and
+    payloads missing what they must hold. Outages, rate limits and database hiccups are retried."""
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error") or "") in PERMANENT_ERRORS
+    return isinstance(error, (ValueError, KeyError, TypeError, AttributeError))
 
 
 def observing_user(envelope: dict) -> str | None:
