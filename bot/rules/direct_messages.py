@@ -111,10 +111,11 @@ def group_dm_with_minor(s: Situation) -> Iterator[Breach]:
     if _is_one_family(minors, adults):
         return
     people = tuple(uid for uid, _ in minors) + tuple(uid for uid, _ in adults)
+    who, verb = ("Minors", "are") if len(minors) > 1 else ("Minor", "is")
+    others = mentions(uid for uid, _ in adults) or "other minors"
     yield Breach(
         subject=conversation.id,
-        summary=f"Minor {mentions(uid for uid, _ in minors)} is in a group DM with "
-        f"{mentions(uid for uid, _ in adults) or 'other minors'}.",
+        summary=f"{who} {mentions(uid for uid, _ in minors)} {verb} in a group DM with {others}.",
         people=people,
         channel=conversation.id,
     )

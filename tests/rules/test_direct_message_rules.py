@@ -105,3 +105,16 @@ def test_group_dm_with_minor(conversation, fires):
     if fires:
         assert MINOR1 in found[0].people or MINOR2 in found[0].people
         assert BOT not in found[0].people
+
+
+@pytest.mark.parametrize(
+    ("conversation", "opening"),
+    [
+        pytest.param(mpim(MINOR1, STAFF1, STAFF2), "Minor <@U0MINOR1> is in a group DM with", id="one-minor"),
+        pytest.param(mpim(MINOR1, MINOR2, STAFF1), "Minors <@U0MINOR1>", id="two-minors"),
+    ],
+)
+def test_the_group_dm_summary_reads_as_english(conversation, opening):
+    [breach] = breaches("group-dm-with-minor", situation(conversation))
+    assert breach.summary.startswith(opening)
+    assert (" are in a group DM" in breach.summary) is opening.startswith("Minors")
