@@ -70,3 +70,14 @@ def test_python_app_py_demo_runs_in_a_fresh_process():
     )
     assert result.returncode == 0, result.stderr
     assert "`dm-adult-minor`" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_the_installed_console_script_runs_the_demo_from_anywhere(tmp_path):
+    script = Path(sys.executable).parent / "safe-contact"
+    if not script.exists():
+        pytest.skip("the project is not installed in this environment (pip install -e '.[dev]')")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
+    result = subprocess.run([str(script), "demo"], capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "`unauthorized-member`" in result.stdout
+    assert list(tmp_path.iterdir()) == []  # the demo leaves nothing behind
