@@ -297,9 +297,6 @@ class FakeSlack:
             conversation.members.remove(user)
         await self._send(event)
 
-    async def user_opens_dm(self, a: str, b: str) -> str:
-        return self.add_dm(a, b)
-
     async def create_channel(
         self, channel_id: str, *, name: str, creator: str, private: bool = False, members: list[str] = ()
     ) -> None:

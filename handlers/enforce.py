@@ -22,7 +22,7 @@ from bot.enforcement import (
     describe,
     plan,
 )
-from bot.engine import checked_scopes, evaluate, scope_key
+from bot.engine import checked_scopes, evaluate
 from bot.model import Finding, Situation
 from bot.rules import CATALOGUE
 from handlers.blocks import resolved_text, update_text
@@ -59,11 +59,6 @@ def enforce(situation: Situation, *, session: storage.Session, now: datetime, te
     for line in descriptions:
         activity.info("%s: %s", program.id, line)
     return Outcome(len(findings), descriptions)
-
-
-def situation_scope(situation: Situation) -> str | None:
-    """The scope key an evaluation of `situation` settles (for callers that report it)."""
-    return next((k for r in CATALOGUE if (k := scope_key(r, situation))), None)
 
 
 def queue(op: dict, *, team_id: str, session: storage.Session, now: datetime) -> None:
