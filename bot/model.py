@@ -311,6 +311,8 @@ class Situation:
     active_participants: frozenset[str] = frozenset()
     #: Emails of guardians the app delivered each session's access information to, by session id.
     guardians_informed: Mapping[int, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
+    #: When each account was sent the program's expectations (the welcome), by account id.
+    welcomed: Mapping[str, datetime] = field(default_factory=lambda: MappingProxyType({}))
 
     def people_in(self, conversation: Conversation) -> list[tuple[str, Person | None]]:
         """The human members of a conversation with their roster entry (None when unknown).
@@ -410,3 +412,23 @@ class AuditEntry:
     program_id: str | None = None
     detail: Mapping[str, object] = field(default_factory=dict)
     id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Lockdown:
+    """A channel an administrator closed (`/minors-lockdown`), in force until `lifted_at`."""
+
+    id: int
+    program_id: str
+    channel: str
+    locked_by: str
+    locked_at: datetime
+    reason: str = ""
+    team_id: str = ""
+    removed: tuple[str, ...] = ()
+    lifted_by: str | None = None
+    lifted_at: datetime | None = None
+
+    @property
+    def in_force(self) -> bool:
+        return self.lifted_at is None

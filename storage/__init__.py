@@ -43,6 +43,14 @@ from storage.incidents import (
     set_alert_message,
     update_incident,
 )
+from storage.lockdowns import (
+    AlreadyLocked,
+    active_lockdown,
+    active_lockdowns,
+    lift_lockdown,
+    note_removed,
+    start_lockdown,
+)
 from storage.migrate import downgrade, migrate
 from storage.participation import (
     acknowledged_users,
@@ -53,6 +61,8 @@ from storage.participation import (
     record_connection,
     record_consent,
     record_guardian_notice,
+    record_welcome,
+    welcomed_users,
 )
 from storage.programs import get_program, list_programs, programs_for_team, save_program
 from storage.tokens import (
@@ -65,6 +75,7 @@ from storage.tokens import (
 )
 
 __all__ = [
+    "AlreadyLocked",
     "Engine",
     "InboxItem",
     "IncidentNotFound",
@@ -75,6 +86,8 @@ __all__ = [
     "account_by_email",
     "acknowledge_incident",
     "acknowledged_users",
+    "active_lockdown",
+    "active_lockdowns",
     "add_incident_event",
     "add_member",
     "audit_entries",
@@ -99,10 +112,12 @@ __all__ = [
     "incident_timeline",
     "incidents_since",
     "incidents_to_escalate",
+    "lift_lockdown",
     "list_accounts",
     "list_programs",
     "mark_escalated",
     "migrate",
+    "note_removed",
     "open_incident",
     "open_incidents",
     "pending_count",
@@ -114,6 +129,7 @@ __all__ = [
     "record_connection",
     "record_consent",
     "record_guardian_notice",
+    "record_welcome",
     "remove_member",
     "resolve_incident",
     "save_conversation",
@@ -121,7 +137,9 @@ __all__ = [
     "save_user_token",
     "session_scope",
     "set_alert_message",
+    "start_lockdown",
     "update_incident",
     "upsert_accounts",
     "user_tokens",
+    "welcomed_users",
 ]

@@ -17,6 +17,7 @@ from storage.tables import (
     ConsentRow,
     GuardianNoticeRow,
     SessionWindowRow,
+    WelcomeRow,
 )
 
 
@@ -120,3 +121,16 @@ def guardians_informed(program_id: str, *, session: Session) -> dict[int, frozen
     for session_window_id, email in session.exec(statement):
         informed[session_window_id].add(email)
     return {window: frozenset(emails) for window, emails in informed.items()}
+
+
+def record_welcome(program_id: str, user_id: str, *, now: datetime, session: Session) -> bool:
+    """Record that the account was sent the program's expectations; False if it had been already."""
+    statement = insert_for(session, WelcomeRow).values(program_id=program_id, user_id=user_id, welcomed_at=now)
+    inserted = statement.on_conflict_do_nothing().returning(WelcomeRow.user_id)
+    return session.exec(inserted).first() is not None
+
+
+def welcomed_users(program_id: str, *, session: Session) -> dict[str, datetime]:
+    """When each account was sent the program's expectations."""
+    statement = select(WelcomeRow.user_id, WelcomeRow.welcomed_at).where(WelcomeRow.program_id == program_id)
+    return {user_id: at for user_id, at in session.exec(statement)}

@@ -300,3 +300,42 @@ class UserTokenRow(SQLModel, table=True):
     sealed_token: str
     scopes: str = ""
     saved_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class LockdownRow(SQLModel, table=True):
+    """A channel closed by an administrator (`/minors-lockdown`) until one reopens it. `removed`
+    lists the roster members taken out of it, so that reopening brings them back."""
+
+    __tablename__ = "lockdowns"
+    __table_args__ = (
+        # One lockdown in force per channel.
+        Index(
+            "uq_lockdowns_active_channel",
+            "channel",
+            unique=True,
+            sqlite_where=text("lifted_at IS NULL"),
+            postgresql_where=text("lifted_at IS NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: str = Field(foreign_key="programs.id")
+    team_id: str = ""
+    channel: str = Field(index=True)
+    locked_by: str
+    reason: str = ""
+    locked_at: datetime = Field(sa_type=UTCDateTime)
+    removed: list[str] = Field(default_factory=list, sa_type=JSON)
+    lifted_by: str | None = None
+    lifted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class WelcomeRow(SQLModel, table=True):
+    """A roster member the app sent the program's expectations to (onboarding), once per program."""
+
+    __tablename__ = "welcomes"
+    __table_args__ = (PrimaryKeyConstraint("program_id", "user_id"),)
+
+    program_id: str = Field(foreign_key="programs.id", ondelete="CASCADE")
+    user_id: str
+    welcomed_at: datetime = Field(sa_type=UTCDateTime)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bot.model import Role, Severity, Situation, email_domain
+from bot.onboarding import ACKNOWLEDGE_GRACE
 from bot.rules.common import channel_ref, mention, person_label
 from bot.rules.registry import Breach, Remedy, Scope, rule
 
@@ -133,17 +134,22 @@ def guardian_not_informed(s: Situation) -> Iterator[Breach]:
 )
 def conduct_not_acknowledged(s: Situation) -> Iterator[Breach]:
     """A roster member who is active in program spaces has not acknowledged the program's
-    expectations (conduct, and keeping access information confidential).
+    expectations (conduct, and keeping access information confidential), and was not welcomed with
+    them within the last day.
 
     Why: the policy asks that staff and every participant be given the expectations before the
-    program starts. Acknowledging them is one button; those who have not are reminded.
+    program starts. Everyone is welcomed with them and an Acknowledge button; those who have not
+    pressed it a day later are reminded (not twice at once).
 
-    Example: participant Alex posts in #splash-general but never pressed Acknowledge. Alex gets a
-    reminder with the button.
+    Example: participant Alex was welcomed on Monday, posts in #splash-general, but never pressed
+    Acknowledge. On Tuesday Alex gets a reminder with the button.
     """
     for person in s.program.roster:
         user_id = s.directory.account_id(person)
         if not user_id or user_id not in s.active_participants or user_id in s.acknowledged_users:
+            continue
+        welcomed_at = s.welcomed.get(user_id)
+        if welcomed_at is not None and s.now - welcomed_at < ACKNOWLEDGE_GRACE:
             continue
         yield Breach(
             subject=f"user:{user_id}",

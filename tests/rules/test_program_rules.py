@@ -132,6 +132,21 @@ def test_conduct_not_acknowledged(active, acknowledged, expected):
     assert {b.people[0] for b in breaches("conduct-not-acknowledged", s)} == expected
 
 
+@pytest.mark.parametrize(
+    ("welcomed_ago", "reminded"),
+    [
+        pytest.param(None, True, id="never-welcomed"),
+        pytest.param(timedelta(minutes=5), False, id="welcomed-just-now"),
+        pytest.param(timedelta(hours=23, minutes=59), False, id="welcomed-within-a-day"),
+        pytest.param(timedelta(hours=24), True, id="welcomed-a-day-ago"),
+    ],
+)
+def test_conduct_not_acknowledged_waits_a_day_after_the_welcome(welcomed_ago, reminded):
+    welcomed = {} if welcomed_ago is None else {MINOR1: NOW - welcomed_ago}
+    s = situation(active_participants=frozenset({MINOR1}), welcomed=welcomed)
+    assert bool(breaches("conduct-not-acknowledged", s)) is reminded
+
+
 # monitoring-not-connected
 
 

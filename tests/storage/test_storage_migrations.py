@@ -33,6 +33,8 @@ TABLES = {
     "inbox",
     "audit_log",
     "user_tokens",
+    "lockdowns",
+    "welcomes",
 }
 
 
