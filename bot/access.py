@@ -90,3 +90,9 @@ def refusal(command: Command) -> str:
         "use the *Report a concern* shortcut on a message, or talk to a program administrator or your "
         "parent or guardian. `/minors-help` lists what you can do."
     )
+
+
+def stays_in_lockdown(person: Person | None) -> bool:
+    """Only the program's cleared adults stay in a locked-down channel: minors, guardians, adults
+    still waiting for their background check and accounts on no roster are taken out."""
+    return person is not None and person.is_program_adult

@@ -202,7 +202,7 @@ def parse_roster(text: str, *, source: str) -> tuple[list[Person], list[str]]:
         values = {k: (v or "").strip() for k, v in row.items() if k is not None and isinstance(v, str)}
         if not any(values.values()):
             continue
-        person, row_problems = _roster_person(values)
+        person, row_problems = roster_person(values)
         problems.extend(f"{source}:{line}: {p}" for p in row_problems)
         if person is None:
             continue
@@ -213,13 +213,19 @@ def parse_roster(text: str, *, source: str) -> tuple[list[Person], list[str]]:
         rows.append((line, person))
     minors = {p.email for _, p in rows if p.is_minor}
     for line, person in rows:
-        for email in person.guardian_of:
-            if email not in minors:
-                problems.append(f"{source}:{line}: guardian_of {email!r} is not a minor on this roster")
+        problems.extend(f"{source}:{line}: {p}" for p in guardian_problems(person, minors))
     return [p for _, p in rows], problems
 
 
-def _roster_person(values: Mapping[str, str]) -> tuple[Person | None, list[str]]:
+def guardian_problems(person: Person, minors: set[str]) -> list[str]:
+    """A guardian must name minors (`minors`: the roster minors' emails) that are on the same roster."""
+    return [
+        f"guardian_of {email!r} is not a minor on this roster" for email in person.guardian_of if email not in minors
+    ]
+
+
+def roster_person(values: Mapping[str, str]) -> tuple[Person | None, list[str]]:
+    """One roster row's person (values keyed by column), or None and every problem with it."""
     problems: list[str] = []
     role_text = values.get("role", "").lower()
     try:

@@ -17,7 +17,7 @@ from slack_bolt.authorization import AuthorizeResult
 
 import storage
 from bot.config import Settings
-from handlers import events, interactions
+from handlers import commands, events, interactions
 from handlers.runtime import Runtime, Timing, WorkspaceCache, utc_now
 from handlers.slack_api import SlackApi, api_error, web_client
 from handlers.sweep import run_periodically, scheduled_checks, sweep
@@ -175,6 +175,7 @@ def create_app(
     )
     events.register(bolt, runtime)
     interactions.register(bolt, runtime)
+    commands.register(bolt, runtime)
 
     @bolt.error
     async def on_error(error, body, logger):

@@ -46,6 +46,9 @@ PERMANENT_ERRORS = frozenset(
     }
 )
 
+#: Errors of `conversations.kick` that mean the app may not remove that person from that channel.
+_KICK_REFUSALS = frozenset({"cant_kick_from_general", "cant_kick_self", "not_supported"})
+
 #: What an administrator is told when an action cannot be done.
 _FAILURE_REASONS = {
     "not_in_channel": "Safe Contact is not a member of that channel; add it, or act by hand",
@@ -55,6 +58,7 @@ _FAILURE_REASONS = {
     "user_disabled": "the account is deactivated",
     "cannot_dm_bot": "that account is a bot",
     "restricted_action": "the workspace's settings do not allow it",
+    "cant_kick_from_general": "nobody can be removed from the workspace's #general",
 }
 
 
@@ -83,6 +87,8 @@ async def carry_out(runtime: Runtime, team_id: str, op: dict):
                 return _note(runtime, incident, "warned", f"Sent a direct message to <@{op['user']}>.")
             case "invite":
                 return await _invite(runtime, incident, op)
+            case "kick":
+                return await _kick(runtime, op)
             case "escalate":
                 return await _escalate(runtime, incident, op["user"])
     except SlackApiError as error:
@@ -164,9 +170,30 @@ async def refresh_alert(runtime: Runtime, incident_id: int) -> None:
 
 async def _invite(runtime: Runtime, incident: Incident | None, op: dict):
     outcome = await runtime.api.invite(op["channel"], op["user"])
-    if outcome == "invited":
+    if outcome == "invited" and op.get("reason"):
         await runtime.api.post(op["channel"], f"<@{op['user']}> was invited. {op['reason']}")
     return _note(runtime, incident, "invited", f"<@{op['user']}> {outcome} in <#{op['channel']}>.")
+
+
+async def _kick(runtime: Runtime, op: dict):
+    """Take someone out of a locked-down channel. One already gone needs nothing; one Slack will not
+    let the app remove (#general, a workspace setting) is told to the administrators at once."""
+    try:
+        await runtime.api.remove(op["channel"], op["user"])
+    except SlackApiError as error:
+        code = str(error.response.get("error") or "")
+        if code == "not_in_channel":
+            return None
+        if code not in PERMANENT_ERRORS | _KICK_REFUSALS:
+            raise
+        reason = _FAILURE_REASONS.get(code, f"Slack answered {code}")
+        detail = (
+            f":warning: Could not remove <@{op['user']}> from <#{op['channel']}>: {reason}. Please remove them by hand."
+        )
+        log.warning("lockdown of %s: could not remove an account: %s", op["channel"], code)
+        with contextlib.suppress(SlackApiError):
+            await runtime.api.post(op["alert_channel"], detail)
+    return None
 
 
 async def _escalate(runtime: Runtime, incident: Incident | None, user: str):

@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -150,6 +151,28 @@ class SlackApi:
                 return "already there"
             raise
         return "invited"
+
+    async def download_file(self, file_id: str, *, limit: int) -> bytes:
+        """A file's content (`files.info`, then its private URL with the token); ValueError when it is
+        larger than `limit` bytes or cannot be fetched."""
+        file = (await self.client.files_info(file=file_id))["file"]
+        if int(file.get("size") or 0) > limit:
+            raise ValueError(f"the file is larger than {limit // 1024} KB")
+        url = file.get("url_private_download") or file.get("url_private")
+        if not url:
+            raise ValueError("Slack gave no address for the file")
+        headers = {"Authorization": f"Bearer {self.client.token}"}
+        async with aiohttp.ClientSession() as http, http.get(url, headers=headers) as response:
+            if response.status != 200:
+                raise ValueError(f"Slack answered HTTP {response.status}")
+            data = await response.content.read(limit + 1)
+        if len(data) > limit:
+            raise ValueError(f"the file is larger than {limit // 1024} KB")
+        return data
+
+    async def remove(self, channel: str, user_id: str) -> None:
+        """`conversations.kick`: take an account out of a channel."""
+        await self.client.conversations_kick(channel=channel, user=user_id)
 
 
 def api_error(error: Exception) -> str:

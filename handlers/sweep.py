@@ -15,6 +15,7 @@ import storage
 from bot.enforcement import administrators, plan_escalations
 from bot.model import Conversation, EnforcementMode, Situation
 from handlers.enforce import enforce, queue
+from handlers.onboarding import welcome
 from handlers.runtime import Runtime
 from handlers.slack_api import BOT_CONVERSATION_TYPES, USER_CONVERSATION_TYPES, api_error
 from handlers.worker import live_presence, program_situation
@@ -55,6 +56,8 @@ async def sweep(runtime: Runtime, team_id: str) -> SweepReport:
                 situation = Situation(program, directory, now, conversation=conversation, active_users=active)
                 outcome = enforce(situation, session=session, now=now, team_id=team_id)
                 findings, actions = findings + outcome.findings, actions + len(outcome.actions)
+            # Roster members seen for the first time are welcomed with the program's expectations.
+            welcome(program, directory, directory.user_ids(program.roster), team_id=team_id, session=session, now=now)
     # The program-wide rules are judged after guardians were sent what they are owed, so that a
     # guardian about to be informed is not reported as uninformed.
     await send_guardian_notices(runtime, team_id)

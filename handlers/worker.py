@@ -16,9 +16,22 @@ from datetime import datetime, timedelta
 from slack_sdk.errors import SlackApiError
 
 import storage
-from bot.model import Conversation, ConversationKind, Directory, Message, Program, SharedFile, Situation
+from bot.access import stays_in_lockdown
+from bot.model import (
+    Conversation,
+    ConversationKind,
+    Directory,
+    Lockdown,
+    Message,
+    Program,
+    SharedFile,
+    Situation,
+)
 from handlers.actions import PERMANENT_ERRORS, PermanentFailure, carry_out
 from handlers.enforce import ACTION, enforce
+from handlers.enforce import queue as enforce_queue
+from handlers.home import publish_home
+from handlers.onboarding import welcome
 from handlers.runtime import Runtime
 from handlers.slack_api import account_from_user, api_error
 
@@ -68,6 +81,7 @@ class Worker:
             "user_change": self.on_user,
             "tokens_revoked": self.on_tokens_revoked,
             "app_uninstalled": self.on_uninstalled,
+            "app_home_opened": self.on_home_opened,
         }
 
     @property
@@ -189,13 +203,45 @@ class Worker:
         return apply
 
     async def on_join(self, team_id: str, event: dict, envelope: dict) -> Apply | None:
+        """Someone joined: a locked-down channel takes them straight out again; otherwise the channel
+        is judged with them in it, and a roster member new to a program space is welcomed."""
         channel, user = event.get("channel", ""), event.get("user", "")
+        with self.runtime.session() as session:
+            locked = storage.active_lockdown(channel, session=session)
+        if locked is not None and user != self.runtime.bot_user_id:
+            return self._keep_out(team_id, locked, user)
         stored = self._stored(channel)
         if stored is None or user == self.runtime.bot_user_id:
             conversation = await self._fetch(team_id, channel, envelope)
         else:
             conversation = replace(stored, members=stored.members | {user})
-        return await self._judge_conversation(team_id, conversation) if conversation else None
+        if conversation is None:
+            return None
+        judge = await self._judge_conversation(team_id, conversation)
+        spaces = [(p, d) for p, d in self._relevant(team_id, conversation) if p.is_program_space(conversation)]
+
+        def apply(session: storage.Session) -> None:
+            judge(session)
+            for program, directory in spaces:
+                welcome(program, directory, [user], team_id=team_id, session=session, now=self.runtime.now())
+
+        return apply
+
+    def _keep_out(self, team_id: str, locked: Lockdown, user: str) -> Apply | None:
+        """While a channel is locked down, only the program's cleared adults may be in it."""
+        found = [(p, d) for p, d in self.runtime.cache.workspace(team_id) if p.id == locked.program_id]
+        if not found or stays_in_lockdown(found[0][1].person(user)):
+            return None
+        program, directory = found[0]
+        op = {"op": "kick", "channel": locked.channel, "user": user, "alert_channel": program.alert_channel}
+
+        def apply(session: storage.Session) -> None:
+            if directory.person(user) is not None:
+                storage.note_removed(locked.id, [user], session=session)
+            enforce_queue(op, team_id=team_id, session=session, now=self.runtime.now())
+
+        log.info("%s joined the locked-down %s: removing them", user, locked.channel)
+        return apply
 
     async def on_leave(self, team_id: str, event: dict, envelope: dict) -> Apply | None:
         channel, user = event.get("channel", ""), event.get("user", "")
@@ -244,11 +290,14 @@ class Worker:
         account = account_from_user(user, team_id)
         self.runtime.cache.put_account(team_id, account)
         programs = list(self.runtime.cache.workspace(team_id))
+        newcomer = event.get("type") == "team_join"
 
         def apply(session: storage.Session) -> None:
             storage.upsert_accounts([account], session=session, now=self.runtime.now())
             for program, directory in programs:
                 now = self.runtime.now()
+                if newcomer:
+                    welcome(program, directory, [account.id], team_id=team_id, session=session, now=now)
                 situation = program_situation(
                     program, directory, team_id, runtime=self.runtime, session=session, now=now
                 )
@@ -264,6 +313,13 @@ class Worker:
     async def on_uninstalled(self, team_id: str, event: dict, envelope: dict) -> Apply | None:
         log.warning("Safe Contact was uninstalled from %s: monitoring there has stopped", team_id)
         return lambda session: storage.forget_workspace_tokens(team_id, session=session)
+
+    async def on_home_opened(self, team_id: str, event: dict, envelope: dict) -> Apply | None:
+        """Someone opened the app's Home tab: show them what they may see."""
+        if event.get("tab", "home") != "home" or not event.get("user"):
+            return None
+        await publish_home(self.runtime, team_id, event["user"])
+        return None
 
     # -- what the events need ----------------------------------------------------------------
 
@@ -408,4 +464,5 @@ def program_situation(
         acknowledged_users=storage.acknowledged_users(program.id, session=session),
         active_participants=participants,
         guardians_informed=storage.guardians_informed(program.id, session=session),
+        welcomed=storage.welcomed_users(program.id, session=session),
     )

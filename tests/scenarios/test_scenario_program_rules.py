@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from builders import ADMIN1, ADMIN2, DLC, GUARD1, GUARD2, MINOR1, STAFF1, person, program
+from builders import ADMIN1, ADMIN2, DLC, GUARD1, GUARD2, MINOR1, MINOR2, STAFF1, person, program
 from scenario_world import start_world, stop_world
 
 import storage
@@ -55,7 +55,7 @@ async def test_the_start_up_sweep_finds_what_happened_before_the_app_started(sta
 async def test_a_quiet_workspace_sweeps_without_alerts_and_guardians_get_the_access_information(world):
     assert world.alerts() == []
     for guardian in (GUARD1, GUARD2):
-        [notice] = [m for m in world.direct_messages(guardian) if "live session" in m["text"]]
+        [notice] = [m for m in world.direct_messages(guardian) if "live session is scheduled" in m["text"]]
         assert "Zoom 123" in notice["text"]
 
 
@@ -107,17 +107,24 @@ async def test_observe_mode_alerts_administrators_and_tells_nobody_else(started)
     assert ADMIN1  # administrators see the alert channel
 
 
-async def test_the_expectations_reminder_has_a_button_that_settles_it(world):
-    [reminder] = [m for m in world.direct_messages(MINOR1) if "expectations" in m["text"]]
-    button = reminder["blocks"][-1]["elements"][0]
+async def test_the_welcome_has_a_button_and_only_those_who_did_not_press_it_are_reminded_a_day_later(world):
+    [welcome] = [m for m in world.direct_messages(MINOR1) if "expectations" in m["text"]]
+    assert world.incidents("conduct-not-acknowledged") == []  # nobody is reminded as they are welcomed
+    button = welcome["blocks"][-1]["elements"][0]
     status, _ = await world.slack.block_action(MINOR1, button["action_id"], button["value"])
     assert status == 200
     await world.settle()
-    mine = [i for i in world.incidents("conduct-not-acknowledged") if MINOR1 in i.people]
-    assert [i.status.value for i in mine] == ["resolved"]
     assert "Thank you" in world.slack.responses[-1]["text"]
-    others = [i for i in world.incidents("conduct-not-acknowledged") if MINOR1 not in i.people]
-    assert others and all(i.status.value == "open" for i in others)
+    world.clock.advance(hours=25)
+    await world.app.scheduled_checks()
+    await world.settle()
+    reminded = {p for i in world.incidents("conduct-not-acknowledged") for p in i.people}
+    assert reminded and MINOR1 not in reminded
+    assert all(i.status.value == "open" for i in world.incidents("conduct-not-acknowledged"))
+    [reminder] = [
+        m for m in world.direct_messages(MINOR2) if m["text"].startswith("Welcome to Splash 2026 Online! Please")
+    ]
+    assert reminder["blocks"][-1]["elements"][0]["action_id"] == button["action_id"]
 
 
 async def test_with_account_connection_configured_unconnected_people_are_reminded(started):

@@ -1,0 +1,73 @@
+"""The incident record as rows: what a program office files after a program (`/minors-report`).
+People are named as well as mentioned, so that the file reads on its own outside Slack."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+
+from bot.model import Directory, Incident, Program
+
+INCIDENT_COLUMNS = (
+    "incident",
+    "program",
+    "rule",
+    "severity",
+    "status",
+    "summary",
+    "people",
+    "channel",
+    "opened_at",
+    "acknowledged_at",
+    "acknowledged_by",
+    "resolved_at",
+    "resolved_by",
+    "escalated_at",
+)
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+_CHANNEL = re.compile(r"<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>")
+
+
+def person_name(directory: Directory, user_id: str) -> str:
+    """`Name (U123)` from the roster or the workspace directory; the bare id when neither knows it."""
+    person = directory.person(user_id)
+    account = directory.account(user_id)
+    name = (person.name if person else "") or (account.name if account else "")
+    return f"{name} ({user_id})" if name else user_id
+
+
+def readable(text: str, directory: Directory) -> str:
+    """Slack's mention markup as names: `<@U1>` becomes `Alex (U1)`, `<#C1>` becomes `#C1`."""
+    text = _MENTION.sub(lambda m: person_name(directory, m.group(1)), text)
+    return _CHANNEL.sub(lambda m: f"#{m.group(2) or m.group(1)}", text)
+
+
+def _moment(moment: datetime | None) -> str:
+    return moment.isoformat(timespec="seconds") if moment else ""
+
+
+def incident_rows(program: Program, directory: Directory, incidents: Iterable[Incident]) -> list[dict[str, str]]:
+    """One row per incident, oldest first."""
+    rows = []
+    for incident in sorted(incidents, key=lambda i: (i.opened_at, i.id)):
+        by = incident.resolved_by
+        rows.append(
+            {
+                "incident": str(incident.id),
+                "program": program.id,
+                "rule": incident.rule,
+                "severity": incident.severity.label,
+                "status": incident.status.value,
+                "summary": readable(incident.summary, directory),
+                "people": "; ".join(person_name(directory, u) for u in incident.people),
+                "channel": incident.channel or "",
+                "opened_at": _moment(incident.opened_at),
+                "acknowledged_at": _moment(incident.acknowledged_at),
+                "acknowledged_by": person_name(directory, incident.acknowledged_by) if incident.acknowledged_by else "",
+                "resolved_at": _moment(incident.resolved_at),
+                "resolved_by": person_name(directory, by) if by else ("Safe Contact" if incident.resolved_at else ""),
+                "escalated_at": _moment(incident.escalated_at),
+            }
+        )
+    return rows

@@ -1,0 +1,452 @@
+"""The slash commands. Every answer is private (ephemeral). Each command checks the asker's role in
+the program it acts on (`bot.access`), and bad input gets the reason and the usage line. What a
+command changes is written, with its queued Slack actions, in one transaction before Slack gets its
+answer: a crash after that loses nothing, and the worker carries the actions out at once."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+
+import storage
+from bot.access import Command, commands_for, may_use, refusal, stays_in_lockdown
+from bot.commands import (
+    UsageError,
+    parse_channel_and_rest,
+    parse_channel_only,
+    parse_consent,
+    parse_session,
+    parse_since,
+)
+from bot.model import (
+    AuditEntry,
+    Consent,
+    Conversation,
+    Directory,
+    Person,
+    Program,
+    SessionWindow,
+)
+from bot.report import INCIDENT_COLUMNS, incident_rows
+from handlers.enforce import queue
+from handlers.home import overview, space
+from handlers.runtime import Runtime
+from handlers.slack_api import api_error
+from handlers.views import (
+    closure_notice,
+    guardian_lockdown_text,
+    guardian_unlock_text,
+    help_blocks,
+    lockdown_alert,
+    overview_blocks,
+    reopening_notice,
+    roster_modal,
+    session_scheduled_text,
+    space_blocks,
+    unlock_alert,
+)
+from handlers.worker import live_presence
+
+log = logging.getLogger(__name__)
+
+#: Who the asker is in each program of the workspace (None: not on that program's roster).
+Standing = list[tuple[Program, Directory, Person | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """One slash command as Slack sent it."""
+
+    command: Command
+    team_id: str
+    user_id: str
+    channel_id: str
+    text: str
+    trigger_id: str
+
+    @classmethod
+    def from_body(cls, command: Command, body: dict, default_team: str) -> Asked:
+        return cls(
+            command=command,
+            team_id=body.get("team_id") or default_team,
+            user_id=body.get("user_id") or "",
+            channel_id=body.get("channel_id") or "",
+            text=(body.get("text") or "").strip(),
+            trigger_id=body.get("trigger_id") or "",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    text: str
+    blocks: list[dict] | None = None
+
+
+def register(app: AsyncApp, runtime: Runtime) -> None:
+    handlers = {
+        Command.STATUS: status,
+        Command.LOCKDOWN: lockdown,
+        Command.UNLOCK: unlock,
+        Command.CONSENT: consent,
+        Command.SESSION: schedule_session,
+        Command.ROSTER: roster,
+        Command.REPORT: report,
+        Command.HELP: help_,
+    }
+    for command, handler in handlers.items():
+        app.command(command.value)(_listener(runtime, command, handler))
+
+
+def _listener(runtime: Runtime, command: Command, handler):
+    async def listener(ack, body):
+        asked = Asked.from_body(command, body, runtime.team_id)
+        try:
+            answer = await handler(runtime, asked, standing(runtime, asked))
+        except UsageError as error:
+            answer = Answer(str(error))
+        except SlackApiError as error:
+            log.warning("%s failed: %s", command.value, api_error(error))
+            answer = Answer(f"Slack did not let Safe Contact do that ({api_error(error)}). Please try again.")
+        await ack(response_type="ephemeral", text=answer.text, blocks=answer.blocks)
+        if command is Command.LOCKDOWN or command is Command.UNLOCK:
+            runtime.wake.set()
+
+    listener.__name__ = f"command_{command.name.lower()}"
+    return listener
+
+
+def standing(runtime: Runtime, asked: Asked) -> Standing:
+    return [(p, d, d.person(asked.user_id)) for p, d in runtime.cache.workspace(asked.team_id)]
+
+
+def permitted(standing_: Standing, command: Command) -> Standing:
+    return [(p, d, person) for p, d, person in standing_ if may_use(person, command)]
+
+
+def is_programs_space(program: Program, directory: Directory, conversation: Conversation) -> bool:
+    """A program space, a session channel, or any conversation with one of the program's minors."""
+    return (
+        program.is_program_space(conversation)
+        or program.is_session_channel(conversation.id)
+        or any(directory.is_minor(u) for u in conversation.members)
+    )
+
+
+async def _conversation(runtime: Runtime, team_id: str, channel: str, *, fresh: bool = False) -> Conversation | None:
+    """The stored conversation, or Slack's (as the app's bot sees it) when unknown or `fresh` is asked."""
+    if not fresh:
+        with runtime.session() as session:
+            stored = storage.get_conversation(channel, session=session)
+        if stored is not None:
+            return stored
+    try:
+        conversation = await runtime.api.conversation(channel, team_id=team_id)
+    except SlackApiError as error:
+        if api_error(error) in ("channel_not_found", "not_in_channel", "method_not_supported_for_channel_type"):
+            return None
+        raise
+    with runtime.session() as session:
+        storage.save_conversation(conversation, session=session, now=runtime.now())
+    return conversation
+
+
+def _cannot_see(channel: str) -> Answer:
+    return Answer(f"Safe Contact cannot see <#{channel}>. Invite it to the channel first (`/invite @Safe Contact`).")
+
+
+def _audit(runtime: Runtime, session: storage.Session, actor: str, action: str, program_id: str, **detail) -> None:
+    entry = AuditEntry(at=runtime.now(), actor=actor, action=action, program_id=program_id, detail=detail)
+    storage.record_audit(entry, session=session)
+
+
+# -- /minors-help ----------------------------------------------------------------------------------
+
+
+async def help_(runtime: Runtime, asked: Asked, standing_: Standing) -> Answer:
+    people = [person for _, _, person in standing_ if person is not None]
+    commands = commands_for(people)
+    blocks = help_blocks(commands, is_admin=any(p.is_admin for p in people))
+    return Answer("Safe Contact: what it does and the commands you may use.", blocks)
+
+
+# -- /minors-status --------------------------------------------------------------------------------
+
+
+async def status(runtime: Runtime, asked: Asked, standing_: Standing) -> Answer:
+    """A channel's compliance, or each program's overview; only for facilitators and administrators."""
+    channel = parse_channel_only(asked.text, Command.STATUS)
+    allowed = permitted(standing_, Command.STATUS)
+    if not allowed:
+        return Answer(refusal(Command.STATUS))
+    if channel is None:
+        blocks = []
+        for program, directory, _ in allowed:
+            blocks.extend(overview_blocks(overview(runtime, asked.team_id, program, directory)))
+        return Answer("Where your programs stand.", blocks[:50])
+    conversation = await _conversation(runtime, asked.team_id, channel)
+    if conversation is None:
+        return _cannot_see(channel)
+    relevant = [(p, d) for p, d, _ in allowed if is_programs_space(p, d, conversation)]
+    if not relevant:
+        return Answer(f"<#{channel}> is not a space of a program you facilitate: Safe Contact does not check it.")
+    blocks = []
+    for program, directory in relevant:
+        active = (await live_presence(runtime, asked.team_id, conversation, [(program, directory)])).get(program.id)
+        blocks.extend(space_blocks(space(runtime, asked.team_id, program, directory, conversation, active), program))
+    return Answer(f"Status of <#{channel}>.", blocks[:50])
+
+
+# -- /minors-lockdown and /minors-unlock -----------------------------------------------------------
+
+
+def _admin_program_for(standing_: Standing, command: Command, conversation: Conversation):
+    """The program, administered by the asker, that the conversation belongs to; or a refusal."""
+    allowed = permitted(standing_, command)
+    if not allowed:
+        return None, Answer(refusal(command))
+    for program, directory, _ in allowed:
+        if is_programs_space(program, directory, conversation):
+            return (program, directory), None
+    return None, Answer(f"<#{conversation.id}> is not a space of a program you administer.")
+
+
+async def lockdown(runtime: Runtime, asked: Asked, standing_: Standing) -> Answer:
+    """Close a session at once: everyone but the program's cleared adults is taken out, and kept out
+    until `/minors-unlock`; the channel is told, administrators are alerted, guardians are told."""
+    channel, reason = parse_channel_and_rest(asked.text, Command.LOCKDOWN)
+    channel = channel or asked.channel_id
+    if not permitted(standing_, Command.LOCKDOWN):
+        return Answer(refusal(Command.LOCKDOWN))
+    if not channel.startswith(("C", "G")):
+        return Answer("Name the channel to lock down: `/minors-lockdown #channel [reason]`.")
+    conversation = await _conversation(runtime, asked.team_id, channel, fresh=True)
+    if conversation is None:
+        return _cannot_see(channel)
+    found, refused = _admin_program_for(standing_, Command.LOCKDOWN, conversation)
+    if refused:
+        return refused
+    program, directory = found
+    staying = sorted(
+        u for u in conversation.members if u == runtime.bot_user_id or stays_in_lockdown(directory.person(u))
+    )
+    removing = sorted(u for u in conversation.members if u not in staying and u != runtime.bot_user_id)
+    now, team = runtime.now(), asked.team_id
+    with runtime.session() as session:
+        try:
+            locked = storage.start_lockdown(
+                program.id, channel, team_id=team, actor=asked.user_id, reason=reason, now=now, session=session
+            )
+        except storage.AlreadyLocked:
+            return Answer(f"<#{channel}> is locked down already. `/minors-unlock <#{channel}>` reopens it.")
+        storage.note_removed(locked.id, [u for u in removing if directory.person(u) is not None], session=session)
+        _queue_post(channel, closure_notice(program), team=team, session=session, now=now)
+        for user in removing:
+            queue(_kick(channel, user, program), team_id=team, session=session, now=now)
+        alert = lockdown_alert(locked, removing=removing, staying=staying)
+        _queue_post(program.alert_channel, alert, team=team, session=session, now=now)
+        if program.mode.value == "enforce":
+            for guardian in _guardians_of(directory, program, conversation.members):
+                _queue_post(guardian, guardian_lockdown_text(program, channel), team=team, session=session, now=now)
+        _audit(
+            runtime, session, asked.user_id, "lockdown", program.id, channel=channel, reason=reason, removed=removing
+        )
+    log.info("lockdown of %s by %s: removing %d", channel, asked.user_id, len(removing))
+    return Answer(
+        f":lock: <#{channel}> is locked down. Removing {len(removing)} member(s); "
+        f"{len(staying)} program adult(s) stay. The administrators are alerted"
+        + (", and the guardians told." if program.mode.value == "enforce" else ".")
+        + f" `/minors-unlock <#{channel}>` reopens it."
+    )
+
+
+def _kick(channel: str, user: str, program: Program) -> dict:
+    return {"op": "kick", "channel": channel, "user": user, "alert_channel": program.alert_channel}
+
+
+def _queue_post(channel: str, text: str, *, team: str, session: storage.Session, now: datetime) -> None:
+    queue({"op": "post", "channel": channel, "text": text}, team_id=team, session=session, now=now)
+
+
+def _guardians_of(directory: Directory, program: Program, members) -> list[str]:
+    """The accounts of the guardians of the roster minors among `members`."""
+    minors = [p for u in members if (p := directory.person(u)) is not None and p.is_minor]
+    guardians = [g for g in program.roster if any(g.guards(m) for m in minors)]
+    return sorted(set(directory.user_ids(guardians)))
+
+
+async def unlock(runtime: Runtime, asked: Asked, standing_: Standing) -> Answer:
+    channel = parse_channel_only(asked.text, Command.UNLOCK) or asked.channel_id
+    allowed = permitted(standing_, Command.UNLOCK)
+    if not allowed:
+        return Answer(refusal(Command.UNLOCK))
+    with runtime.session() as session:
+        current = storage.active_lockdown(channel, session=session)
+    if current is None or current.program_id not in {p.id for p, _, _ in allowed}:
+        return Answer(f"<#{channel}> is not locked down by a program you administer.")
+    program, directory = next((p, d) for p, d, _ in allowed if p.id == current.program_id)
+    now, team = runtime.now(), asked.team_id
+    with runtime.session() as session:
+        lifted = storage.lift_lockdown(channel, actor=asked.user_id, now=now, session=session)
+        if lifted is None:
+            return Answer(f"<#{channel}> is not locked down.")
+        # Only people still on the roster come back: someone removed from it since stays out.
+        readmitting = [u for u in lifted.removed if directory.person(u) is not None]
+        for user in readmitting:
+            op = {"op": "invite", "channel": channel, "user": user, "reason": ""}
+            queue(op, team_id=team, session=session, now=now)
+        _queue_post(channel, reopening_notice(program), team=team, session=session, now=now)
+        _queue_post(
+            program.alert_channel, unlock_alert(lifted, readmitting=readmitting), team=team, session=session, now=now
+        )
+        if program.mode.value == "enforce":
+            for guardian in _guardians_of(directory, program, readmitting):
+                _queue_post(guardian, guardian_unlock_text(program, channel), team=team, session=session, now=now)
+        _audit(runtime, session, asked.user_id, "unlock", program.id, channel=channel, readmitted=readmitting)
+    return Answer(f":unlock: <#{channel}> is open again. Bringing back {len(readmitting)} member(s).")
+
+
+# -- /minors-consent -------------------------------------------------------------------------------
+
+
+async def consent(runtime: Runtime, asked: Asked, standing_: Standing) -> Answer:
+    allowed = permitted(standing_, Command.CONSENT)
+    if not allowed:
+        return Answer(refusal(Command.CONSENT))
+    request = parse_consent(asked.text)
+    matches = [(p, d.person(request.user_id)) for p, d, _ in allowed]
+    matches = [(p, minor) for p, minor in matches if minor is not None and minor.is_minor]
+    if not matches:
+        return Answer(f"<@{request.user_id}> is not a minor on the roster of a program you administer.")
+    now = runtime.now()
+    with runtime.session() as session:
+        for program, minor in matches:
+            record = Consent(program.id, minor.email, request.granted, asked.user_id, now, request.note)
+            storage.record_consent(record, session=session)
+            _audit(
+                runtime,
+                session,
+                asked.user_id,
+                "consent",
+                program.id,
+                minor=minor.email,
+                granted=request.granted,
+                note=request.note,
+            )
+    runtime.cache.invalidate()
+    decision = "granted" if request.granted else "revoked"
+    note = f" Note: {request.note}" if request.note else ""
+    return Answer(
+        f":memo: Recorded: <@{request.user_id}>'s recording release is *{decision}* "
+        f"({', '.join(p.name for p, _ in matches)}), recorded by <@{asked.user_id}>.{note}"
+    )
+
+
+# -- /minors-session -------------------------------------------------------------------------------
+
+
+async def schedule_session(runtime: Runtime, asked: Asked, standing_: Standing) -> Answer:
+    allowed = permitted(standing_, Command.SESSION)
+    if not allowed:
+        return Answer(refusal(Command.SESSION))
+    zone = await _time_zone(runtime, asked.user_id)
+    request = parse_session(asked.text, zone=zone, now=runtime.now())
+    conversation = await _conversation(runtime, asked.team_id, request.channel)
+    candidates = [(p, d) for p, d, _ in allowed if conversation and is_programs_space(p, d, conversation)]
+    if not candidates and len(allowed) == 1:
+        candidates = [(allowed[0][0], allowed[0][1])]  # a new session channel of the one program
+    if len(candidates) != 1:
+        return Answer(f"<#{request.channel}> is not a space of exactly one program you administer.")
+    program, _ = candidates[0]
+    window = SessionWindow(request.channel, request.start, request.end, request.access_info)
+    others = [s for s in program.sessions if not (s.channel == window.channel and s.start == window.start)]
+    sessions = tuple(sorted([*(replace(s, id=None) for s in others), window], key=lambda s: (s.start, s.channel)))
+    with runtime.session() as session:
+        current = storage.get_program(program.id, session=session)
+        if current is None:
+            return Answer("That program no longer exists.")
+        storage.save_program(replace(current, sessions=sessions), session=session, now=runtime.now())
+        _audit(
+            runtime,
+            session,
+            asked.user_id,
+            "schedule_session",
+            program.id,
+            channel=request.channel,
+            start=request.start.isoformat(),
+            end=request.end.isoformat(),
+        )
+    runtime.cache.invalidate()
+    return Answer(session_scheduled_text(window, program))
+
+
+async def _time_zone(runtime: Runtime, user_id: str):
+    """The asker's time zone from their profile, for times given without an offset; UTC otherwise."""
+    try:
+        name = (await runtime.api.client.users_info(user=user_id))["user"].get("tz") or "UTC"
+        return ZoneInfo(name)
+    except (SlackApiError, ZoneInfoNotFoundError, KeyError, ValueError):
+        return UTC
+
+
+# -- /minors-roster --------------------------------------------------------------------------------
+
+
+async def roster(runtime: Runtime, asked: Asked, standing_: Standing) -> Answer:
+    allowed = permitted(standing_, Command.ROSTER)
+    if not allowed:
+        return Answer(refusal(Command.ROSTER))
+    wanted = asked.text.strip().lower()
+    chosen = next(((p, d) for p, d, _ in allowed if p.id == wanted), (allowed[0][0], allowed[0][1]))
+    program, directory = chosen
+    accounts = {p.email: directory.account_id(p) for p in program.roster}
+    await runtime.api.client.views_open(trigger_id=asked.trigger_id, view=roster_modal(program, accounts))
+    others = [p.id for p, _, _ in allowed if p.id != program.id]
+    hint = f" Other programs: {', '.join(others)} (`/minors-roster <id>`)." if others else ""
+    return Answer(f"Opened the roster of {program.name}.{hint}")
+
+
+# -- /minors-report --------------------------------------------------------------------------------
+
+
+async def report(runtime: Runtime, asked: Asked, standing_: Standing) -> Answer:
+    """The incident record as a CSV file, sent to the asking administrator in their DM with the app."""
+    allowed = permitted(standing_, Command.REPORT)
+    if not allowed:
+        return Answer(refusal(Command.REPORT))
+    now = runtime.now()
+    since_date = parse_since(asked.text, today=now.date())
+    since = datetime.combine(since_date, time(), UTC) if since_date else datetime(2000, 1, 1, tzinfo=UTC)
+    rows = []
+    with runtime.session() as session:
+        for program, directory, _ in allowed:
+            incidents = storage.incidents_since(program.id, since, session=session)
+            rows.extend(incident_rows(program, directory, incidents))
+        programs = [p.id for p, _, _ in allowed]
+        _audit(runtime, session, asked.user_id, "export_report", programs[0], programs=programs, since=str(since_date))
+    content = _csv(rows)
+    dm = (await runtime.api.client.conversations_open(users=asked.user_id))["channel"]["id"]
+    filename = f"safe-contact-incidents-{now.strftime('%Y%m%d')}.csv"
+    await runtime.api.client.files_upload_v2(
+        channel=dm,
+        content=content,
+        filename=filename,
+        title="Safe Contact incident record",
+        initial_comment=f"The incident record ({len(rows)} incident(s)"
+        + (f" since {since_date.isoformat()})." if since_date else ")."),
+    )
+    return Answer(f":page_facing_up: Sent you the incident record ({len(rows)} incident(s)) as `{filename}`.")
+
+
+def _csv(rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=INCIDENT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()

@@ -1,0 +1,439 @@
+"""Block Kit for the ways in: command answers, `/minors-status`, App Home, and the roster and concern
+modals. Pure functions from domain objects to blocks, tested without Slack. Slack caps a message at
+50 blocks and a view at 100: long lists are cut with a line saying how many more there are."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from bot.access import PURPOSE, USAGE, Command
+from bot.model import Incident, Lockdown, Person, Program, Role, SessionWindow, Severity
+from bot.onboarding import expectations
+from bot.rules import rule_by_symbol
+from bot.status import ProgramOverview, SpaceStatus
+from handlers.blocks import ACKNOWLEDGE_ACTION, CONDUCT_ACKNOWLEDGE_ACTION, RESOLVE_ACTION, alert_text
+
+ROSTER_CALLBACK = "roster_edit"
+CONCERN_CALLBACK = "report_concern"
+#: The message shortcut's callback id (manifest `shortcuts`).
+CONCERN_SHORTCUT = "report_concern"
+ROLE_LABELS = {
+    Role.MINOR: "participant (minor)",
+    Role.STAFF: "facilitator (staff)",
+    Role.PROGRAM_ADMIN: "program administrator",
+    Role.DLC_ADMIN: "DLC administrator",
+    Role.GUARDIAN: "parent or guardian",
+}
+_MESSAGE_BLOCKS = 50
+_VIEW_BLOCKS = 100
+_SECTION_TEXT = 3000
+
+
+def section(text: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:_SECTION_TEXT]}}
+
+
+def context(text: str) -> dict:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:_SECTION_TEXT]}]}
+
+
+def header(text: str) -> dict:
+    return {"type": "header", "text": {"type": "plain_text", "text": text[:150]}}
+
+
+def plain(text: str) -> dict:
+    return {"type": "plain_text", "text": text}
+
+
+def when(moment: datetime, style: str = "{date_short_pretty} {time}") -> str:
+    """A time every reader sees in their own time zone."""
+    return f"<!date^{int(moment.timestamp())}^{style}|{moment.strftime('%Y-%m-%d %H:%M UTC')}>"
+
+
+def mentions(user_ids: Iterable[str]) -> str:
+    return ", ".join(f"<@{u}>" for u in user_ids) or "nobody"
+
+
+def capped(blocks: list[dict], limit: int) -> list[dict]:
+    """At most `limit` blocks; the last says how many were left out."""
+    if len(blocks) <= limit:
+        return blocks
+    kept = blocks[: limit - 1]
+    return [*kept, context(f"…and {len(blocks) - len(kept)} more not shown here.")]
+
+
+# -- help ----------------------------------------------------------------------------------------
+
+
+def help_blocks(commands: Sequence[Command], *, is_admin: bool) -> list[dict]:
+    """What the app does, and the commands the asker may use."""
+    lines = "\n".join(f"• `{USAGE[c]}`: {PURPOSE[c]}" for c in commands)
+    blocks = [
+        section(
+            "*Safe Contact* keeps this workspace's programs for minors safe: it watches for private "
+            "contact between adults and minors, private spaces without a DLC administrator, sessions "
+            "with fewer than two adults, contact details and recordings shared with minors, and tells "
+            "the program's administrators at once."
+        ),
+        section(f"*What you can use*\n{lines}"),
+        context(
+            "Anyone can use *Report a concern* from a message's ⋮ menu: it goes to the program's "
+            "administrators, never to a single adult."
+        ),
+    ]
+    if is_admin:
+        blocks.append(context("Your App Home tab shows the program's dashboard."))
+    return blocks
+
+
+# -- status --------------------------------------------------------------------------------------
+
+
+def space_lines(status: SpaceStatus) -> list[str]:
+    """The facts of one space, one line each."""
+    lines = []
+    if status.locked:
+        lines.append(":lock: *Locked down*: only the program's cleared adults are in it.")
+    if not status.app_is_member:
+        lines.append(":warning: Safe Contact is not a member: invite it so that the space is watched.")
+    adults = f"Program adults present: {len(status.program_adults)} ({mentions(status.program_adults)})"
+    if status.active_adults is not None:
+        adults += f"; active now: {len(status.active_adults)}"
+    if status.adults_needed:
+        adults += f" :warning: needs {status.adults_needed} more"
+    lines.append(adults)
+    if status.live_session is not None:
+        lines.append(f"Live session now, until {when(status.live_session.end, '{time}')}.")
+    elif status.next_session is not None:
+        lines.append(f"Next session: {when(status.next_session.start)}.")
+    if status.is_private:
+        dlc = mentions(status.dlc_admins) if status.dlc_admins else "none :warning:" if status.minors else "none"
+        lines.append(f"DLC admin present: {dlc}")
+    if status.minors:
+        covered = len(status.minors) - len(status.minors_without_guardian)
+        guardian_line = f"Minors: {len(status.minors)}"
+        if status.is_private:
+            guardian_line += f"; covered by a guardian in the space: {covered}/{len(status.minors)}"
+            if status.minors_without_guardian:
+                guardian_line += f" (missing for {mentions(status.minors_without_guardian)})"
+        lines.append(guardian_line)
+        if status.minors_without_consent:
+            lines.append(f"No recording consent on record: {mentions(status.minors_without_consent)}")
+    if status.not_on_roster:
+        lines.append(f":warning: Not on the roster: {mentions(status.not_on_roster)}")
+    if status.not_acknowledged:
+        lines.append(f"Not yet acknowledged the expectations: {mentions(status.not_acknowledged)}")
+    if status.not_connected:
+        lines.append(f"Not connected (their DMs are not watched): {mentions(status.not_connected)}")
+    if status.open_incidents:
+        counts = ", ".join(f"`{rule}` {n}" for rule, n in status.open_incidents.items())
+        lines.append(f"Open incidents: {counts}")
+    else:
+        lines.append("No open incidents.")
+    return lines
+
+
+def space_blocks(status: SpaceStatus, program: Program) -> list[dict]:
+    verdict = ":white_check_mark: In order" if status.in_order else ":warning: " + "; ".join(status.gaps)
+    blocks = [
+        section(f"*<#{status.channel}>* · {program.name}\n{verdict}"),
+        section("\n".join(space_lines(status))),
+    ]
+    return capped(blocks, _MESSAGE_BLOCKS)
+
+
+def overview_lines(overview: ProgramOverview) -> list[str]:
+    coverage = overview.coverage
+    lines = [
+        f"Spaces in order: {overview.spaces_in_order}/{len(overview.spaces)}",
+        f"Acknowledged the expectations: {coverage.acknowledged}/{coverage.members}",
+    ]
+    if coverage.connected is not None:
+        lines.append(f"Connected their accounts: {coverage.connected}/{coverage.members}")
+    if overview.open_incidents:
+        lines.append("Open incidents: " + ", ".join(f"`{r}` {n}" for r, n in overview.open_incidents.items()))
+    else:
+        lines.append("No open incidents.")
+    if overview.without_account:
+        lines.append(f"On the roster without a workspace account: {len(overview.without_account)}")
+    for window in overview.upcoming:
+        lines.append(f"Session in <#{window.channel}>: {when(window.start)} to {when(window.end, '{time}')}")
+    return lines
+
+
+def overview_blocks(overview: ProgramOverview, *, limit: int = _MESSAGE_BLOCKS) -> list[dict]:
+    blocks = [
+        section(f"*{overview.program.name}*\n" + "\n".join(overview_lines(overview))),
+    ]
+    for space in overview.spaces:
+        mark = ":lock:" if space.locked else ":white_check_mark:" if space.in_order else ":warning:"
+        gaps = "" if space.in_order else ": " + "; ".join(space.gaps)
+        blocks.append(context(f"{mark} <#{space.channel}>{gaps}"))
+    return capped(blocks, limit)
+
+
+# -- lockdown ------------------------------------------------------------------------------------
+
+
+def closure_notice(program: Program) -> str:
+    return (
+        f":lock: This session of {program.name} has been closed by the program's administrators. "
+        "Participants and guardians will be told when it reopens."
+    )
+
+
+def reopening_notice(program: Program) -> str:
+    return f":unlock: This space of {program.name} is open again. Welcome back!"
+
+
+def lockdown_alert(lockdown: Lockdown, *, removing: Sequence[str], staying: Sequence[str]) -> str:
+    reason = f" Reason: {lockdown.reason}" if lockdown.reason else " No reason was given."
+    return (
+        f":lock: <@{lockdown.locked_by}> locked down <#{lockdown.channel}> at {when(lockdown.locked_at)}.{reason}\n"
+        f"Removing {len(removing)}: {mentions(removing)}. Staying: {mentions(staying)}. "
+        f"`/minors-unlock <#{lockdown.channel}>` reopens it."
+    )
+
+
+def unlock_alert(lockdown: Lockdown, *, readmitting: Sequence[str]) -> str:
+    return (
+        f":unlock: <@{lockdown.lifted_by}> reopened <#{lockdown.channel}> (locked since "
+        f"{when(lockdown.locked_at)}). Bringing back: {mentions(readmitting)}."
+    )
+
+
+def guardian_lockdown_text(program: Program, channel: str) -> str:
+    return (
+        f"{program.name}: the program's administrators have closed the session in <#{channel}> while they "
+        "look into something. Your child has been taken out of it for now and is not in trouble. You will "
+        "be told when it reopens; the administrators can tell you more."
+    )
+
+
+def guardian_unlock_text(program: Program, channel: str) -> str:
+    return f"{program.name}: the session in <#{channel}> is open again, and your child is back in it."
+
+
+# -- App Home ------------------------------------------------------------------------------------
+
+
+def incident_blocks(incident: Incident) -> list[dict]:
+    """An open incident on the dashboard, with the alert's buttons."""
+    rule = rule_by_symbol(incident.rule)
+    state = "acknowledged" if incident.acknowledged_by else "open"
+    blocks = [
+        section(f"{_severity_mark(incident.severity)} {alert_text(incident)}"),
+        context(f"#{incident.id} · {state} · opened {when(incident.opened_at)} · {rule.clause}"),
+    ]
+    buttons = []
+    if not incident.acknowledged_by:
+        buttons.append(_button("Acknowledge", ACKNOWLEDGE_ACTION, str(incident.id), style="primary"))
+    buttons.append(_button("Resolve", RESOLVE_ACTION, str(incident.id)))
+    blocks.append({"type": "actions", "block_id": f"home-incident-{incident.id}", "elements": buttons})
+    return blocks
+
+
+def _severity_mark(severity: Severity) -> str:
+    return ":rotating_light:" if severity >= Severity.CRITICAL else ":warning:" if severity >= Severity.HIGH else "•"
+
+
+def _button(label: str, action_id: str, value: str, *, style: str | None = None, url: str | None = None) -> dict:
+    button = {"type": "button", "text": plain(label), "action_id": action_id, "value": value}
+    if style:
+        button["style"] = style
+    if url:
+        button["url"] = url
+    return button
+
+
+def admin_home(overviews: Sequence[ProgramOverview], incidents: Sequence[Incident], *, now: datetime) -> dict:
+    """The administrators' dashboard: each program's standing, its spaces, and the open incidents to
+    acknowledge or resolve (most serious first)."""
+    blocks: list[dict] = [header("Safe Contact"), context(f"Updated {when(now)}")]
+    for overview in overviews:
+        blocks.append({"type": "divider"})
+        blocks.extend(overview_blocks(overview, limit=20))
+    serious = sorted(incidents, key=lambda i: (-i.severity, i.opened_at))
+    blocks.append({"type": "divider"})
+    blocks.append(header(f"Open incidents ({len(serious)})"))
+    if not serious:
+        blocks.append(section("Nothing needs your attention. :white_check_mark:"))
+    incident_area = [b for incident in serious for b in incident_blocks(incident)]
+    room = _VIEW_BLOCKS - len(blocks)
+    if len(incident_area) > room:
+        shown = (room - 1) // 3
+        incident_area = [b for incident in serious[:shown] for b in incident_blocks(incident)]
+        incident_area.append(context(f"…and {len(serious) - shown} more: `/minors-report` exports them all."))
+    blocks.extend(incident_area)
+    return {"type": "home", "blocks": blocks[:_VIEW_BLOCKS]}
+
+
+def member_home(entries: Sequence[tuple[Program, Person, bool]], *, connect_url: str | None = None) -> dict:
+    """Everyone else's Home: their role in each program, its rules in plain language, an Acknowledge
+    button where they have not, and the link to connect their account where they need it. Nothing
+    about anybody else."""
+    blocks: list[dict] = [header("Safe Contact")]
+    if not entries:
+        blocks.append(
+            section(
+                "Safe Contact keeps the programs for minors in this workspace safe. You are not on a "
+                "program's roster. If something worries you, use *Report a concern* from a message's ⋮ menu."
+            )
+        )
+        blocks.append(section("*The rules everyone keeps here*\n" + _bullets(expectations(None))))
+        return {"type": "home", "blocks": blocks}
+    for program, person, acknowledged in entries:
+        blocks.append({"type": "divider"})
+        blocks.append(section(f"*{program.name}*\nYou are a {ROLE_LABELS[person.role]}."))
+        blocks.append(section("*The program's expectations*\n" + _bullets(expectations(person.role))))
+        if acknowledged:
+            blocks.append(context(":white_check_mark: You acknowledged these expectations. Thank you!"))
+        else:
+            blocks.append(
+                {
+                    "type": "actions",
+                    "block_id": f"home-conduct-{program.id}",
+                    "elements": [_button("Acknowledge", CONDUCT_ACKNOWLEDGE_ACTION, program.id, style="primary")],
+                }
+            )
+    if connect_url:
+        blocks.append({"type": "divider"})
+        blocks.append(
+            section(
+                "Connect your account so that Safe Contact can keep your direct messages safe too: it only "
+                "looks for what the program's policy forbids."
+            )
+        )
+        blocks.append({"type": "actions", "elements": [_button("Connect", "connect_account", "", url=connect_url)]})
+    return {"type": "home", "blocks": capped(blocks, _VIEW_BLOCKS)}
+
+
+def _bullets(lines: Iterable[str]) -> str:
+    return "\n".join(f"• {line}" for line in lines)
+
+
+# -- roster modal --------------------------------------------------------------------------------
+
+ROLE_OPTIONS = [{"text": plain(ROLE_LABELS[r]), "value": r.value} for r in Role]
+
+
+def roster_modal(program: Program, account_of: dict[str, str | None]) -> dict:
+    """The roster as it stands, and the ways to change it: add or update a person, remove one, or
+    import a roster CSV uploaded in Slack (validated as the command line validates it)."""
+    listing = []
+    for role in Role:
+        people = [p for p in program.roster if p.role is role]
+        if not people:
+            continue
+        lines = [_roster_line(p, account_of.get(p.email)) for p in people]
+        text = f"*{ROLE_LABELS[role]}s ({len(people)})*\n" + "\n".join(lines)
+        listing.append(section(text))
+    inputs = [
+        {"type": "divider"},
+        header("Add or update a person"),
+        _input("name", "Name", {"type": "plain_text_input", "action_id": "value"}),
+        _input("email", "Email", {"type": "email_text_input", "action_id": "value"}),
+        _input("role", "Role", {"type": "static_select", "action_id": "value", "options": ROLE_OPTIONS}),
+        _input("slack_user", "Slack account", {"type": "users_select", "action_id": "value"}),
+        _input(
+            "guardian_of",
+            "Guardian of (the minors' emails, separated by ;)",
+            {"type": "plain_text_input", "action_id": "value"},
+        ),
+        _input(
+            "background_check",
+            "Background check",
+            {
+                "type": "static_select",
+                "action_id": "value",
+                "options": [{"text": plain(v), "value": v} for v in ("cleared", "pending")],
+            },
+        ),
+        _input(
+            "recording_consent",
+            "Recording release on file (minors)",
+            {
+                "type": "checkboxes",
+                "action_id": "value",
+                "options": [{"text": plain("A signed recording release is on file"), "value": "yes"}],
+            },
+        ),
+        {"type": "divider"},
+        _input("remove", "Remove a person (their email)", {"type": "email_text_input", "action_id": "value"}),
+        {"type": "divider"},
+        _input(
+            "csv",
+            "Or import a roster CSV (replaces the whole roster)",
+            {"type": "file_input", "action_id": "value", "filetypes": ["csv"], "max_files": 1},
+        ),
+    ]
+    room = _VIEW_BLOCKS - len(inputs) - 1
+    return {
+        "type": "modal",
+        "callback_id": ROSTER_CALLBACK,
+        "private_metadata": program.id,
+        "title": plain("Program roster"),
+        "submit": plain("Save"),
+        "close": plain("Close"),
+        "blocks": [context(f"{program.name} · {len(program.roster)} people"), *capped(listing, room), *inputs],
+    }
+
+
+def _roster_line(person: Person, account: str | None) -> str:
+    who = f"<@{account}>" if account else f"{person.name} (no account)"
+    extras = []
+    if person.is_supervisor and person.background_check is not None:
+        extras.append(f"check {person.background_check.value}")
+    if person.is_minor:
+        extras.append("recording release on file" if person.recording_consent else "no recording release")
+    if person.guardian_of:
+        extras.append("guardian of " + ", ".join(person.guardian_of))
+    suffix = f" · {'; '.join(extras)}" if extras else ""
+    return f"• {who} · {person.email}{suffix}"
+
+
+def _input(block_id: str, label: str, element: dict, *, optional: bool = True) -> dict:
+    return {"type": "input", "block_id": block_id, "label": plain(label), "element": element, "optional": optional}
+
+
+# -- report a concern ----------------------------------------------------------------------------
+
+
+def concern_modal(channel: str, message_ts: str, author: str) -> dict:
+    metadata = json.dumps({"channel": channel, "ts": message_ts, "author": author})
+    return {
+        "type": "modal",
+        "callback_id": CONCERN_CALLBACK,
+        "private_metadata": metadata,
+        "title": plain("Report a concern"),
+        "submit": plain("Send"),
+        "close": plain("Cancel"),
+        "blocks": [
+            section(
+                "The program's administrators will see this message and your note. It is never sent to "
+                "a single adult, and the person who wrote the message is not told."
+            ),
+            _input(
+                "note",
+                "What worries you? (optional)",
+                {"type": "plain_text_input", "action_id": "value", "multiline": True, "max_length": 1000},
+            ),
+        ],
+    }
+
+
+def concern_alert(reporter: str, channel: str, author: str, permalink: str | None, note: str) -> str:
+    link = f"<{permalink}|this message>" if permalink else "a message"
+    by = f" by <@{author}>" if author else ""
+    said = f"\n> {note}" if note else ""
+    return f":speech_balloon: <@{reporter}> reported a concern about {link}{by} in <#{channel}>.{said}"
+
+
+def session_scheduled_text(window: SessionWindow, program: Program) -> str:
+    return (
+        f":calendar: {program.name}: a live session in <#{window.channel}> from {when(window.start)} to "
+        f"{when(window.end, '{time}')} is scheduled. Guardians will be sent its access information within "
+        "a minute; during it, at least two program adults must be present and active."
+    )
