@@ -75,12 +75,15 @@ class FakeSlack:
         application = web.Application()
         application.router.add_route("*", "/api/{method}", self._serve_method)
         application.router.add_post("/response/{n}", self._serve_response_url)
+        application.router.add_post("/upload/{file_id}", self._serve_upload)
+        application.router.add_get("/files/{file_id}/{name}", self._serve_file)
         self._runner = web.AppRunner(application, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self.base_url = f"http://127.0.0.1:{port}/api/"
+        self.workspace.base_url = f"http://127.0.0.1:{port}/"
         self._client = aiohttp.ClientSession()
         return self
 
@@ -130,6 +133,26 @@ class FakeSlack:
     async def _serve_response_url(self, request: web.Request) -> web.Response:
         self.responses.append(await request.json())
         return web.json_response({"ok": True})
+
+    async def _serve_upload(self, request: web.Request) -> web.Response:
+        """The upload URL `files.getUploadURLExternal` hands out: the file's bytes, POSTed."""
+        file = self.workspace.files.get(request.match_info["file_id"])
+        if file is None:
+            return web.Response(status=404, text="file not found")
+        file["content"] = await request.read()
+        file["size"] = len(file["content"])
+        return web.Response(text=f"OK - {file['size']}")
+
+    async def _serve_file(self, request: web.Request) -> web.Response:
+        """A file's `url_private`: its bytes to a valid token of the workspace, a 404 to anyone else."""
+        try:
+            self._caller(_bearer(request.headers.get("Authorization", "")))
+        except SlackError:
+            return web.Response(status=404, text="Not Found")
+        file = self.workspace.files.get(request.match_info["file_id"])
+        if file is None or file.get("content") is None:
+            return web.Response(status=404, text="Not Found")
+        return web.Response(body=file["content"], content_type="application/octet-stream")
 
     def _caller(self, token: str | None) -> Caller:
         if not token:
@@ -221,6 +244,30 @@ class FakeSlack:
             retry_after = 1
         self._failures.setdefault(method, []).append(_Failure(error, status, retry_after, times))
 
+    def add_file(self, user_id: str, name: str, content: bytes) -> dict:
+        """A file `user_id` uploaded (say, into a modal's file input): its object as Slack gives it."""
+        file_id = self.workspace.new_id("F")
+        url = f"{self.workspace.base_url}files/{file_id}/{name}"
+        self.workspace.files[file_id] = {
+            "id": file_id,
+            "name": name,
+            "title": name,
+            "size": len(content),
+            "user": user_id,
+            "content": content,
+            "shared": False,
+        }
+        return {"id": file_id, "name": name, "url_private": url, "url_private_download": url, "size": len(content)}
+
+    def uploaded(self, channel: str) -> list[tuple[dict, bytes]]:
+        """Files the app shared in `channel` (a user id means the app's DM with them), with their bytes."""
+        channel = self.add_dm(self.bot_user_id, channel) if channel.startswith(("U", "W")) else channel
+        return [
+            (f, f["content"] or b"")
+            for f in self.workspace.files.values()
+            if f.get("channel") == channel and f["user"] == self.bot_user_id
+        ]
+
     # -- what the app did -------------------------------------------------------------------------
 
     def calls_to(self, method: str) -> list[Call]:
@@ -228,6 +275,17 @@ class FakeSlack:
 
     def reset_calls(self) -> None:
         self.calls.clear()
+
+    def views(self, method: str = "views.open") -> list[dict]:
+        """The views the app sent with `method` (views.open, views.publish, views.update), oldest first."""
+        return [c.params["view"] for c in self.calls_to(method) if c.ok]
+
+    def home_of(self, user_id: str) -> dict | None:
+        """The Home tab last published for `user_id`."""
+        published = [
+            c.params["view"] for c in self.calls_to("views.publish") if c.ok and c.params["user_id"] == user_id
+        ]
+        return published[-1] if published else None
 
     def posted(self, channel: str | None = None) -> list[dict]:
         """Messages the app posted, as stored (with their conversation and ts), oldest first."""
@@ -458,19 +516,24 @@ class FakeSlack:
         return await self._post_form(form)
 
     async def block_action(
-        self, user_id: str, action_id: str, value: str, *, channel_id: str = "", message_ts: str = ""
+        self,
+        user_id: str,
+        action_id: str,
+        value: str,
+        *,
+        channel_id: str = "",
+        message_ts: str = "",
+        in_home: bool = False,
     ) -> tuple[int, object]:
-        payload = {
+        """A button pressed on one of the app's messages, or (`in_home`) on its Home tab, which has
+        no channel, message or response URL."""
+        payload: dict = {
             "type": "block_actions",
             "user": {"id": user_id, "username": user_id.lower(), "team_id": self.team_id},
             "api_app_id": self.app_id,
             "token": "fake-verification-token",
             "team": {"id": self.team_id, "domain": "fake"},
-            "channel": {"id": channel_id},
-            "container": {"type": "message", "message_ts": message_ts, "channel_id": channel_id},
-            "message": {"type": "message", "ts": message_ts, "user": self.bot_user_id},
             "trigger_id": f"{next(self._event_ids)}.fake.trigger",
-            "response_url": self._response_url(),
             "actions": [
                 {
                     "action_id": action_id,
@@ -481,7 +544,59 @@ class FakeSlack:
                 }
             ],
         }
+        if in_home:
+            home = self.home_of(user_id) or {"type": "home", "blocks": []}
+            payload["container"] = {"type": "view", "view_id": "V0FAKEHOME"}
+            payload["view"] = {**home, "id": "V0FAKEHOME", "team_id": self.team_id, "state": {"values": {}}}
+        else:
+            payload["channel"] = {"id": channel_id}
+            payload["container"] = {"type": "message", "message_ts": message_ts, "channel_id": channel_id}
+            payload["message"] = {"type": "message", "ts": message_ts, "user": self.bot_user_id}
+            payload["response_url"] = self._response_url()
         return await self._post_form({"payload": json.dumps(payload)})
+
+    async def message_shortcut(self, user_id: str, callback_id: str, *, channel_id: str, message_ts: str):
+        """Someone chose the app's shortcut from a message's menu."""
+        message = next((m for m in self.messages(channel_id) if m["ts"] == message_ts), {"ts": message_ts})
+        payload = {
+            "type": "message_action",
+            "callback_id": callback_id,
+            "trigger_id": f"{next(self._event_ids)}.fake.trigger",
+            "user": {"id": user_id, "username": user_id.lower(), "team_id": self.team_id},
+            "team": {"id": self.team_id, "domain": "fake"},
+            "channel": {"id": channel_id, "name": self.workspace.conversations[channel_id].name},
+            "message": {k: v for k, v in message.items() if k in ("type", "user", "ts", "text", "thread_ts")},
+            "message_ts": message_ts,
+            "response_url": self._response_url(),
+            "action_ts": str(time.time()),
+            "token": "fake-verification-token",
+        }
+        return await self._post_form({"payload": json.dumps(payload)})
+
+    async def submit_view(self, user_id: str, view: dict, values: dict) -> tuple[int, object]:
+        """Someone pressed a modal's submit button with `values` ({block_id: {action_id: value}})."""
+        payload = {
+            "type": "view_submission",
+            "team": {"id": self.team_id, "domain": "fake"},
+            "user": {"id": user_id, "username": user_id.lower(), "team_id": self.team_id},
+            "api_app_id": self.app_id,
+            "token": "fake-verification-token",
+            "trigger_id": f"{next(self._event_ids)}.fake.trigger",
+            "view": {
+                **view,
+                "id": self.workspace.new_id("V"),
+                "team_id": self.team_id,
+                "state": {"values": values},
+                "hash": "1.fake",
+            },
+            "response_urls": [],
+        }
+        return await self._post_form({"payload": json.dumps(payload)})
+
+    async def open_home(self, user_id: str) -> int:
+        """Someone opened the app's Home tab."""
+        event = {"type": "app_home_opened", "user": user_id, "channel": "D0FAKEHOME", "tab": "home"}
+        return await self.deliver_event({**event, "event_ts": self.workspace.new_ts()})
 
     def _response_url(self) -> str:
         return self.base_url.replace("/api/", f"/response/{next(self._event_ids)}")

@@ -332,3 +332,75 @@ def _view(view: object) -> dict:
     if not isinstance(view, dict) or view.get("type") not in ("home", "modal"):
         raise SlackError("invalid_arguments")
     return view
+
+
+@method("files.getUploadURLExternal", required=("filename", "length"))
+def files_get_upload_url_external(workspace: Workspace, caller: Caller, params: dict) -> dict:
+    try:
+        length = int(params["length"])
+    except ValueError:
+        raise SlackError("invalid_arguments") from None
+    if length < 1:
+        raise SlackError("missing_argument")
+    file_id = workspace.new_id("F")
+    workspace.files[file_id] = {
+        "id": file_id,
+        "name": params["filename"],
+        "title": params["filename"],
+        "size": length,
+        "user": caller.user_id,
+        "content": None,
+        "shared": False,
+    }
+    return {"file_id": file_id, "upload_url": f"{workspace.base_url}upload/{file_id}"}
+
+
+@method("files.completeUploadExternal", required=("files",))
+def files_complete_upload_external(workspace: Workspace, caller: Caller, params: dict) -> dict:
+    listed = params["files"]
+    if isinstance(listed, str):
+        try:
+            listed = json.loads(listed)
+        except ValueError:
+            raise SlackError("invalid_arguments") from None
+    completed = []
+    for entry in listed:
+        file = workspace.files.get(entry.get("id", ""))
+        if file is None or file["user"] != caller.user_id:
+            raise SlackError("file_not_found")
+        if file["content"] is None:
+            raise SlackError("file_upload_not_complete")
+        file["title"] = entry.get("title") or file["title"]
+        completed.append(file)
+    destination = params.get("channel_id") or params.get("channels")
+    if destination:
+        channel = _destination(workspace, caller, str(destination).split(",")[0])
+        message = {
+            "type": "message",
+            "user": caller.user_id,
+            "text": params.get("initial_comment") or "",
+            "ts": workspace.new_ts(),
+            "files": [{k: v for k, v in f.items() if k != "content"} for f in completed],
+        }
+        workspace.history[channel.id].append(message)
+        for file in completed:
+            file["shared"] = True
+            file["channel"] = channel.id
+    return {"files": [{"id": f["id"], "title": f["title"]} for f in completed]}
+
+
+@method("files.info", required=("file",))
+def files_info(workspace: Workspace, caller: Caller, params: dict) -> dict:
+    file = workspace.files.get(params["file"])
+    if file is None:
+        raise SlackError("file_not_found")
+    url = f"{workspace.base_url}files/{file['id']}/{file['name']}"
+    info = {k: v for k, v in file.items() if k != "content"}
+    return {"file": {**info, "url_private": url, "url_private_download": url}}
+
+
+@method("views.update", required=("view",))
+def views_update(workspace: Workspace, caller: Caller, params: dict) -> dict:
+    if not params.get("view_id") and not params.get("external_id"):
+        raise SlackError("invalid_arguments")
+    return {"view": {"id": params.get("view_id") or workspace.new_id("V"), **_view(params["view"])}}

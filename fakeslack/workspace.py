@@ -106,6 +106,10 @@ class Workspace:
         self.users: dict[str, User] = {}
         self.conversations: dict[str, Channel] = {}
         self.history: dict[str, list[dict]] = {}
+        #: Files by id: their metadata and uploaded `content` (bytes, None until uploaded).
+        self.files: dict[str, dict] = {}
+        #: The Web API's base URL, for the file addresses it hands out.
+        self.base_url = ""
         self._ids = itertools.count(1)
         self._ts = itertools.count(1)
 
