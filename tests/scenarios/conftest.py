@@ -16,3 +16,22 @@ async def world(tmp_path) -> AsyncIterator[World]:
         yield world
     finally:
         await stop_world(world, runner)
+
+
+@pytest.fixture
+async def started(tmp_path, request):
+    """A world whose workspace the test prepares before the start-up sweep."""
+    worlds = []
+
+    async def start(prog=None, prepare=None, **settings):
+        world, runner = await start_world(tmp_path, prog, sweep=False, **settings)
+        worlds.append((world, runner))
+        if prepare:
+            prepare(world.slack)
+        await world.app.sweep()
+        await world.settle()
+        return world
+
+    yield start
+    for world, runner in worlds:
+        await stop_world(world, runner)

@@ -5,32 +5,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import pytest
 from builders import ADMIN1, ADMIN2, DLC, GUARD1, GUARD2, MINOR1, MINOR2, STAFF1, person, program
-from scenario_world import start_world, stop_world
 
 import storage
 
 PROJECT = "C0PROJECT1"
-
-
-@pytest.fixture
-async def started(tmp_path, request):
-    """A world whose workspace the test prepares before the start-up sweep."""
-    worlds = []
-
-    async def start(prog=None, prepare=None, **settings):
-        world, runner = await start_world(tmp_path, prog, sweep=False, **settings)
-        worlds.append((world, runner))
-        if prepare:
-            prepare(world.slack)
-        await world.app.sweep()
-        await world.settle()
-        return world
-
-    yield start
-    for world, runner in worlds:
-        await stop_world(world, runner)
 
 
 async def test_the_start_up_sweep_finds_what_happened_before_the_app_started(started):
