@@ -13,6 +13,8 @@ from bot.access import USAGE, Command
 _CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$|^([CG][A-Z0-9]{2,})$")
 _USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^([UW][A-Z0-9]{2,})$")
 _CLOCK = re.compile(r"^\d{1,2}:\d{2}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIMED = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{1,2}:\d{2}")
 #: The longest live session a command may schedule: a typo in a date should not make a week-long one.
 LONGEST_SESSION = timedelta(hours=12)
 
@@ -88,9 +90,10 @@ class SessionRequest:
 
 
 def parse_session(text: str, *, zone: tzinfo, now: datetime) -> SessionRequest:
-    """`#channel START END [access info]`. START is `YYYY-MM-DDTHH:MM`, with an offset (`-04:00`, `Z`)
-    or else in `zone` (the asker's time zone); END is the same, or `HH:MM` on START's day."""
-    words = _split(text)
+    """`#channel START END [access info]`. START is `YYYY-MM-DDTHH:MM` (or `YYYY-MM-DD HH:MM`), with
+    an offset (`-04:00`, `Z`) or else in `zone` (the asker's time zone); END is the same, or `HH:MM`
+    on START's day."""
+    words = _joined_dates(_split(text))
     if len(words) < 3:
         raise UsageError(Command.SESSION, "Give the channel, the start and the end.")
     channel = channel_id(words[0])
@@ -110,7 +113,22 @@ def parse_session(text: str, *, zone: tzinfo, now: datetime) -> SessionRequest:
     return SessionRequest(channel, start.astimezone(UTC), end.astimezone(UTC), " ".join(words[3:]))
 
 
+def _joined_dates(words: list[str]) -> list[str]:
+    """`2026-07-06 14:00` written with a space is one moment: join a bare date with the time after it."""
+    joined: list[str] = []
+    for word in words:
+        clock = word.split("+")[0].split("-")[0].rstrip("Zz")
+        # Only START and END (the second and third words): the access information is left as written.
+        if 2 <= len(joined) <= 3 and _DATE.match(joined[-1]) and _CLOCK.match(clock):
+            joined[-1] = f"{joined[-1]}T{word}"
+        else:
+            joined.append(word)
+    return joined
+
+
 def _moment(word: str, zone: tzinfo, command: Command) -> datetime:
+    if not _TIMED.match(word):
+        raise UsageError(command, f"{word!r} is not a date and time like 2026-07-06T14:00.")
     try:
         moment = datetime.fromisoformat(word.replace("z", "Z"))
     except ValueError:

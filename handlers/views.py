@@ -52,8 +52,11 @@ def when(moment: datetime, style: str = "{date_short_pretty} {time}") -> str:
     return f"<!date^{int(moment.timestamp())}^{style}|{moment.strftime('%Y-%m-%d %H:%M UTC')}>"
 
 
-def mentions(user_ids: Iterable[str]) -> str:
-    return ", ".join(f"<@{u}>" for u in user_ids) or "nobody"
+def mentions(user_ids: Iterable[str], *, limit: int = 20) -> str:
+    """At most `limit` mentions, then how many more: a crowd must not crowd out the rest of a status."""
+    ids = list(user_ids)
+    shown = ", ".join(f"<@{u}>" for u in ids[:limit]) or "nobody"
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
 def capped(blocks: list[dict], limit: int) -> list[dict]:
@@ -327,9 +330,9 @@ def roster_modal(program: Program, account_of: dict[str, str | None]) -> dict:
         people = [p for p in program.roster if p.role is role]
         if not people:
             continue
-        lines = [_roster_line(p, account_of.get(p.email)) for p in people]
-        text = f"*{ROLE_LABELS[role]}s ({len(people)})*\n" + "\n".join(lines)
-        listing.append(section(text))
+        lines = [f"*{ROLE_LABELS[role]}s ({len(people)})*"]
+        lines += [_roster_line(p, account_of.get(p.email)) for p in people]
+        listing.extend(section(chunk) for chunk in _chunks(lines))
     inputs = [
         {"type": "divider"},
         header("Add or update a person"),
@@ -379,6 +382,17 @@ def roster_modal(program: Program, account_of: dict[str, str | None]) -> dict:
         "close": plain("Close"),
         "blocks": [context(f"{program.name} · {len(program.roster)} people"), *capped(listing, room), *inputs],
     }
+
+
+def _chunks(lines: list[str]) -> list[str]:
+    """Lines joined into texts that each fit a section."""
+    chunks, current = [], ""
+    for line in lines:
+        if current and len(current) + len(line) + 1 > _SECTION_TEXT:
+            chunks.append(current)
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    return [*chunks, current] if current else chunks
 
 
 def _roster_line(person: Person, account: str | None) -> str:

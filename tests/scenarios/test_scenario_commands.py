@@ -30,6 +30,7 @@ from builders import (
 
 import storage
 from bot.access import Command, refusal
+from fakeslack.reference import check_call, find_reference_dir
 
 ROLES = {
     "program-admin": ADMIN1,
@@ -300,3 +301,31 @@ async def test_the_report_is_a_csv_in_the_administrators_dm(world):
     assert "0 incident(s)" in later["text"]
     bad = await ask(world, Command.REPORT, "last-week", user=ADMIN2)
     assert "Usage: `/minors-report" in bad["text"]
+
+
+# -- what Slack received is real ------------------------------------------------------------------
+
+REFERENCE = find_reference_dir()
+
+
+@pytest.mark.skipif(REFERENCE is None, reason="Slack's method reference is not beside the project")
+async def test_every_call_an_administrators_day_makes_is_a_real_method_with_its_required_arguments(world):
+    await world.slack.user_joins(STRANGER, SESSION)
+    await world.settle()
+    for command, text in (
+        (Command.STATUS, f"<#{SESSION}>"),
+        (Command.SESSION, TEXTS[Command.SESSION]),
+        (Command.CONSENT, TEXTS[Command.CONSENT]),
+        (Command.LOCKDOWN, f"<#{SESSION}> a stranger"),
+        (Command.UNLOCK, f"<#{SESSION}>"),
+        (Command.ROSTER, ""),
+        (Command.REPORT, ""),
+    ):
+        await ask(world, command, text, user=ADMIN1)
+        await world.settle()
+    await world.slack.open_home(ADMIN1)
+    await world.settle()
+    methods = {c.method for c in world.slack.calls}
+    assert {"conversations.kick", "views.open", "views.publish", "files.completeUploadExternal"} <= methods
+    problems = sorted({p for c in world.slack.calls for p in check_call(c.method, c.params, REFERENCE)})
+    assert problems == []
