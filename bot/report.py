@@ -3,6 +3,8 @@ People are named as well as mentioned, so that the file reads on its own outside
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterable
 from datetime import datetime
@@ -71,3 +73,12 @@ def incident_rows(program: Program, directory: Directory, incidents: Iterable[In
             }
         )
     return rows
+
+
+def incident_csv(rows: list[dict[str, str]]) -> str:
+    """The rows as CSV text with a header row."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=INCIDENT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from datetime import UTC, date, datetime, time
 
 from slack_sdk.errors import SlackApiError
 
 import storage
 from bot.model import Incident, Program
+from bot.report import incident_csv, incident_rows
 from bot.rules import rule_by_symbol
 from handlers.blocks import alert_blocks, alert_text, escalation_text, reminder_blocks
 from handlers.runtime import Runtime
@@ -89,6 +91,8 @@ async def carry_out(runtime: Runtime, team_id: str, op: dict):
                 return await _invite(runtime, incident, op)
             case "kick":
                 return await _kick(runtime, op)
+            case "report":
+                return await _send_report(runtime, team_id, op)
             case "escalate":
                 return await _escalate(runtime, incident, op["user"])
     except SlackApiError as error:
@@ -227,3 +231,29 @@ def _note(runtime: Runtime, incident: Incident | None, kind: str, detail: str):
         return None
     now = runtime.now()
     return lambda session: storage.add_incident_event(incident.id, kind=kind, detail=detail, now=now, session=session)
+
+
+def report_incidents(program_id: str, since: date | None, *, session: storage.Session) -> list[Incident]:
+    """A program's incidents opened on or after `since` (all of them without it)."""
+    start = datetime.combine(since, time(), UTC) if since else datetime(2000, 1, 1, tzinfo=UTC)
+    return storage.incidents_since(program_id, start, session=session)
+
+
+async def _send_report(runtime: Runtime, team_id: str, op: dict):
+    """The incident record of the administrator's programs, as a CSV file in their DM with the app."""
+    since = date.fromisoformat(op["since"]) if op.get("since") else None
+    rows = []
+    with runtime.session() as session:
+        for program, directory in runtime.cache.workspace(team_id):
+            if program.id in op["programs"]:
+                rows.extend(incident_rows(program, directory, report_incidents(program.id, since, session=session)))
+    dm = (await runtime.api.client.conversations_open(users=op["user"]))["channel"]["id"]
+    span = f" since {since.isoformat()}" if since else ""
+    await runtime.api.client.files_upload_v2(
+        channel=dm,
+        content=incident_csv(rows),
+        filename=f"safe-contact-incidents-{runtime.now().strftime('%Y%m%d')}.csv",
+        title="Safe Contact incident record",
+        initial_comment=f"The incident record: {len(rows)} incident(s){span}.",
+    )
+    return None

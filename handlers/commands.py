@@ -5,11 +5,9 @@ answer: a crash after that loses nothing, and the worker carries the actions out
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_bolt.async_app import AsyncApp
@@ -34,7 +32,7 @@ from bot.model import (
     Program,
     SessionWindow,
 )
-from bot.report import INCIDENT_COLUMNS, incident_rows
+from handlers.actions import report_incidents
 from handlers.enforce import queue
 from handlers.home import overview, space
 from handlers.runtime import Runtime
@@ -114,6 +112,9 @@ def _listener(runtime: Runtime, command: Command, handler):
         except SlackApiError as error:
             log.warning("%s failed: %s", command.value, api_error(error))
             answer = Answer(f"Slack did not let Safe Contact do that ({api_error(error)}). Please try again.")
+        except Exception as error:  # the asker gets an answer whatever went wrong; the log has the rest
+            log.exception("%s failed: %s", command.value, type(error).__name__)
+            answer = Answer("Safe Contact could not do that just now. Please try again in a minute.")
         await ack(response_type="ephemeral", text=answer.text, blocks=answer.blocks)
         if command is Command.LOCKDOWN or command is Command.UNLOCK:
             runtime.wake.set()
@@ -233,10 +234,16 @@ async def lockdown(runtime: Runtime, asked: Asked, standing_: Standing) -> Answe
     if refused:
         return refused
     program, directory = found
-    staying = sorted(
-        u for u in conversation.members if u == runtime.bot_user_id or stays_in_lockdown(directory.person(u))
-    )
-    removing = sorted(u for u in conversation.members if u not in staying and u != runtime.bot_user_id)
+    if runtime.bot_user_id not in conversation.members:
+        # Slack lets an app remove people only from channels it is in: a lockdown it cannot carry out
+        # must not be reported as done.
+        return Answer(
+            f"Safe Contact is not a member of <#{channel}>, so it cannot remove anyone. Invite it "
+            "(`/invite @Safe Contact`) and lock down again, or remove people by hand."
+        )
+    others = sorted(conversation.members - {runtime.bot_user_id})
+    staying = [u for u in others if stays_in_lockdown(directory.person(u))]
+    removing = [u for u in others if u not in staying]
     now, team = runtime.now(), asked.team_id
     with runtime.session() as session:
         try:
@@ -422,31 +429,15 @@ async def report(runtime: Runtime, asked: Asked, standing_: Standing) -> Answer:
         return Answer(refusal(Command.REPORT))
     now = runtime.now()
     since_date = parse_since(asked.text, today=now.date())
-    since = datetime.combine(since_date, time(), UTC) if since_date else datetime(2000, 1, 1, tzinfo=UTC)
-    rows = []
+    programs = [p.id for p, _, _ in allowed]
+    op = {"op": "report", "user": asked.user_id, "programs": programs, "since": str(since_date or "")}
     with runtime.session() as session:
-        for program, directory, _ in allowed:
-            incidents = storage.incidents_since(program.id, since, session=session)
-            rows.extend(incident_rows(program, directory, incidents))
-        programs = [p.id for p, _, _ in allowed]
-        _audit(runtime, session, asked.user_id, "export_report", programs[0], programs=programs, since=str(since_date))
-    content = _csv(rows)
-    dm = (await runtime.api.client.conversations_open(users=asked.user_id))["channel"]["id"]
-    filename = f"safe-contact-incidents-{now.strftime('%Y%m%d')}.csv"
-    await runtime.api.client.files_upload_v2(
-        channel=dm,
-        content=content,
-        filename=filename,
-        title="Safe Contact incident record",
-        initial_comment=f"The incident record ({len(rows)} incident(s)"
-        + (f" since {since_date.isoformat()})." if since_date else ")."),
+        count = sum(len(report_incidents(p, since_date, session=session)) for p in programs)
+        queue(op, team_id=asked.team_id, session=session, now=now)
+        _audit(runtime, session, asked.user_id, "export_report", programs[0], programs=programs, since=op["since"])
+    runtime.wake.set()
+    span = f" since {since_date.isoformat()}" if since_date else ""
+    return Answer(
+        f":page_facing_up: The incident record ({count} incident(s){span}) is on its way to your messages "
+        "with Safe Contact, as a CSV file."
     )
-    return Answer(f":page_facing_up: Sent you the incident record ({len(rows)} incident(s)) as `{filename}`.")
-
-
-def _csv(rows: list[dict]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=INCIDENT_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()

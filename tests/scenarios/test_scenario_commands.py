@@ -148,7 +148,7 @@ async def test_lockdown_closes_the_session_at_once_and_unlock_reopens_it(world):
     await world.slack.user_joins(STRANGER, SESSION)
     await world.settle()
     answer = await ask(world, Command.LOCKDOWN, f"<#{SESSION}|session-1> zoom-bombing", user=ADMIN1)
-    assert ":lock:" in answer["text"] and "Removing 4" in answer["text"]
+    assert ":lock:" in answer["text"] and "Removing 4" in answer["text"] and "2 program adult(s) stay" in answer["text"]
     await world.settle()
     members = set(world.slack.conversations[SESSION].members)
     assert members == {"U0SAFEBOT1", STAFF1, STAFF2}
@@ -158,6 +158,7 @@ async def test_lockdown_closes_the_session_at_once_and_unlock_reopens_it(world):
     assert len(notice) == 1 and "zoom-bombing" not in notice[0]["text"]  # the reason is for administrators
     [alert] = [m for m in world.alerts() if m["text"].startswith(":lock:")]
     assert "zoom-bombing" in alert["text"] and f"<@{ADMIN1}>" in alert["text"]
+    assert f"Staying: <@{STAFF1}>, <@{STAFF2}>." in alert["text"]
     for guardian in (GUARD1, GUARD2):
         assert any("closed the session" in m["text"] for m in world.direct_messages(guardian))
     with storage.session_scope(world.engine) as session:
@@ -292,6 +293,7 @@ async def test_the_report_is_a_csv_in_the_administrators_dm(world):
     await world.settle()
     answer = await ask(world, Command.REPORT, "2026-07-01", user=ADMIN2)
     assert "1 incident(s)" in answer["text"]
+    await world.settle()
     [(file, content)] = world.slack.uploaded(ADMIN2)
     assert file["name"].endswith(".csv")
     rows = list(csv.DictReader(io.StringIO(content.decode())))
@@ -329,3 +331,21 @@ async def test_every_call_an_administrators_day_makes_is_a_real_method_with_its_
     assert {"conversations.kick", "views.open", "views.publish", "files.completeUploadExternal"} <= methods
     problems = sorted({p for c in world.slack.calls for p in check_call(c.method, c.params, REFERENCE)})
     assert problems == []
+
+
+async def test_lockdown_of_a_channel_the_app_is_not_in_records_nothing(world):
+    world.slack.add_channel("C0NOAPP001", name="no-app", members=[STAFF1, MINOR1])
+    world.slack.conversations[SESSION].members.remove("U0SAFEBOT1")
+    for channel in ("C0NOAPP001", SESSION):
+        answer = await ask(world, Command.LOCKDOWN, f"<#{channel}>", user=ADMIN1)
+        assert "not a" in answer["text"] and ":lock:" not in answer["text"]
+    assert world.slack.calls_to("conversations.kick") == []
+    with storage.session_scope(world.engine) as session:
+        assert storage.active_lockdown(SESSION, session=session) is None
+
+
+async def test_a_failing_database_still_gets_the_asker_an_answer(world):
+    world.engine.dispose()
+    world.app.runtime.engine = None  # every session now fails
+    answer = await ask(world, Command.CONSENT, f"<@{MINOR2}> granted", user=ADMIN1)
+    assert "could not do that just now" in answer["text"]
