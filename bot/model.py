@@ -142,6 +142,8 @@ class SessionWindow:
     end: datetime
     access_info: str = ""
     id: int | None = None
+    #: The administrator who scheduled it from Slack; None when it comes from the program file.
+    scheduled_by: str | None = None
 
     def is_live(self, now: datetime) -> bool:
         return self.start <= now < self.end

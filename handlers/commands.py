@@ -371,9 +371,9 @@ async def schedule_session(runtime: Runtime, asked: Asked, standing_: Standing) 
     if len(candidates) != 1:
         return Answer(f"<#{request.channel}> is not a space of exactly one program you administer.")
     program, _ = candidates[0]
-    window = SessionWindow(request.channel, request.start, request.end, request.access_info)
+    window = SessionWindow(request.channel, request.start, request.end, request.access_info, scheduled_by=asked.user_id)
     others = [s for s in program.sessions if not (s.channel == window.channel and s.start == window.start)]
-    sessions = tuple(sorted([*(replace(s, id=None) for s in others), window], key=lambda s: (s.start, s.channel)))
+    sessions = tuple(sorted([*(s for s in others), window], key=lambda s: (s.start, s.channel)))
     with runtime.session() as session:
         current = storage.get_program(program.id, session=session)
         if current is None:

@@ -138,13 +138,14 @@ def _save_guardian_links(program: Program, session: Session) -> bool:
 
 
 def _save_sessions(program: Program, session: Session) -> bool:
-    """Sessions are matched on (channel, start) so their ids, which guardian notices refer to, stay."""
+    """Sessions are matched on (channel, start) so their ids, which guardian notices refer to, stay.
+    A session scheduled from Slack is kept when a program file that does not list it is imported."""
     wanted = {(s.channel, as_utc(s.start)): s for s in program.sessions}
     statement = select_rows(SessionWindowRow).where(SessionWindowRow.program_id == program.id)
     existing = {(r.channel, r.start): r for r in session.exec(statement)}
     changed = False
     for key, row in existing.items():
-        if key not in wanted:
+        if key not in wanted and row.scheduled_by is None:
             session.delete(row)
             changed = True
     for (channel, start), window in wanted.items():
@@ -152,12 +153,18 @@ def _save_sessions(program: Program, session: Session) -> bool:
         if row is None:
             session.add(
                 SessionWindowRow(
-                    program_id=program.id, channel=channel, start=start, end=window.end, access_info=window.access_info
+                    program_id=program.id,
+                    channel=channel,
+                    start=start,
+                    end=window.end,
+                    access_info=window.access_info,
+                    scheduled_by=window.scheduled_by,
                 )
             )
             changed = True
         else:
-            changed = _assign(row, {"end": window.end, "access_info": window.access_info}) | changed
+            values = {"end": window.end, "access_info": window.access_info, "scheduled_by": window.scheduled_by}
+            changed = _assign(row, values) | changed
     return changed
 
 
@@ -239,4 +246,11 @@ def _to_person(row: PersonRow, guardian_of: list[str], recording_consent: bool) 
 
 
 def _to_session_window(row: SessionWindowRow) -> SessionWindow:
-    return SessionWindow(channel=row.channel, start=row.start, end=row.end, access_info=row.access_info, id=row.id)
+    return SessionWindow(
+        channel=row.channel,
+        start=row.start,
+        end=row.end,
+        access_info=row.access_info,
+        id=row.id,
+        scheduled_by=row.scheduled_by,
+    )

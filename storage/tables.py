@@ -99,6 +99,8 @@ class SessionWindowRow(SQLModel, table=True):
     start: datetime = Field(sa_type=UTCDateTime)
     end: datetime = Field(sa_type=UTCDateTime)
     access_info: str = ""
+    #: Who scheduled it from Slack (`/minors-session`); None for sessions from the program file.
+    scheduled_by: str | None = None
 
 
 class AccountRow(SQLModel, table=True):

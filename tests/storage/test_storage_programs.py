@@ -169,3 +169,22 @@ def test_reading_in_the_same_session_sees_the_save(session):
     assert without_session_ids(get_program(PROGRAM_ID, session=session)) == full_program()
     save_program(full_program(roster=ROSTER[:1], sessions=()), session=session)
     assert get_program(PROGRAM_ID, session=session).roster == ROSTER[:1]
+
+
+def test_importing_a_program_file_keeps_the_sessions_scheduled_from_slack(engine):
+    program = full_program()
+    scheduled = SessionWindow(
+        channel="C0SESSION1",
+        start=NOW + timedelta(days=3),
+        end=NOW + timedelta(days=3, hours=2),
+        access_info="Zoom 999",
+        scheduled_by="U0ADMIN1",
+    )
+    with session_scope(engine) as session:
+        save_program(replace(program, sessions=(*program.sessions, scheduled)), session=session)
+    with session_scope(engine) as session:
+        save_program(replace(program, sessions=program.sessions[:1]), session=session)  # the file, re-imported
+    with session_scope(engine) as session:
+        kept = get_program(PROGRAM_ID, session=session).sessions
+    assert [(s.start, s.scheduled_by) for s in kept if s.scheduled_by] == [(scheduled.start, "U0ADMIN1")]
+    assert len(kept) == 2  # the file's other session is gone, the one scheduled from Slack stays

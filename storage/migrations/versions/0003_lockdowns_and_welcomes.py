@@ -1,4 +1,5 @@
-"""Lockdowns (channels closed by an administrator) and welcomes (who was sent the expectations).
+"""Lockdowns (channels closed by an administrator), welcomes (who was sent the expectations), and who
+scheduled a session from Slack.
 
 Revision ID: 0003
 Revises: 0002
@@ -19,6 +20,7 @@ UTC_TIMESTAMP = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
+    op.add_column("session_windows", sa.Column("scheduled_by", sa.String(), nullable=True))
     op.create_table(
         "lockdowns",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -60,3 +62,5 @@ def downgrade() -> None:
     op.drop_index("uq_lockdowns_active_channel", table_name="lockdowns")
     op.drop_index("ix_lockdowns_channel", table_name="lockdowns")
     op.drop_table("lockdowns")
+    with op.batch_alter_table("session_windows") as batch:
+        batch.drop_column("scheduled_by")
