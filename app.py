@@ -55,6 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"safe-contact: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Alembic announces each of its plugins at INFO on every start; its warnings still show.
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
     command = args.command or "serve"
     if command == "rules":
         return print_rules(args.format)

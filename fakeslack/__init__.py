@@ -175,11 +175,14 @@ class FakeSlack:
         return failure
 
     def _after(self, name: str, params: dict, answer: dict) -> None:
-        """What Slack announces after a call: an invitation is a member joining."""
+        """What Slack announces after a call: an invitation is a member joining, a removal one leaving."""
         if name == "conversations.invite":
             channel = self.workspace.conversations[answer["channel"]["id"]]
             for user in str(params["users"]).split(","):
                 self._later(self._member_event("member_joined_channel", user, channel))
+        if name == "conversations.kick":
+            channel = self.workspace.conversations[params["channel"]]
+            self._later(self._member_event("member_left_channel", params["user"], channel))
 
     # -- setup (no events) ----------------------------------------------------------------------
 

@@ -130,7 +130,11 @@ class Narrator:
                 channel = params.get("channel", "")
                 label = "ALERT " if channel == ALERTS and not params.get("thread_ts") else ""
                 thread = " (thread)" if params.get("thread_ts") else ""
-                lines.append(f"{label}{self.where(channel)}{thread}: {self.readable(params.get('text', ''))}")
+                text = self.readable(params.get("text", "")).split("\n\n")[0]  # a welcome's first paragraph
+                lines.append(f"{label}{self.where(channel)}{thread}: {text}{_buttons(params.get('blocks'))}")
+            elif call.method == "conversations.kick":
+                who, where = f"<@{params.get('user', '')}>", f"<#{params.get('channel', '')}>"
+                lines.append(f"removed {self.readable(who)} from {self.readable(where)}")
             elif call.method == "conversations.invite":
                 who, where = f"<@{params.get('users', '')}>", f"<#{params.get('channel', '')}>"
                 lines.append(f"invited {self.readable(who)} to {self.readable(where)}")
@@ -140,6 +144,30 @@ class Narrator:
             lines = ["(nothing to do: no Web API call)"]
         for line in lines:
             print(textwrap.fill(line, 100, initial_indent="    -> ", subsequent_indent="       "), file=self.out)
+
+    def answer(self, body: object) -> None:
+        """A slash command's private answer, as the administrator sees it."""
+        if not isinstance(body, dict):
+            return
+        texts = [body.get("text", "")]
+        for block in body.get("blocks") or []:
+            texts.append((block.get("text") or {}).get("text", ""))
+            texts.extend(e.get("text", "") for e in block.get("elements") or [] if isinstance(e, dict))
+        for text in (self.readable(t) for t in texts if t):
+            for line in text.splitlines():
+                indent = "    | "
+                print(textwrap.fill(line, 100, initial_indent=indent, subsequent_indent=indent + "  "), file=self.out)
+
+
+def _buttons(blocks: object) -> str:
+    """The buttons a message carries, as `[Acknowledge] [Resolve]`."""
+    labels = [
+        e["text"]["text"]
+        for b in blocks or []
+        if isinstance(b, dict) and b.get("type") == "actions"
+        for e in b.get("elements") or []
+    ]
+    return "".join(f" [{label}]" for label in labels)
 
 
 async def program_day(out=sys.stdout) -> FakeSlack:
@@ -165,7 +193,7 @@ async def program_day(out=sys.stdout) -> FakeSlack:
         narrator = Narrator(slack, out)
         try:
             await app.start(background=False)
-            for number, step in enumerate(_script(slack, app, clock, program), start=1):
+            for number, step in enumerate(_script(slack, app, clock, program, narrator), start=1):
                 print(f"\n{number}. {step.title}", file=out)
                 await step.act()
                 await app.worker.drain()
@@ -178,7 +206,7 @@ async def program_day(out=sys.stdout) -> FakeSlack:
     return slack
 
 
-def _script(slack: FakeSlack, app, clock: dict, program: Program) -> list[Step]:
+def _script(slack: FakeSlack, app, clock: dict, program: Program, narrator: Narrator) -> list[Step]:
     async def connect(user: str) -> None:
         token = slack.connect_user(user)
         with storage.session_scope(app.runtime.engine) as session:
@@ -221,6 +249,26 @@ def _script(slack: FakeSlack, app, clock: dict, program: Program) -> list[Step]:
     async def second_adult_back() -> None:
         await slack.user_joins("U0ADMIN001", SESSION)
 
+    async def command(text: str) -> None:
+        name, _, arguments = text.partition(" ")
+        _, body = await slack.slash_command(name, text=arguments, user_id="U0ADMIN001", channel_id=SESSION)
+        narrator.answer(body)
+
+    async def status() -> None:
+        await command(f"/minors-status <#{SESSION}|live-session>")
+
+    async def lockdown() -> None:
+        await slack.user_joins("U0INTRUDER", SESSION)
+        await app.worker.drain()
+        await command(f"/minors-lockdown <#{SESSION}|live-session> someone unknown joined the live session")
+        await app.worker.drain()
+        await slack.flush()  # the removals are announced as members leaving
+
+    async def unlock() -> None:
+        await command(f"/minors-unlock <#{SESSION}|live-session>")
+        await app.worker.drain()
+        await slack.flush()  # the invitations are announced as joins
+
     return [
         Step("Safe Contact starts: two participants have connected their accounts; it sweeps the workspace.", start),
         Step("A benign question in #general (an ordinary message).", benign),
@@ -230,6 +278,9 @@ def _script(slack: FakeSlack, app, clock: dict, program: Program) -> list[Step]:
         Step("Jo shares a phone number in a group DM with Lee and Alex.", phone_in_group_dm),
         Step("Sixteen minutes pass and nobody has acknowledged the alerts.", time_passes),
         Step("Program admin Avery joins #live-session: two adults again.", second_adult_back),
+        Step("Avery checks the session from Slack: /minors-status #live-session.", status),
+        Step("The intruder gets into #live-session; Avery closes it at once: /minors-lockdown.", lockdown),
+        Step("The intruder is gone for good; Avery reopens the session: /minors-unlock.", unlock),
     ]
 
 

@@ -192,7 +192,7 @@ def reopening_notice(program: Program) -> str:
 
 
 def lockdown_alert(lockdown: Lockdown, *, removing: Sequence[str], staying: Sequence[str]) -> str:
-    reason = f" Reason: {lockdown.reason}" if lockdown.reason else " No reason was given."
+    reason = f" Reason: {lockdown.reason.rstrip('.')}." if lockdown.reason else " No reason was given."
     return (
         f":lock: <@{lockdown.locked_by}> locked down <#{lockdown.channel}> at {when(lockdown.locked_at)}.{reason}\n"
         f"Removing {len(removing)}: {mentions(removing)}. Staying: {mentions(staying)}. "

@@ -33,6 +33,9 @@ async def test_the_demo_catches_each_scripted_situation(day):
         assert f"`{symbol}`" in printed
     assert "(nothing to do: no Web API call)" in printed  # the benign message
     assert "Nobody has acknowledged" in printed and "Resolved by Safe Contact" in printed
+    assert "Program adults present: 2" in printed  # /minors-status's answer
+    assert "removed @Casey Unknown from #live-session" in printed and "invited @Jo Participant" in printed
+    assert "invited @Casey Unknown" not in printed  # an account not on the roster is not brought back
 
 
 async def test_the_demo_never_prints_a_token(day):
