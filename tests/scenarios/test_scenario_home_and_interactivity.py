@@ -235,3 +235,43 @@ async def test_a_newcomer_on_the_roster_is_welcomed_when_they_join_the_workspace
 async def test_observe_mode_welcomes_nobody(started):
     world = await started(prog=program(mode=EnforcementMode.OBSERVE))
     assert world.direct_messages(MINOR1) == [] and world.direct_messages(MINOR2) == []
+
+
+ROLES = {
+    "program-admin": (ADMIN1, True),
+    "dlc-admin": (DLC, True),
+    "staff": (STAFF1, False),
+    "staff-pending-check": (PENDING, False),
+    "minor": (MINOR1, False),
+    "guardian": (GUARD1, False),
+    "unknown-account": (STRANGER, False),
+}
+
+
+@pytest.mark.parametrize("in_home", [False, True], ids=["on-the-alert", "on-the-dashboard"])
+@pytest.mark.parametrize("action", [ACKNOWLEDGE_ACTION, RESOLVE_ACTION])
+@pytest.mark.parametrize("role", list(ROLES))
+async def test_alert_buttons_for_each_role(world, role, action, in_home):
+    user, entitled = ROLES[role]
+    world.slack.add_user("U0OTHER001", name="Other", email="other@example.com")
+    await world.slack.user_joins("U0OTHER001", GENERAL)
+    await world.settle()
+    [incident] = world.incidents("unauthorized-member")
+    [alert] = world.alerts_for("unauthorized-member")
+    where = {"in_home": True} if in_home else {"channel_id": ALERTS, "message_ts": alert["ts"]}
+    status, _ = await world.slack.block_action(user, action, str(incident.id), **where)
+    assert status == 200
+    await world.settle()
+    [after] = world.incidents("unauthorized-member")
+    changed = after.acknowledged_by == user or after.resolved_by == user
+    assert changed is entitled
+    if not entitled and not in_home:
+        assert "Only the program's administrators" in world.slack.responses[-1]["text"]
+        assert not MENTION.search(world.slack.responses[-1]["text"])
+
+
+async def test_the_expectations_button_is_only_for_roster_members(world):
+    await world.slack.block_action(STRANGER, CONDUCT_ACKNOWLEDGE_ACTION, world.program.id)
+    assert world.slack.responses[-1]["text"] == "This reminder is not for you."
+    with storage.session_scope(world.engine) as session:
+        assert STRANGER not in storage.acknowledged_users(world.program.id, session=session)
