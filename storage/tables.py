@@ -341,3 +341,28 @@ class WelcomeRow(SQLModel, table=True):
     program_id: str = Field(foreign_key="programs.id", ondelete="CASCADE")
     user_id: str
     welcomed_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class InstallationRow(SQLModel, table=True):
+    """A workspace the app is installed in (OAuth), with its bot token sealed like user tokens."""
+
+    __tablename__ = "installations"
+
+    team_id: str = Field(primary_key=True)
+    enterprise_id: str | None = None
+    app_id: str = ""
+    bot_user_id: str
+    bot_id: str = ""
+    sealed_bot_token: str
+    bot_scopes: str = ""
+    installed_by: str = ""
+    installed_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class OAuthStateRow(SQLModel, table=True):
+    """An OAuth `state` handed to a browser, valid once until it expires (CSRF protection)."""
+
+    __tablename__ = "oauth_states"
+
+    state: str = Field(primary_key=True)
+    expires_at: datetime = Field(sa_type=UTCDateTime, index=True)

@@ -35,6 +35,8 @@ TABLES = {
     "user_tokens",
     "lockdowns",
     "welcomes",
+    "installations",
+    "oauth_states",
 }
 
 
