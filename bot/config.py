@@ -40,6 +40,8 @@ class Settings:
     port: int = 3000
     encryption_key: str = field(default="", repr=False)
     log_level: str = "INFO"
+    #: The address Slack and browsers reach the app at (`https://…`): connect links are built on it.
+    public_url: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -59,11 +61,20 @@ class Settings:
             port=int(port_text),
             encryption_key=env.get("SAFE_CONTACT_ENCRYPTION_KEY", "").strip(),
             log_level=(env.get("LOG_LEVEL", "").strip() or "INFO").upper(),
+            public_url=env.get("SAFE_CONTACT_PUBLIC_URL", "").strip().rstrip("/"),
         )
 
     @property
     def oauth_enabled(self) -> bool:
         return bool(self.client_id and self.client_secret)
+
+    @property
+    def authorize_url(self) -> str:
+        """Slack's OAuth authorize page; beside a Web API other than Slack's (a local stand-in), that
+        server's `oauth/v2/authorize`."""
+        if self.api_url == DEFAULT_API_URL:
+            return "https://slack.com/oauth/v2/authorize"
+        return self.api_url.removesuffix("api/") + "oauth/v2/authorize"
 
     @property
     def socket_mode(self) -> bool:

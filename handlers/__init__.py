@@ -13,11 +13,11 @@ from datetime import datetime
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
-from slack_bolt.authorization import AuthorizeResult
 
 import storage
 from bot.config import Settings
 from handlers import commands, events, interactions
+from handlers.oauth import WorkspaceAuthorize, oauth_flow
 from handlers.runtime import Runtime, Timing, WorkspaceCache, utc_now
 from handlers.slack_api import SlackApi, api_error, web_client
 from handlers.sweep import run_periodically, scheduled_checks, sweep
@@ -26,6 +26,8 @@ from handlers.worker import Worker
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+INSTALL_PATH = "/slack/install"
+OAUTH_REDIRECT_PATH = "/slack/oauth_redirect"
 HEALTH_PATH = "/healthz"
 
 
@@ -47,6 +49,9 @@ class SafeContactApp:
         application = web.Application(client_max_size=1024 * 1024)
         application.router.add_post(EVENTS_PATH, self._handle_slack)
         application.router.add_get(HEALTH_PATH, self._health)
+        if self.settings.oauth_enabled:  # Bolt's OAuth flow answers both
+            application.router.add_get(INSTALL_PATH, self._handle_slack)
+            application.router.add_get(OAUTH_REDIRECT_PATH, self._handle_slack)
         return application
 
     async def _handle_slack(self, request: web.Request) -> web.Response:
@@ -63,33 +68,30 @@ class SafeContactApp:
         except Exception as error:
             log.warning("health check: the database does not answer: %s", type(error).__name__)
             return web.json_response({"ok": False, "database": "unreachable"}, status=503)
-        return web.json_response({"ok": True, "database": "ok", "pending": pending, "team": self.runtime.team_id})
+        return web.json_response({"ok": True, "database": "ok", "pending": pending, "teams": len(self.runtime.teams())})
 
     # -- background work ------------------------------------------------------------------------
 
     async def start(self, *, background: bool = True) -> None:
-        """Learn who the app is, then start the worker, the sweeps and the scheduled checks."""
-        identity = await self.runtime.api.identity()
-        self.runtime.bot_user_id = identity.get("user_id", "")
-        self.runtime.bot_id = identity.get("bot_id", "")
-        self.runtime.team_id = identity.get("team_id", "")
+        """Learn who the app is in its own workspace (with `SLACK_BOT_TOKEN`), then start the worker,
+        the sweeps and the scheduled checks of every workspace it serves."""
+        if self.settings.bot_token:
+            identity = await self.runtime.api.identity()
+            self.runtime.bot_user_id = identity.get("user_id", "")
+            self.runtime.bot_id = identity.get("bot_id", "")
+            self.runtime.team_id = identity.get("team_id", "")
+            self.runtime.bound[self.runtime.team_id] = self.runtime
         if not background:
             return
-        timing, team = self.runtime.timing, self.runtime.team_id
+        timing = self.runtime.timing
         self._tasks = [
             asyncio.create_task(self.worker.run(self._stop), name="worker"),
             asyncio.create_task(
-                run_periodically(self._stop, timing.sweep_every, sweep, self.runtime, team, name="sweep"), name="sweep"
+                run_periodically(self._stop, timing.sweep_every, self.sweep, name="sweep"), name="sweep"
             ),
             asyncio.create_task(
                 run_periodically(
-                    self._stop,
-                    timing.tick_every,
-                    scheduled_checks,
-                    self.runtime,
-                    team,
-                    name="scheduled checks",
-                    first_delay=1.0,
+                    self._stop, timing.tick_every, self.scheduled_checks, name="scheduled checks", first_delay=1.0
                 ),
                 name="checks",
             ),
@@ -104,11 +106,26 @@ class SafeContactApp:
         self._tasks = []
 
     async def sweep(self) -> None:
-        """Sweep now (as at start), outside the timer."""
-        await sweep(self.runtime, self.runtime.team_id)
+        """Sweep every workspace now (as at start and on the timer). One failing workspace does not
+        stop the others'."""
+        for team in self.runtime.teams():
+            try:
+                await sweep(self.runtime.for_team(team), team)
+                self.runtime.swept.add(team)
+            except Exception as error:
+                log.warning("sweep of %s failed: %s", team, api_error(error))
 
     async def scheduled_checks(self) -> None:
-        await scheduled_checks(self.runtime, self.runtime.team_id)
+        """Each workspace's scheduled checks; a workspace not swept yet (just installed) is swept first."""
+        for team in self.runtime.teams():
+            bound = self.runtime.for_team(team)
+            try:
+                if team not in self.runtime.swept:
+                    await sweep(bound, team)
+                    self.runtime.swept.add(team)
+                await scheduled_checks(bound, team)
+            except Exception as error:
+                log.warning("scheduled checks of %s failed: %s", team, api_error(error))
 
     async def serve(self, port: int) -> None:
         """Run until cancelled: HTTP on `port` (Bolt requests unless Socket Mode, and health)."""
@@ -152,22 +169,15 @@ def create_app(
         timing=timing,
         clock=clock,
         connect_enabled=settings.oauth_enabled,
+        connect_base_url=settings.public_url,
     )
-
-    async def authorize(enterprise_id, team_id, user_id, logger) -> AuthorizeResult:
-        """The identity `start` learned with one `auth.test`: no Web API call per request."""
-        return AuthorizeResult(
-            enterprise_id=enterprise_id,
-            team_id=runtime.team_id or team_id,
-            bot_token=settings.bot_token,
-            bot_user_id=runtime.bot_user_id or None,
-            bot_id=runtime.bot_id or None,
-        )
-
+    # Bolt's own client gets its token from `authorize` for each request.
+    client = web_client("", settings.api_url)
     bolt = AsyncApp(
-        # Bolt's own client gets its token from `authorize` for each request.
-        client=web_client("", settings.api_url),
-        authorize=authorize,
+        client=client,
+        # The identity of each workspace's bot, kept in memory: no Web API call per request.
+        authorize=WorkspaceAuthorize(runtime),
+        oauth_flow=oauth_flow(settings, runtime, client) if settings.oauth_enabled else None,
         signing_secret=settings.signing_secret,
         # The listener stores the event before Slack gets its 200: nothing is lost in a crash.
         process_before_response=True,

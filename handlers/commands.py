@@ -105,8 +105,9 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 def _listener(runtime: Runtime, command: Command, handler):
     async def listener(ack, body):
         asked = Asked.from_body(command, body, runtime.team_id)
+        bound = runtime.for_team(asked.team_id)
         try:
-            answer = await handler(runtime, asked, standing(runtime, asked))
+            answer = await handler(bound, asked, standing(bound, asked))
         except UsageError as error:
             answer = Answer(str(error))
         except SlackApiError as error:

@@ -35,17 +35,17 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     @app.action(ACKNOWLEDGE_ACTION)
     async def acknowledge(ack, body, respond):
         await ack()
-        await _change_incident(runtime, body, respond, resolve=False)
+        await _change_incident(_bound(runtime, body), body, respond, resolve=False)
 
     @app.action(RESOLVE_ACTION)
     async def resolve(ack, body, respond):
         await ack()
-        await _change_incident(runtime, body, respond, resolve=True)
+        await _change_incident(_bound(runtime, body), body, respond, resolve=True)
 
     @app.action(CONDUCT_ACKNOWLEDGE_ACTION)
     async def acknowledge_conduct(ack, body, respond):
         await ack()
-        await _acknowledge_conduct(runtime, body, respond)
+        await _acknowledge_conduct(_bound(runtime, body), body, respond)
 
     @app.action("connect_account")
     async def connect_link(ack):
@@ -62,15 +62,20 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     @app.view(CONCERN_CALLBACK)
     async def concern_sent(ack, body):
         await ack()
-        await _route_concern(runtime, body)
+        await _route_concern(_bound(runtime, body), body)
 
     @app.view(ROSTER_CALLBACK)
     async def roster_saved(ack, body):
-        errors = await _save_roster(runtime, body)
+        errors = await _save_roster(_bound(runtime, body), body)
         if errors:
             await ack(response_action="errors", errors=errors)
         else:
             await ack()
+
+
+def _bound(runtime: Runtime, body: dict) -> Runtime:
+    """The runtime of the workspace the interaction comes from."""
+    return runtime.for_team((body.get("team") or {}).get("id") or runtime.team_id)
 
 
 def _from_home(body: dict) -> bool:

@@ -7,7 +7,7 @@ import asyncio
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import storage
@@ -92,7 +92,9 @@ class WorkspaceCache:
 
 @dataclass
 class Runtime:
-    """The app's moving parts, built once by `create_app`."""
+    """The app's moving parts, built once by `create_app`. `api`, `bot_user_id`, `bot_id` and `team_id`
+    are one workspace's: `for_team` gives the runtime bound to another workspace the app is installed
+    in (sharing everything else), so that each workspace is served with its own bot token."""
 
     engine: storage.Engine
     api: SlackApi
@@ -105,6 +107,12 @@ class Runtime:
     team_id: str = ""
     #: Whether people can connect their accounts (OAuth configured): without it nobody is reminded to.
     connect_enabled: bool = False
+    #: Where a person connects their account (`/slack/install?connect=1`), when the public address is known.
+    connect_base_url: str = ""
+    #: Runtimes bound to each workspace, shared by all of them (see `for_team`).
+    bound: dict[str, Runtime] = field(default_factory=dict, repr=False)
+    #: Workspaces swept since the process started (a newly installed one is swept at once).
+    swept: set[str] = field(default_factory=set)
     #: When each live session's presence was last counted (monotonic seconds), by (program, window).
     presence_checked: dict[tuple[str, str], float] = field(default_factory=dict)
     #: Set when the listener stores an event, so the worker starts at once instead of at its next poll.
@@ -115,6 +123,45 @@ class Runtime:
 
     def session(self) -> AbstractContextManager[storage.Session]:
         return storage.session_scope(self.engine)
+
+    def for_team(self, team_id: str) -> Runtime:
+        """This runtime bound to workspace `team_id`'s bot: the token given at start for its own
+        workspace, else the one stored when the workspace installed the app. A workspace with neither
+        gets this runtime as it is (its calls fail as Slack's `not_authed`, and are reported)."""
+        if not team_id or team_id == self.team_id:
+            return self
+        bound = self.bound.get(team_id)
+        if bound is not None:
+            return bound
+        with storage.session_scope(self.engine) as session:
+            installed = storage.installation(team_id, seal=self.seal, session=session)
+        if installed is None:
+            return self
+        bound = replace(
+            self,
+            api=SlackApi.connect(installed.bot_token, str(self.api.client.base_url)),
+            bot_user_id=installed.bot_user_id,
+            bot_id=installed.bot_id,
+            team_id=team_id,
+        )
+        self.bound[team_id] = bound
+        return bound
+
+    def forget_team(self, team_id: str) -> None:
+        """A workspace uninstalled the app or reinstalled it: its bound runtime is out of date."""
+        self.bound.pop(team_id, None)
+
+    def teams(self) -> list[str]:
+        """Every workspace the app serves: its own token's, and each that installed it."""
+        with storage.session_scope(self.engine) as session:
+            installed = storage.installed_teams(session=session)
+        return list(dict.fromkeys([t for t in (self.team_id, *installed) if t]))
+
+    def connect_url(self, team_id: str) -> str | None:
+        """The link that connects a person's account in `team_id`, or None when it cannot be offered."""
+        if not self.connect_enabled or not self.connect_base_url:
+            return None
+        return f"{self.connect_base_url.rstrip('/')}/slack/install?connect=1&team={team_id}"
 
     def user_api(self, team_id: str, user_id: str) -> SlackApi | None:
         """The Web API through a connected account's token, or None when it never connected."""

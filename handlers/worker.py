@@ -64,6 +64,7 @@ class Worker:
         self.runtime = runtime
         self.name = name or worker_name()
         self._busy = False
+        self._team_workers: dict[str, Worker] = {}
         self._handlers: dict[str, Callable] = {
             "message": self.on_message,
             "member_joined_channel": self.on_join,
@@ -155,14 +156,25 @@ class Worker:
                 retry_after=backoff(item.attempts),
             )
 
+    def for_team(self, team_id: str) -> Worker:
+        """The worker that acts in `team_id` with that workspace's bot (this one for its own)."""
+        runtime = self.runtime.for_team(team_id)
+        if runtime is self.runtime:
+            return self
+        worker = self._team_workers.get(team_id)
+        if worker is None or worker.runtime is not runtime:
+            worker = self._team_workers[team_id] = Worker(runtime, name=self.name)
+        return worker
+
     async def _dispatch(self, item: storage.InboxItem) -> Apply | None:
         if item.kind == ACTION:
-            return await carry_out(self.runtime, item.team_id, dict(item.payload))
+            team_id = item.team_id or self.runtime.team_id
+            return await carry_out(self.runtime.for_team(team_id), team_id, dict(item.payload))
         if item.kind == EVENT:
             envelope = dict(item.payload)
             event = envelope.get("event") or {}
-            handler = self._handlers.get(event.get("type", ""))
             team_id = envelope.get("team_id") or event.get("team") or item.team_id or self.runtime.team_id
+            handler = self.for_team(team_id)._handlers.get(event.get("type", ""))
             return None if handler is None else await handler(team_id, event, envelope)
         log.warning("inbox item %s has unknown kind %r; dropped", item.id, item.kind)
         return None
@@ -311,8 +323,15 @@ class Worker:
         return lambda session: storage.forget_user_tokens(team_id, list(revoked), session=session)
 
     async def on_uninstalled(self, team_id: str, event: dict, envelope: dict) -> Apply | None:
+        """The workspace removed the app: every token it had there is void, its bot's included."""
         log.warning("Safe Contact was uninstalled from %s: monitoring there has stopped", team_id)
-        return lambda session: storage.forget_workspace_tokens(team_id, session=session)
+        self.runtime.forget_team(team_id)
+
+        def apply(session: storage.Session) -> None:
+            storage.forget_workspace_tokens(team_id, session=session)
+            storage.forget_installation(team_id, session=session)
+
+        return apply
 
     async def on_home_opened(self, team_id: str, event: dict, envelope: dict) -> Apply | None:
         """Someone opened the app's Home tab: show them what they may see."""
