@@ -5,11 +5,12 @@ delivered to an app's URL, signed as Slack signs them. The tests and `safe-conta
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
 import time
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
 import aiohttp
 from aiohttp import web
@@ -50,6 +51,8 @@ class FakeSlack:
     bot_user_id: str = "U0SAFEBOT1"
     bot_token: str = "xoxb-fake-bot-token"
     app_id: str = "A0SAFE0001"
+    client_id: str = "1111.2222"
+    client_secret: str = field(default="fake-client-secret", repr=False)
     events_url: str = ""
     calls: list[Call] = field(default_factory=list)
     responses: list[dict] = field(default_factory=list)
@@ -59,7 +62,11 @@ class FakeSlack:
         self.workspace.users[self.bot_user_id] = User(
             self.bot_user_id, name="Safe Contact", is_bot=True, team_id=self.team_id
         )
-        self._tokens: dict[str, Caller] = {self.bot_token: Caller(self.bot_user_id, is_bot=True)}
+        self._tokens: dict[str, Caller] = {}
+        if self.bot_token:
+            self._tokens[self.bot_token] = Caller(self.bot_user_id, is_bot=True, team_id=self.team_id)
+        #: Every workspace this Slack holds, by team id (`add_team` adds more; they share the server).
+        self._workspaces: dict[str, Workspace] = {self.team_id: self.workspace}
         self._revoked: set[str] = set()
         self._failures: dict[str, list[_Failure]] = {}
         self._oauth_codes: dict[str, dict] = {}
@@ -118,11 +125,14 @@ class FakeSlack:
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
             return web.json_response({"ok": False, "error": failure.error}, status=failure.status, headers=headers)
         try:
-            caller = self._caller(token)
-            method = METHODS.get(name)
-            if method is None:
-                raise SlackError("unknown_method")
-            answer = {"ok": True, **method(self.workspace, caller, params)}
+            if name == "oauth.v2.access":  # authenticated by the app's client id and secret, not a token
+                answer = {"ok": True, **self._oauth_access(params, request.headers.get("Authorization", ""))}
+            else:
+                caller = self._caller(token)
+                method = METHODS.get(name)
+                if method is None:
+                    raise SlackError("unknown_method")
+                answer = {"ok": True, **method(self._workspaces[caller.team_id], caller, params)}
         except SlackError as error:
             self.calls.append(Call(name, params, token, ok=False, error=error.code))
             return web.json_response({"ok": False, "error": error.code})
@@ -222,15 +232,89 @@ class FakeSlack:
     def connect_user(self, user_id: str) -> str:
         """The user authorised the app: a user token, and their DMs' events from now on."""
         token = f"xoxp-fake-{user_id.lower()}"
-        self._tokens[token] = Caller(user_id, is_bot=False)
+        self._tokens[token] = Caller(user_id, is_bot=False, team_id=self.team_id)
         self._revoked.discard(token)
         return token
 
     def connected(self) -> list[str]:
-        return [c.user_id for t, c in self._tokens.items() if not c.is_bot and t not in self._revoked]
+        return [
+            c.user_id
+            for t, c in self._tokens.items()
+            if not c.is_bot and c.team_id == self.team_id and t not in self._revoked
+        ]
 
-    def add_oauth_code(self, code: str, *, user_id: str, scopes: str = "") -> None:
-        self._oauth_codes[code] = {"user_id": user_id, "scopes": scopes}
+    def add_team(self, team_id: str, *, bot_user_id: str = "U0SAFEBOT2") -> FakeSlack:
+        """Another workspace on the same Slack (same server, same app): its own people, channels and,
+        once it installs the app, its own bot token. Drive it through the returned object."""
+        other = FakeSlack(
+            signing_secret=self.signing_secret,
+            team_id=team_id,
+            bot_user_id=bot_user_id,
+            bot_token="",
+            app_id=self.app_id,
+            client_id=self.client_id,
+            client_secret=self.client_secret,
+            events_url=self.events_url,
+            calls=self.calls,
+            responses=self.responses,
+        )
+        other._tokens, other._revoked, other._failures = self._tokens, self._revoked, self._failures
+        other._oauth_codes, other._workspaces, other._event_ids = self._oauth_codes, self._workspaces, self._event_ids
+        other._deliveries, other._client, other.base_url = self._deliveries, self._client, self.base_url
+        other.workspace.base_url = self.workspace.base_url
+        self._workspaces[team_id] = other.workspace
+        return other
+
+    def approve(self, authorize_url: str, user_id: str) -> tuple[str, str]:
+        """`user_id` approves the app on Slack's authorize page at `authorize_url` (what the app's
+        install link led to): the `code` and `state` Slack sends the browser back with."""
+        query = parse_qs(urlsplit(authorize_url).query)
+        if query.get("client_id", [""])[0] != self.client_id:
+            raise ValueError("the authorize URL names another app")
+        if self.workspace.user(user_id).is_bot:
+            raise ValueError("a bot cannot approve an app")
+        code = f"{next(self._event_ids)}.fake-code"
+        self._oauth_codes[code] = {
+            "team_id": self.team_id,
+            "user_id": user_id,
+            "scope": query.get("scope", [""])[0],
+            "user_scope": query.get("user_scope", [""])[0],
+        }
+        return code, query.get("state", [""])[0]
+
+    def _oauth_access(self, params: dict, authorization: str) -> dict:
+        """`oauth.v2.access`: a code approved once, exchanged once, for the tokens it grants. The app
+        names itself with HTTP Basic authentication (as slack_sdk does) or in the arguments."""
+        client_id, client_secret = params.get("client_id"), params.get("client_secret")
+        if authorization.lower().startswith("basic "):
+            try:
+                client_id, _, client_secret = base64.b64decode(authorization[6:]).decode().partition(":")
+            except ValueError:
+                raise SlackError("invalid_client_id") from None
+        if client_id != self.client_id:
+            raise SlackError("invalid_client_id")
+        if client_secret != self.client_secret:
+            raise SlackError("bad_client_secret")
+        grant = self._oauth_codes.pop(str(params.get("code") or ""), None)
+        if grant is None:
+            raise SlackError("invalid_code")
+        team = self._workspaces[grant["team_id"]]
+        answer: dict = {
+            "app_id": self.app_id,
+            "team": {"id": team.team_id, "name": f"Workspace {team.team_id}"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "authed_user": {"id": grant["user_id"]},
+        }
+        if grant["scope"]:
+            token = f"xoxb-fake-{team.team_id.lower()}-{next(self._event_ids)}"
+            self._tokens[token] = Caller(team.bot_user_id, is_bot=True, team_id=team.team_id)
+            answer.update(access_token=token, token_type="bot", scope=grant["scope"], bot_user_id=team.bot_user_id)
+        if grant["user_scope"]:
+            token = f"xoxp-fake-{grant['user_id'].lower()}-{next(self._event_ids)}"
+            self._tokens[token] = Caller(grant["user_id"], is_bot=False, team_id=team.team_id)
+            answer["authed_user"].update(access_token=token, token_type="user", scope=grant["user_scope"])
+        return answer
 
     def fail_next(
         self,
@@ -404,7 +488,7 @@ class FakeSlack:
 
     async def uninstall(self) -> None:
         await self._send({"type": "app_uninstalled"})
-        self._revoked.update(self._tokens)
+        self._revoked.update(t for t, c in self._tokens.items() if c.team_id == self.team_id)
 
     # -- deliveries -------------------------------------------------------------------------------
 

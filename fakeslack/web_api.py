@@ -17,6 +17,7 @@ class Caller:
 
     user_id: str
     is_bot: bool
+    team_id: str = ""
 
 
 Method = Callable[[Workspace, Caller, dict], dict]

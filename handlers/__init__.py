@@ -49,9 +49,9 @@ class SafeContactApp:
         application = web.Application(client_max_size=1024 * 1024)
         application.router.add_post(EVENTS_PATH, self._handle_slack)
         application.router.add_get(HEALTH_PATH, self._health)
-        if self.settings.oauth_enabled:  # Bolt's OAuth flow answers both
-            application.router.add_get(INSTALL_PATH, self._handle_slack)
-            application.router.add_get(OAUTH_REDIRECT_PATH, self._handle_slack)
+        if self.bolt.oauth_flow is not None:  # Bolt's OAuth flow answers both
+            application.router.add_get(INSTALL_PATH, self._handle_install)
+            application.router.add_get(OAUTH_REDIRECT_PATH, self._handle_oauth_redirect)
         return application
 
     async def _handle_slack(self, request: web.Request) -> web.Response:
@@ -60,6 +60,16 @@ class SafeContactApp:
         except ValueError:  # a body that is not the JSON or form it claims to be
             return web.json_response({"ok": False, "error": "malformed request body"}, status=400)
         return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
+
+    async def _handle_install(self, request: web.Request) -> web.Response:
+        """The install (or, with `?connect=1`, connect) link: a state, and off to Slack's authorize page."""
+        flow = self.bolt.oauth_flow
+        return await to_aiohttp_response(await flow.handle_installation(await to_bolt_request(request)))
+
+    async def _handle_oauth_redirect(self, request: web.Request) -> web.Response:
+        """Slack sends the browser back here: the state is checked, the code exchanged, tokens stored."""
+        flow = self.bolt.oauth_flow
+        return await to_aiohttp_response(await flow.handle_callback(await to_bolt_request(request)))
 
     async def _health(self, request: web.Request) -> web.Response:
         try:

@@ -84,7 +84,8 @@ async def carry_out(runtime: Runtime, team_id: str, op: dict):
                 where = "in the thread" if op.get("thread_ts") else "in the channel"
                 return _note(runtime, incident, "warned", f"Posted {where} <#{posted.channel}>.")
             case "dm":
-                blocks = reminder_blocks(op["text"], op.get("rule"), op.get("program"))
+                connect = runtime.connect_url(team_id) if op["user"] not in _connected(runtime, team_id) else None
+                blocks = reminder_blocks(op["text"], op.get("rule"), op.get("program"), connect_url=connect)
                 await runtime.api.post(op["user"], op["text"], blocks=blocks)
                 return _note(runtime, incident, "warned", f"Sent a direct message to <@{op['user']}>.")
             case "invite":
@@ -103,6 +104,11 @@ async def carry_out(runtime: Runtime, team_id: str, op: dict):
     except KeyError as missing:
         raise PermanentFailure(f"queued action {kind!r} lacks {missing}") from None
     raise PermanentFailure(f"unknown queued action {kind!r}")
+
+
+def _connected(runtime: Runtime, team_id: str) -> frozenset[str]:
+    with runtime.session() as session:
+        return storage.connected_users(team_id, session=session)
 
 
 def _incident(runtime: Runtime, incident_id: object) -> Incident | None:

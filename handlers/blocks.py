@@ -96,23 +96,41 @@ def escalation_text(incident: Incident, permalink: str | None) -> str:
     )
 
 
-def reminder_blocks(text: str, rule: str | None, program_id: str | None) -> list[dict] | None:
-    """A reminder that asks for something gets the button that does it; other notes are plain text."""
-    if rule != "conduct-not-acknowledged" or not program_id:
+CONNECT_ACTION = "connect_account"
+
+
+def reminder_blocks(
+    text: str, rule: str | None, program_id: str | None, *, connect_url: str | None = None
+) -> list[dict] | None:
+    """A reminder that asks for something gets the button that does it: Acknowledge for the
+    expectations (the welcome is one), Connect for an account not connected (and in the welcome,
+    where connecting is possible). Other notes are plain text."""
+    buttons = []
+    if rule == "conduct-not-acknowledged" and program_id:
+        buttons.append(
+            {
+                "type": "button",
+                "text": {"type": "plain_text", "text": "Acknowledge"},
+                "style": "primary",
+                "action_id": CONDUCT_ACKNOWLEDGE_ACTION,
+                "value": program_id,
+            }
+        )
+    if connect_url and rule in ("conduct-not-acknowledged", "monitoring-not-connected"):
+        buttons.append(connect_button(connect_url))
+    if not buttons:
         return None
     return [
         {"type": "section", "text": {"type": "mrkdwn", "text": text}},
-        {
-            "type": "actions",
-            "block_id": f"conduct-{program_id}",
-            "elements": [
-                {
-                    "type": "button",
-                    "text": {"type": "plain_text", "text": "Acknowledge"},
-                    "style": "primary",
-                    "action_id": CONDUCT_ACKNOWLEDGE_ACTION,
-                    "value": program_id,
-                }
-            ],
-        },
+        {"type": "actions", "block_id": f"reminder-{program_id or 'app'}", "elements": buttons},
     ]
+
+
+def connect_button(url: str) -> dict:
+    """A link to connect one's account: Slack opens it in the browser (the app gets a click to ack)."""
+    return {
+        "type": "button",
+        "text": {"type": "plain_text", "text": "Connect your account"},
+        "action_id": CONNECT_ACTION,
+        "url": url,
+    }

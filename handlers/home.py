@@ -22,12 +22,15 @@ log = logging.getLogger(__name__)
 async def publish_home(runtime: Runtime, team_id: str, user_id: str) -> None:
     """Build and publish `user_id`'s Home tab (`views.publish`)."""
     standing = [(p, d, d.person(user_id)) for p, d in runtime.cache.workspace(team_id)]
+    with runtime.session() as session:
+        connected = user_id in storage.connected_users(team_id, session=session)
+    connect_url = None if connected else runtime.connect_url(team_id)
     administered = [(p, d) for p, d, person in standing if person is not None and person.is_admin]
     if administered:
         overviews = [overview(runtime, team_id, p, d) for p, d in administered]
         with runtime.session() as session:
             incidents = [i for p, _ in administered for i in storage.open_incidents(p.id, session=session)]
-        view = admin_home(overviews, incidents, now=runtime.now())
+        view = admin_home(overviews, incidents, now=runtime.now(), connect_url=connect_url)
     else:
         entries = []
         with runtime.session() as session:
@@ -35,7 +38,7 @@ async def publish_home(runtime: Runtime, team_id: str, user_id: str) -> None:
                 if person is not None:
                     acknowledged = user_id in storage.acknowledged_users(program.id, session=session)
                     entries.append((program, person, acknowledged))
-        view = member_home(entries)
+        view = member_home(entries, connect_url=connect_url if entries else None)
     try:
         await runtime.api.client.views_publish(user_id=user_id, view=view)
     except SlackApiError as error:

@@ -17,7 +17,13 @@ from bot.access import Command, may_use
 from bot.model import AuditEntry, Conversation, Program
 from bot.roster import RosterChange, remove_person, replace_roster, upsert_person
 from handlers.actions import refresh_alert
-from handlers.blocks import ACKNOWLEDGE_ACTION, CONDUCT_ACKNOWLEDGE_ACTION, RESOLVE_ACTION, resolved_text
+from handlers.blocks import (
+    ACKNOWLEDGE_ACTION,
+    CONDUCT_ACKNOWLEDGE_ACTION,
+    CONNECT_ACTION,
+    RESOLVE_ACTION,
+    resolved_text,
+)
 from handlers.enforce import enforce, queue
 from handlers.home import publish_home
 from handlers.runtime import Runtime
@@ -47,7 +53,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         await ack()
         await _acknowledge_conduct(_bound(runtime, body), body, respond)
 
-    @app.action("connect_account")
+    @app.action(CONNECT_ACTION)
     async def connect_link(ack):
         await ack()  # a link button: Slack opens the URL, the app has nothing to do
 

@@ -13,7 +13,13 @@ from bot.model import Incident, Lockdown, Person, Program, Role, SessionWindow, 
 from bot.onboarding import expectations
 from bot.rules import rule_by_symbol
 from bot.status import ProgramOverview, SpaceStatus
-from handlers.blocks import ACKNOWLEDGE_ACTION, CONDUCT_ACKNOWLEDGE_ACTION, RESOLVE_ACTION, alert_text
+from handlers.blocks import (
+    ACKNOWLEDGE_ACTION,
+    CONDUCT_ACKNOWLEDGE_ACTION,
+    RESOLVE_ACTION,
+    alert_text,
+    connect_button,
+)
 
 ROSTER_CALLBACK = "roster_edit"
 CONCERN_CALLBACK = "report_concern"
@@ -242,19 +248,26 @@ def _severity_mark(severity: Severity) -> str:
     return ":rotating_light:" if severity >= Severity.CRITICAL else ":warning:" if severity >= Severity.HIGH else "•"
 
 
-def _button(label: str, action_id: str, value: str, *, style: str | None = None, url: str | None = None) -> dict:
+def _button(label: str, action_id: str, value: str, *, style: str | None = None) -> dict:
     button = {"type": "button", "text": plain(label), "action_id": action_id, "value": value}
     if style:
         button["style"] = style
-    if url:
-        button["url"] = url
     return button
 
 
-def admin_home(overviews: Sequence[ProgramOverview], incidents: Sequence[Incident], *, now: datetime) -> dict:
+def admin_home(
+    overviews: Sequence[ProgramOverview],
+    incidents: Sequence[Incident],
+    *,
+    now: datetime,
+    connect_url: str | None = None,
+) -> dict:
     """The administrators' dashboard: each program's standing, its spaces, and the open incidents to
-    acknowledge or resolve (most serious first)."""
+    acknowledge or resolve (most serious first); the Connect button while their own account is not."""
     blocks: list[dict] = [header("Safe Contact"), context(f"Updated {when(now)}")]
+    if connect_url:
+        blocks.append(section("Your own direct messages are not watched until you connect your account."))
+        blocks.append({"type": "actions", "block_id": "connect", "elements": [connect_button(connect_url)]})
     for overview in overviews:
         blocks.append({"type": "divider"})
         blocks.extend(overview_blocks(overview, limit=20))
@@ -309,7 +322,7 @@ def member_home(entries: Sequence[tuple[Program, Person, bool]], *, connect_url:
                 "looks for what the program's policy forbids."
             )
         )
-        blocks.append({"type": "actions", "elements": [_button("Connect", "connect_account", "", url=connect_url)]})
+        blocks.append({"type": "actions", "block_id": "connect", "elements": [connect_button(connect_url)]})
     return {"type": "home", "blocks": capped(blocks, _VIEW_BLOCKS)}
 
 
