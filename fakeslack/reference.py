@@ -1,5 +1,5 @@
 """Checks against Slack's method reference (one JSON file per Web API method): that a call names a
-real method with its required arguments."""
+real method with its required arguments, and that the scopes an app was granted allow it."""
 
 from __future__ import annotations
 
@@ -31,3 +31,14 @@ def check_call(method: str, params: dict, reference_dir: Path) -> list[str]:
         return [f"{method}: not a Web API method"]
     required = set((reference.get("args") or {}).get("required") or []) - _SUPPLIED_BY_THE_CLIENT
     return [f"{method}: required argument {name!r} missing" for name in sorted(required) if name not in params]
+
+
+def scope_problems(call, granted: dict[str, tuple[str, ...]], reference_dir: Path) -> list[str]:
+    """A call its token's granted scopes (`granted["bot"]`, `granted["user"]`) would not allow: the
+    method wants one of its scopes for that kind of token, and none was granted."""
+    reference = method_reference(call.method, reference_dir) or {}
+    kind = "bot" if (call.token or "").startswith("xoxb-") else "user"
+    needed = set((reference.get("scope") or {}).get(kind) or [])
+    if not needed or needed & set(granted[kind]) or reference.get("no_scope_required"):
+        return []
+    return [f"{call.method} with a {kind} token needs one of {sorted(needed)}"]

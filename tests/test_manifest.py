@@ -53,3 +53,34 @@ def test_the_manifest_subscribes_to_exactly_the_events_the_worker_handles(manife
     assert subscribed - message_events == handled - {"message"}
     user_events = set(manifest["settings"]["event_subscriptions"]["user_events"])
     assert user_events == {"message.im", "message.mpim", "message.groups"}
+
+
+def test_the_manifest_grants_exactly_the_scopes_the_oauth_flow_asks_for(manifest):
+    from handlers.oauth import BOT_SCOPES, USER_SCOPES
+
+    scopes = manifest["oauth_config"]["scopes"]
+    assert sorted(scopes["bot"]) == sorted(BOT_SCOPES)
+    assert sorted(scopes["user"]) == sorted(USER_SCOPES)
+
+
+def test_every_scope_is_justified_in_the_readme(manifest):
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Scopes", 1)[1].split("\n## ", 1)[0]
+    for kind in ("bot", "user"):
+        for scope in manifest["oauth_config"]["scopes"][kind]:
+            assert f"| `{scope}` | {kind} |" in section, f"{kind} scope {scope} is not justified"
+
+
+def test_the_manifest_has_home_interactivity_the_shortcut_and_one_address(manifest):
+    from handlers.views import CONCERN_SHORTCUT
+
+    features = manifest["features"]
+    assert features["app_home"]["home_tab_enabled"] is True
+    assert [s["callback_id"] for s in features["shortcuts"]] == [CONCERN_SHORTCUT]
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
+    [redirect] = manifest["oauth_config"]["redirect_urls"]
+    base = redirect.removesuffix("/slack/oauth_redirect")
+    urls = [c["url"] for c in features["slash_commands"]]
+    urls += [manifest["settings"]["interactivity"]["request_url"]]
+    urls += [manifest["settings"]["event_subscriptions"]["request_url"]]
+    assert set(urls) == {base + "/slack/events"}

@@ -30,7 +30,8 @@ from builders import (
 
 import storage
 from bot.access import Command, refusal
-from fakeslack.reference import check_call, find_reference_dir
+from fakeslack.reference import check_call, find_reference_dir, scope_problems
+from handlers.oauth import BOT_SCOPES, USER_SCOPES
 
 ROLES = {
     "program-admin": ADMIN1,
@@ -331,6 +332,9 @@ async def test_every_call_an_administrators_day_makes_is_a_real_method_with_its_
     assert {"conversations.kick", "views.open", "views.publish", "files.completeUploadExternal"} <= methods
     problems = sorted({p for c in world.slack.calls for p in check_call(c.method, c.params, REFERENCE)})
     assert problems == []
+    granted = {"bot": BOT_SCOPES, "user": USER_SCOPES}
+    missing = sorted({p for c in world.slack.calls if c.ok for p in scope_problems(c, granted, REFERENCE)})
+    assert missing == []
 
 
 async def test_lockdown_of_a_channel_the_app_is_not_in_records_nothing(world):

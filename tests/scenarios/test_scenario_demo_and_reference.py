@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from fakeslack.reference import check_call, find_reference_dir
+from fakeslack.reference import check_call, find_reference_dir, scope_problems
 from fakeslack.web_api import METHODS
 from handlers.demo import program_day
+from handlers.oauth import BOT_SCOPES, USER_SCOPES
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = find_reference_dir()
@@ -50,6 +51,8 @@ async def test_every_call_the_app_made_is_a_real_method_with_its_required_argume
     assert len({c.method for c in calls}) >= 6
     problems = sorted({p for c in calls for p in check_call(c.method, c.params, REFERENCE)})
     assert problems == []
+    granted = {"bot": BOT_SCOPES, "user": USER_SCOPES}
+    assert sorted({p for c in calls if c.ok for p in scope_problems(c, granted, REFERENCE)}) == []
 
 
 @needs_reference
