@@ -43,6 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--format", choices=("text", "json", "csv", "html"), default="text")
     audit.add_argument("--output")
     commands.add_parser("demo", help="run the app against a simulated workspace")
+    barriers = commands.add_parser(
+        "barriers",
+        help="check (or --apply) the Enterprise Grid information barrier between a program's minors and adults",
+    )
+    barriers.add_argument("--program", help="the program's id (needed when several are imported)")
+    barriers.add_argument("--minors-group", required=True, metavar="S…", help="the IdP group of the minors")
+    barriers.add_argument("--adults-group", required=True, metavar="S…", help="the IdP group of the supervisors")
+    barriers.add_argument("--apply", action="store_true", help="create or widen the barrier when it is missing")
     return parser
 
 
@@ -64,11 +72,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return import_programs(args.program_files, settings)
     if command == "serve":
         return serve(settings)
+    if command == "barriers":
+        return barriers(args, settings)
     if command == "demo":
         from handlers.demo import run_demo  # deferred: the demo brings its own simulated Slack
 
         return run_demo()
-    print(f"safe-contact {command}: {NOT_YET[command]}. Available now: serve, import, rules, demo.", file=sys.stderr)
+    available = "serve, import, rules, demo, barriers"
+    print(f"safe-contact {command}: {NOT_YET[command]}. Available now: {available}.", file=sys.stderr)
     return EXIT_BAD_INPUT
 
 
@@ -155,6 +166,84 @@ def serve(settings: Settings) -> int:
     except KeyboardInterrupt:
         print("Safe Contact stopped.", file=sys.stderr)
     return EXIT_OK
+
+
+NEEDS_ORG_ADMIN = """safe-contact barriers: set SLACK_ORG_ADMIN_TOKEN to check or apply information barriers.
+Information barriers are an Enterprise Grid feature: with a barrier between an identity-provider
+group of the program's minors and one of its supervising adults, Slack itself refuses DMs, group
+DMs and calls between them. What is needed:
+  1. an Enterprise Grid org, with information barriers enabled by Slack;
+  2. two IdP groups: the program's minors, and its staff and administrators (not the guardians);
+  3. the app installed at org level by an org admin or owner, with the user scopes
+     {scopes}; that admin's user token (xoxp-…) in SLACK_ORG_ADMIN_TOKEN.
+Without it, Safe Contact still detects every such DM through connected accounts."""
+
+
+def barriers(args: argparse.Namespace, settings: Settings) -> int:
+    """Check the barrier between a program's minors and adults; with --apply, put it in place."""
+    import asyncio
+
+    from handlers.barriers import ORG_ADMIN_SCOPES
+
+    if not settings.org_admin_token:
+        print(NEEDS_ORG_ADMIN.format(scopes=", ".join(ORG_ADMIN_SCOPES)), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    program = _one_program(settings, args.program)
+    if program is None:
+        return EXIT_BAD_INPUT
+    return asyncio.run(_barriers(program, args, settings))
+
+
+async def _barriers(program: Program, args: argparse.Namespace, settings: Settings) -> int:
+    from slack_sdk.errors import SlackApiError
+
+    from handlers.barriers import check_barriers
+    from handlers.slack_api import SlackApi, api_error
+
+    api = SlackApi.connect(settings.org_admin_token, settings.api_url)
+    try:
+        report, change = await check_barriers(
+            api, program, minors_group=args.minors_group, adults_group=args.adults_group, apply=args.apply
+        )
+    except SlackApiError as error:
+        reasons = {
+            "not_an_admin": "the token is not an org admin's",
+            "feature_not_enabled": "information barriers are not enabled for this org",
+            "missing_scope": "the token lacks a scope (see `safe-contact barriers` without a token)",
+            "no_such_subteam": "a group id is not a user group of the org",
+            "primary_usergroup_not_found": "the minors' group is not an IdP group of the org",
+            "barriered_from_usergroups_not_found": "the adults' group is not an IdP group of the org",
+        }
+        code = api_error(error)
+        print(f"safe-contact barriers: Slack refused: {reasons.get(code, code)}.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if change:
+        print(f"Applied: {change}.")
+    if report.barrier is not None:
+        print(f"Barrier {report.barrier.id} separates {args.minors_group} and {args.adults_group} (im, mpim, call).")
+    for problem in report.problems:
+        print(f"- {problem}")
+    print(f"{program.name}: " + ("minors and adults are kept apart." if report.ok else "not yet kept apart."))
+    return EXIT_OK if report.ok else EXIT_FINDINGS
+
+
+def _one_program(settings: Settings, program_id: str | None) -> Program | None:
+    """The program named, or the only one imported; None (with a line saying why) otherwise."""
+    import storage
+
+    engine = storage.create_engine_from_url(settings.database_url)
+    storage.migrate(engine)
+    with storage.session_scope(engine) as session:
+        programs = storage.list_programs(session=session)
+    engine.dispose()
+    alone = programs if len(programs) == 1 else []
+    found = [p for p in programs if p.id == program_id] if program_id else alone
+    if found:
+        return found[0]
+    known = ", ".join(p.id for p in programs) or "none (safe-contact import PROGRAM.toml first)"
+    asked = f"no program {program_id!r}" if program_id else "name the program with --program"
+    print(f"safe-contact barriers: {asked}; imported programs: {known}.", file=sys.stderr)
+    return None
 
 
 def _roster_summary(program: Program) -> str:

@@ -42,6 +42,8 @@ class Settings:
     log_level: str = "INFO"
     #: The address Slack and browsers reach the app at (`https://…`): connect links are built on it.
     public_url: str = ""
+    #: An Enterprise Grid org admin's token, for information barriers (`safe-contact barriers`).
+    org_admin_token: str = field(default="", repr=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -62,6 +64,7 @@ class Settings:
             encryption_key=env.get("SAFE_CONTACT_ENCRYPTION_KEY", "").strip(),
             log_level=(env.get("LOG_LEVEL", "").strip() or "INFO").upper(),
             public_url=env.get("SAFE_CONTACT_PUBLIC_URL", "").strip().rstrip("/"),
+            org_admin_token=env.get("SLACK_ORG_ADMIN_TOKEN", "").strip(),
         )
 
     @property

@@ -236,11 +236,21 @@ class FakeSlack:
         self._revoked.discard(token)
         return token
 
+    def add_usergroup(self, group_id: str, *, name: str, users: list[str]) -> None:
+        """An identity-provider group of the Enterprise Grid org."""
+        self.workspace.usergroups[group_id] = {"id": group_id, "name": name, "users": list(users)}
+
+    def org_admin_token(self, user_id: str) -> str:
+        """A token of an Enterprise Grid org admin who installed the app at org level (admin.* methods)."""
+        token = f"xoxp-fake-org-admin-{user_id.lower()}"
+        self._tokens[token] = Caller(user_id, is_bot=False, team_id=self.team_id, is_org_admin=True)
+        return token
+
     def connected(self) -> list[str]:
         return [
             c.user_id
             for t, c in self._tokens.items()
-            if not c.is_bot and c.team_id == self.team_id and t not in self._revoked
+            if not c.is_bot and not c.is_org_admin and c.team_id == self.team_id and t not in self._revoked
         ]
 
     def add_team(self, team_id: str, *, bot_user_id: str = "U0SAFEBOT2") -> FakeSlack:

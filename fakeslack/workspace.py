@@ -110,6 +110,9 @@ class Workspace:
         self.files: dict[str, dict] = {}
         #: The Web API's base URL, for the file addresses it hands out.
         self.base_url = ""
+        #: User groups (Enterprise Grid identity-provider groups) and information barriers, by id.
+        self.usergroups: dict[str, dict] = {}
+        self.barriers: dict[str, dict] = {}
         self._ids = itertools.count(1)
         self._ts = itertools.count(1)
 

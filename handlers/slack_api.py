@@ -17,6 +17,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.barriers import RESTRICTED_SUBJECTS
 from bot.model import Account, Conversation, ConversationKind
 
 log = logging.getLogger(__name__)
@@ -169,6 +170,28 @@ class SlackApi:
         if len(data) > limit:
             raise ValueError(f"the file is larger than {limit // 1024} KB")
         return data
+
+    # -- Enterprise Grid (an org admin's token) ------------------------------------------------
+
+    async def barriers(self) -> list[dict]:
+        """The org's information barriers (`admin.barriers.list`, paged)."""
+        return [b async for b in self._pages("admin.barriers.list", "barriers")]
+
+    async def group_members(self, usergroup: str) -> frozenset[str]:
+        """The accounts in a user group (`usergroups.users.list`)."""
+        return frozenset((await self.client.usergroups_users_list(usergroup=usergroup)).get("users") or [])
+
+    async def save_barrier(self, primary: str, barriered_from: list[str], *, barrier_id: str | None) -> None:
+        """Create the barrier, or widen the existing one, for DMs, group DMs and calls."""
+        arguments = {
+            "primary_usergroup_id": primary,
+            "barriered_from_usergroup_ids": barriered_from,
+            "restricted_subjects": list(RESTRICTED_SUBJECTS),
+        }
+        if barrier_id:
+            await self.client.admin_barriers_update(barrier_id=barrier_id, **arguments)
+        else:
+            await self.client.admin_barriers_create(**arguments)
 
     async def remove(self, channel: str, user_id: str) -> None:
         """`conversations.kick`: take an account out of a channel."""
