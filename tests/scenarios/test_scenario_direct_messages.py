@@ -101,3 +101,19 @@ async def test_the_apps_own_direct_messages_are_ignored(world):
     )
     await world.settle()
     assert len(world.slack.calls) == calls
+
+
+async def test_a_sweep_finds_private_spaces_the_bot_is_not_in_through_a_connected_minor(world):
+    world.slack.add_channel("C0HIDDEN01", name="hidden", private=True, members=[STAFF1, MINOR1])
+    group = world.slack.add_group_dm([STAFF2, MINOR2, STAFF1])
+    world.connect(MINOR1)
+    world.connect(MINOR2)
+    await world.app.sweep()
+    await world.settle()
+    [space] = world.alerts_for("private-space-without-dlc-admin")
+    assert "<#C0HIDDEN01>" in space["text"]
+    [mpim] = world.alerts_for("group-dm-with-minor")
+    assert f"<@{MINOR2}>" in mpim["text"]
+    hidden = [c for c in world.slack.calls_to("conversations.members") if c.params.get("channel") == "C0HIDDEN01"]
+    assert hidden and all(c.token and c.token.startswith("xoxp-") for c in hidden)  # the minor's token, not the bot's
+    assert group in {c.params.get("channel") for c in world.slack.calls_to("conversations.members")}
