@@ -21,9 +21,6 @@ from bot.model import AuditEntry, Program
 from bot.rules import CATALOGUE
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
-NOT_YET = {
-    "audit": "workspace and export audits are not part of this release yet",
-}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,11 +34,18 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("program_files", nargs="+", metavar="PROGRAM.toml")
     rules = commands.add_parser("rules", help="print the rule catalogue")
     rules.add_argument("--format", choices=("text", "json"), default="text")
-    audit = commands.add_parser("audit", help="audit the workspace or a Slack export archive")
-    audit.add_argument("--program")
-    audit.add_argument("--export")
+    audit = commands.add_parser(
+        "audit", help="audit the live workspace (read-only) or a Slack export archive (zip or folder)"
+    )
+    audit.add_argument("--program", help="one program's id (default: every imported program)")
+    audit.add_argument("--export", metavar="PATH", help="a Slack export archive: a zip, or the folder it unpacks to")
     audit.add_argument("--format", choices=("text", "json", "csv", "html"), default="text")
-    audit.add_argument("--output")
+    audit.add_argument("--output", metavar="FILE", help="write the report here instead of standard output")
+    report = commands.add_parser("report", help="the stored incident record (opened, acknowledged, resolved, by whom)")
+    report.add_argument("--program", help="one program's id (default: every imported program)")
+    report.add_argument("--since", metavar="YYYY-MM-DD", help="incidents opened on or after this day")
+    report.add_argument("--format", choices=("csv", "html"), default="csv")
+    report.add_argument("--output", metavar="FILE", help="write the record here instead of standard output")
     commands.add_parser("demo", help="run the app against a simulated workspace")
     barriers = commands.add_parser(
         "barriers",
@@ -74,12 +78,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return serve(settings)
     if command == "barriers":
         return barriers(args, settings)
+    if command == "audit":
+        return audit(args, settings)
+    if command == "report":
+        return incident_report(args, settings)
     if command == "demo":
         from handlers.demo import run_demo  # deferred: the demo brings its own simulated Slack
 
         return run_demo()
-    available = "serve, import, rules, demo, barriers"
-    print(f"safe-contact {command}: {NOT_YET[command]}. Available now: {available}.", file=sys.stderr)
+    print(f"safe-contact: unknown command {command!r}", file=sys.stderr)
     return EXIT_BAD_INPUT
 
 
@@ -225,6 +232,146 @@ async def _barriers(program: Program, args: argparse.Namespace, settings: Settin
         print(f"- {problem}")
     print(f"{program.name}: " + ("minors and adults are kept apart." if report.ok else "not yet kept apart."))
     return EXIT_OK if report.ok else EXIT_FINDINGS
+
+
+def audit(args: argparse.Namespace, settings: Settings) -> int:
+    """Audit a Slack export archive, or the live workspace read-only; 0 clean, 1 findings, 2 bad input."""
+    import asyncio
+
+    from bot.audit_report import RENDERERS
+    from handlers.archive import ArchiveError, read_export
+    from handlers.audit import build_report
+
+    programs = _programs(settings, args.program, "audit")
+    if programs is None:
+        return EXIT_BAD_INPUT
+    progress = _progress_bar("Reading") if sys.stderr.isatty() else None
+    now = datetime.now(UTC)
+    try:
+        if args.export:
+            snapshot = read_export(args.export, progress=progress)
+            report = build_report(programs, snapshot, now=now, source_kind="export", source_name=args.export)
+        else:
+            if not settings.bot_token:
+                print(
+                    "safe-contact audit: set SLACK_BOT_TOKEN to audit the live workspace, or give --export PATH "
+                    "to audit a Slack export archive.",
+                    file=sys.stderr,
+                )
+                return EXIT_BAD_INPUT
+            report = asyncio.run(_live_audit(programs, settings, now, progress))
+    except ArchiveError as error:
+        print(f"safe-contact audit: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        if progress is not None:
+            print(file=sys.stderr)
+    text = RENDERERS[args.format](report)
+    if not _write(text, args.output, "audit"):
+        return EXIT_BAD_INPUT
+    return EXIT_FINDINGS if report.findings else EXIT_OK
+
+
+async def _live_audit(programs: list[Program], settings: Settings, now: datetime, progress):
+    import storage
+    from handlers.audit import build_report, live_snapshot, program_facts
+    from handlers.slack_api import SlackApi
+
+    api = SlackApi.connect(settings.bot_token, settings.api_url)
+    engine = storage.create_engine_from_url(settings.database_url)
+    try:
+        team_id = (await api.identity()).get("team_id", "")
+        with storage.session_scope(engine) as session:
+            tokens = storage.user_tokens(team_id, seal=storage.TokenSeal(settings.encryption_key), session=session)
+        snapshot = await live_snapshot(
+            api, programs, tokens=tokens, now=now, progress=progress, warn=lambda line: _warn("audit", line)
+        )
+        with storage.session_scope(engine) as session:
+            facts = {p.id: program_facts(p, snapshot, team_id=team_id, session=session) for p in programs}
+    finally:
+        engine.dispose()
+    return build_report(programs, snapshot, now=now, source_kind="workspace", source_name=team_id, facts=facts)
+
+
+def incident_report(args: argparse.Namespace, settings: Settings) -> int:
+    """The stored incident record, as CSV or a printable HTML page."""
+    import storage
+    from bot.model import Directory
+    from bot.report import incident_csv, incident_html, incident_rows
+
+    programs = _programs(settings, args.program, "report")
+    if programs is None:
+        return EXIT_BAD_INPUT
+    try:
+        since = (
+            datetime.fromisoformat(args.since).replace(tzinfo=UTC) if args.since else datetime(2000, 1, 1, tzinfo=UTC)
+        )
+    except ValueError:
+        print(f"safe-contact report: --since {args.since!r} is not a date like 2026-07-01.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    engine = storage.create_engine_from_url(settings.database_url)
+    rows = []
+    with storage.session_scope(engine) as session:
+        for program in programs:
+            directory = Directory(program, storage.list_accounts(program.team_id or "", session=session))
+            rows.extend(incident_rows(program, directory, storage.incidents_since(program.id, since, session=session)))
+    engine.dispose()
+    title = f"Safe Contact incident record: {', '.join(p.name for p in programs)}"
+    text = incident_csv(rows) if args.format == "csv" else incident_html(rows, title=title)
+    return EXIT_OK if _write(text, args.output, "report") else EXIT_BAD_INPUT
+
+
+def _write(text: str, output: str | None, command: str) -> bool:
+    if not output:
+        sys.stdout.write(text)
+        return True
+    try:
+        with open(output, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+    except OSError as error:
+        print(f"safe-contact {command}: cannot write {output}: {error.strerror}", file=sys.stderr)
+        return False
+    return True
+
+
+def _warn(command: str, line: str) -> None:
+    print(f"safe-contact {command}: {line}", file=sys.stderr)
+
+
+def _progress_bar(label: str):
+    """A one-line progress bar on standard error (only drawn on a terminal)."""
+
+    def draw(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} conversations")
+        sys.stderr.flush()
+
+    return draw
+
+
+def _programs(settings: Settings, program_id: str | None, command: str) -> list[Program] | None:
+    """Every imported program, or the one named; None (with a line saying why) when there is none."""
+    import storage
+
+    engine = storage.create_engine_from_url(settings.database_url)
+    storage.migrate(engine)
+    with storage.session_scope(engine) as session:
+        programs = storage.list_programs(session=session)
+    engine.dispose()
+    if not programs:
+        print(
+            f"safe-contact {command}: no program is imported (safe-contact import PROGRAM.toml first).", file=sys.stderr
+        )
+        return None
+    if program_id is None:
+        return programs
+    found = [p for p in programs if p.id == program_id]
+    if not found:
+        known = ", ".join(p.id for p in programs)
+        print(f"safe-contact {command}: no program {program_id!r}; imported programs: {known}.", file=sys.stderr)
+        return None
+    return found
 
 
 def _one_program(settings: Settings, program_id: str | None) -> Program | None:

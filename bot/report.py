@@ -4,6 +4,7 @@ People are named as well as mentioned, so that the file reads on its own outside
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from collections.abc import Iterable
@@ -82,3 +83,17 @@ def incident_csv(rows: list[dict[str, str]]) -> str:
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue()
+
+
+def incident_html(rows: list[dict[str, str]], *, title: str) -> str:
+    """The incident record as one self-contained page to file or print."""
+    e = html.escape
+    head = "".join(f"<th>{e(c.replace('_', ' '))}</th>" for c in INCIDENT_COLUMNS)
+    body = "".join("<tr>" + "".join(f"<td>{e(row[c])}</td>" for c in INCIDENT_COLUMNS) + "</tr>" for row in rows)
+    return (
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{e(title)}</title><style>"
+        "body{font:14px/1.4 system-ui,sans-serif;margin:2em}table{border-collapse:collapse}"
+        "th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}th{background:#f3f5f8}"
+        f"</style></head><body><h1>{e(title)}</h1><p>{len(rows)} incident(s).</p>"
+        f"<table><tr>{head}</tr>{body}</table></body></html>\n"
+    )

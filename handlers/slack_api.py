@@ -116,6 +116,12 @@ class SlackApi:
             members = await self.members(info["id"])
         return conversation_from_info(info, members, team_id=team_id)
 
+    async def history(self, channel: str, *, oldest: float) -> list[dict]:
+        """A conversation's messages since `oldest` (epoch seconds), oldest first
+        (`conversations.history`, paged; only a member's token may read it)."""
+        messages = [m async for m in self._pages("conversations.history", "messages", channel=channel, oldest=oldest)]
+        return sorted(messages, key=lambda m: float(m.get("ts") or 0))
+
     async def is_active(self, user_id: str) -> bool:
         """Whether the account is online now (`users.getPresence`)."""
         return (await self.client.users_getPresence(user=user_id)).get("presence") == "active"

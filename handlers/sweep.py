@@ -17,7 +17,7 @@ from bot.model import Conversation, EnforcementMode, Situation
 from handlers.enforce import enforce, queue
 from handlers.onboarding import welcome
 from handlers.runtime import Runtime
-from handlers.slack_api import BOT_CONVERSATION_TYPES, USER_CONVERSATION_TYPES, api_error
+from handlers.slack_api import BOT_CONVERSATION_TYPES, USER_CONVERSATION_TYPES, SlackApi, api_error
 from handlers.worker import live_presence, program_situation
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,9 @@ async def sweep(runtime: Runtime, team_id: str) -> SweepReport:
     """List the workspace, store it, and judge every program space and conversation with a minor."""
     accounts = await runtime.api.accounts(team_id)
     runtime.cache.replace_accounts(team_id, accounts)
-    conversations = await _visible_conversations(runtime, team_id)
+    with runtime.session() as session:
+        tokens = storage.user_tokens(team_id, seal=runtime.seal, session=session)
+    conversations = await visible_conversations(runtime.api, team_id, tokens)
     workspace = list(runtime.cache.workspace(team_id))
     presence: dict[str, dict[str, frozenset[str]]] = {}
     for conversation in conversations.values():
@@ -71,18 +73,17 @@ def _matters(program, directory, conversation: Conversation) -> bool:
     return program.is_program_space(conversation) or any(directory.is_minor(u) for u in conversation.members)
 
 
-async def _visible_conversations(runtime: Runtime, team_id: str) -> dict[str, Conversation]:
-    """Every channel the bot can list, and every private conversation a connected account is in.
-    Public channels' members are readable without the bot in them; private ones only as a member."""
+async def visible_conversations(api: SlackApi, team_id: str, tokens: dict[str, str]) -> dict[str, Conversation]:
+    """Every channel the bot can list, and every private conversation a connected account (`tokens`,
+    by account) is in. Public channels' members are readable without the bot in them; private ones
+    only as a member."""
     found: dict[str, Conversation] = {}
-    for info in await runtime.api.conversations(BOT_CONVERSATION_TYPES):
+    for info in await api.conversations(BOT_CONVERSATION_TYPES):
         if info.get("is_private") and not info.get("is_member"):
             continue
-        found[info["id"]] = await runtime.api.with_members(info, team_id=team_id)
-    with runtime.session() as session:
-        tokens = storage.user_tokens(team_id, seal=runtime.seal, session=session)
+        found[info["id"]] = await api.with_members(info, team_id=team_id)
     for user_id, token in sorted(tokens.items()):
-        user_api = runtime.api.as_user(token)
+        user_api = api.as_user(token)
         try:
             listed = await user_api.conversations(USER_CONVERSATION_TYPES)
             for info in listed:

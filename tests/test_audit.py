@@ -1,0 +1,283 @@
+"""The audit of Slack export archives: an archive built here that breaks every rule an export can
+show, the real archive in Slack's reference data, partial and corrupt archives, and every output
+format read back."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from dataclasses import replace
+from datetime import timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from builders import (
+    ADMIN1,
+    DLC,
+    GENERAL,
+    GUARD1,
+    GUARD2,
+    MINOR1,
+    MINOR2,
+    MINOR3,
+    NOW,
+    PENDING,
+    PRIVATE,
+    SESSION,
+    STAFF1,
+    STAFF2,
+    STRANGER,
+    program,
+)
+from export_builder import DAY, Export, message, user
+
+from bot.audit import NOT_IN_AN_EXPORT, audit_program
+from bot.audit_report import CSV_COLUMNS, SCHEMA, findings_per_day, render_csv, render_html, render_json, render_text
+from bot.rules import CATALOGUE
+from handlers.archive import ArchiveError, read_export
+from handlers.audit import build_report
+
+REAL_ARCHIVE = Path(__file__).resolve().parents[2] / "shared" / "slack-reference" / "exports"
+REAL_ARCHIVE /= "slack-export-viewer-testarchive.zip"
+
+
+def everything_wrong() -> Export:
+    """A program's workspace where every rule an export can show is broken once."""
+    users = [
+        user(ADMIN1, "Avery", "avery@mit.edu"),  # the second program admin has no account
+        user(DLC, "Dana", "dana.home@gmail.com"),  # unverified-admin-account
+        user(STAFF1, "Sam", "sam@mit.edu"),
+        user(STAFF2, "Lee", "lee@mit.edu"),
+        user(PENDING, "Pending", "pending@mit.edu"),
+        user(MINOR1, "Alex", "alex@example.org"),
+        user(MINOR2, "Jo", "jo@example.org"),
+        user(MINOR3, "Kim", "kim@example.org"),
+        user(GUARD1, "Pat", "pat@example.org"),
+        user(GUARD2, "Robin", "robin@example.org"),
+        user(STRANGER, "Stranger", "stranger@example.com"),
+    ]
+    later = DAY + timedelta(hours=3)
+    video = {"id": "F0VIDEO001", "name": "session.mp4", "mimetype": "video/mp4", "filetype": "mp4"}
+    export = Export(users)
+    export.conversation(
+        "channels.json",
+        GENERAL,
+        [ADMIN1, DLC, STAFF1, STAFF2, PENDING, MINOR1, MINOR2, GUARD1, GUARD2, STRANGER],
+        name="general",
+        messages=[
+            message(STAFF1, "text me at 617-555-0142 after class", at=later),
+            message(STAFF2, "for homework, mix bleach and ammonia at home", at=later + timedelta(days=1)),
+            message(MINOR1, "Can we go over problem 3 again on Tuesday at 3:30?"),
+        ],
+    )
+    export.conversation(
+        "channels.json",
+        SESSION,
+        [STAFF1, MINOR1, MINOR2],
+        name="session-1",
+        messages=[message(STAFF1, "", at=later, files=[video])],
+    )
+    export.conversation("groups.json", PRIVATE, [STAFF1, MINOR1], name="project-x")
+    export.conversation("dms.json", "D0DM000001", [STAFF1, MINOR1], messages=[message(STAFF1, "hi Alex")])
+    export.conversation("dms.json", "D0DM000002", [MINOR1, MINOR2], messages=[message(MINOR1, "hey")])
+    export.conversation("mpims.json", "G0MPIM0001", [STAFF2, MINOR2, MINOR3], name="mpdm-lee--jo--kim-1")
+    return export
+
+
+def audit(path: Path, prog=None):
+    snapshot = read_export(path)
+    return build_report([prog or program()], snapshot, now=NOW, source_kind="export", source_name=str(path))
+
+
+def test_an_archive_breaking_every_rule_it_can_show_is_found_rule_by_rule(tmp_path):
+    report = audit(everything_wrong().folder(tmp_path))
+    found = {f.rule for f in report.findings}
+    expected = {r.symbol for r in CATALOGUE} - set(NOT_IN_AN_EXPORT)
+    assert found == expected
+    assert set(report.not_checked) == set(NOT_IN_AN_EXPORT)
+    [contact] = [f for f in report.findings if f.rule == "off-platform-contact"]
+    assert contact.at == DAY + timedelta(hours=3) and "617" in contact.evidence
+    [dm] = [f for f in report.findings if f.rule == "dm-adult-minor"]
+    assert dm.conversation == "D0DM000001" and set(dm.people) == {STAFF1, MINOR1}
+
+
+def test_a_clean_archive_has_no_findings(tmp_path):
+    users = [user(p.slack_id, p.name, p.email) for p in program().roster if p.slack_id]
+    export = Export(users).conversation(
+        "channels.json",
+        SESSION,
+        [STAFF1, STAFF2, MINOR1],
+        name="session-1",
+        messages=[message(MINOR1, "Can we go over problem 3 again on Tuesday at 3:30?")],
+    )
+    prog = replace(program(), sessions=())
+    report = audit(export.zip(tmp_path / "clean.zip"), prog)
+    assert report.findings == ()
+
+
+def test_repeats_are_counted_once_with_their_first_time(tmp_path):
+    export = everything_wrong()
+    export.files["D0DM000001/2026-07-07.json"] = [message(STAFF1, "again", at=DAY + timedelta(days=1))]
+    report = audit(export.folder(tmp_path))
+    [dm] = [f for f in report.findings if f.rule == "dm-adult-minor"]
+    assert dm.occurrences == 1  # one conversation, one finding, however many messages
+    [contact] = [f for f in report.findings if f.rule == "off-platform-contact"]
+    assert contact.occurrences == 1
+
+
+def test_a_zip_with_the_export_in_a_folder_and_missing_lists_is_read(tmp_path):
+    archive = everything_wrong().zip(tmp_path / "a.zip", root="Splash export Jul 6 2026/", leave_out=("mpims.json",))
+    report = audit(archive)
+    assert "group-dm-with-minor" not in {f.rule for f in report.findings}
+    assert "dm-adult-minor" in {f.rule for f in report.findings}
+
+
+@pytest.mark.parametrize(
+    ("damage", "message_words"),
+    [
+        pytest.param(lambda p: p.write_bytes(b"not a zip"), "not a zip archive", id="not-a-zip"),
+        pytest.param(
+            lambda p: zipfile.ZipFile(p, "w").writestr("readme.txt", "hi"), "not a Slack export", id="no-export"
+        ),
+        pytest.param(
+            lambda p: zipfile.ZipFile(p, "w").writestr("channels.json", "[{"),
+            "channels.json is not valid JSON",
+            id="bad-json",
+        ),
+        pytest.param(
+            lambda p: zipfile.ZipFile(p, "w").writestr("channels.json", '{"a": 1}'),
+            "channels.json is not a list",
+            id="not-list",
+        ),
+    ],
+)
+def test_a_corrupt_archive_is_refused_in_one_line(tmp_path, damage, message_words):
+    path = tmp_path / "archive.zip"
+    damage(path)
+    with pytest.raises(ArchiveError, match=message_words) as error:
+        read_export(path)
+    assert "\n" not in str(error.value) and str(path) in str(error.value)
+
+
+def test_a_corrupt_daily_file_is_named(tmp_path):
+    folder = everything_wrong().folder(tmp_path)
+    (folder / "general" / "2026-07-06.json").write_text('{"not": "a list"}')
+    with pytest.raises(ArchiveError, match=r"general/2026-07-06.json is not a list of messages"):
+        read_export(folder)
+
+
+def test_the_real_archive_from_slacks_reference_data(tmp_path):
+    if not REAL_ARCHIVE.exists():
+        pytest.skip("Slack's reference data is not beside the project")
+    snapshot = read_export(REAL_ARCHIVE)
+    assert snapshot.team_id == "T0BMHLSRH" and len(snapshot.accounts) == 4
+    assert {c.name for c in snapshot.conversations} == {"enrique", "traveling-sailor"}
+    assert sum(len(m) for m in snapshot.messages.values()) > 40
+    # A program running in that workspace: one of its people is a minor, another an unlisted adult.
+    harry, *others = sorted(a.id for a in snapshot.accounts)
+    enrique = next(c for c in snapshot.conversations if c.name == "enrique")
+    prog = replace(
+        program(),
+        roster=(replace(program().roster[6], slack_id=harry),),
+        channels=(enrique.id,),
+        session_channels=(),
+        sessions=(),
+    )
+    report = build_report([prog], snapshot, now=NOW, source_kind="export", source_name="reference archive")
+    unauthorized = [f for f in report.findings if f.rule == "unauthorized-member"]
+    assert unauthorized and unauthorized[0].conversation == enrique.id
+    assert set(others) <= set(unauthorized[0].people)
+    assert report.findings[0].at.year == 2016  # conversation findings date from the archive, not today
+
+
+# -- the formats, read back -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def report(tmp_path):
+    return audit(everything_wrong().folder(tmp_path))
+
+
+def test_json_follows_its_schema(report):
+    document = json.loads(render_json(report))
+    assert document["schema"] == SCHEMA and document["source"]["kind"] == "export"
+    assert document["summary"]["findings"] == len(document["findings"]) == len(report.findings)
+    assert sum(document["summary"]["by_severity"].values()) == len(report.findings)
+    first = document["findings"][0]
+    fields = "program rule severity summary subject time occurrences evidence conversation people"
+    assert set(first) == set(fields.split())
+    assert first["severity"] == "critical" and first["rule"] == "dm-adult-minor"
+    assert {p["name"] for p in first["people"]} == {"Sam", "Alex"} and first["conversation"]["kind"] == "im"
+    assert "<@" not in json.dumps(document["findings"])  # people are named, not in Slack markup
+
+
+def test_csv_has_one_row_per_finding(report):
+    rows = list(csv.DictReader(io.StringIO(render_csv(report))))
+    assert len(rows) == len(report.findings) and list(rows[0]) == list(CSV_COLUMNS)
+    assert {r["rule"] for r in rows} == {f.rule for f in report.findings}
+
+
+def test_text_gives_counts_first_then_severity_groups(report):
+    text = render_text(report)
+    lines = text.splitlines()
+    assert lines[3].startswith(f"{len(report.findings)} finding(s): 1 critical")
+    assert text.index("CRITICAL") < text.index("HIGH") < text.index("MEDIUM")
+    assert "Not checked:" in text
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.open: list[str] = []
+        self.seen: list[str] = []
+        self.text: list[str] = []
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.seen.append(tag)
+        self.links += [v for k, v in attrs if k in ("href", "src")]
+        if tag not in ("meta", "br"):  # the page's only void elements
+            self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        assert self.open and self.open[-1] == tag, f"</{tag}> closes {self.open[-1:]}"
+        self.open.pop()
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def test_html_is_one_self_contained_well_formed_page(report):
+    page = _Page()
+    page.feed(render_html(report))
+    assert page.open == []
+    assert "svg" in page.seen and page.seen.count("table") >= 3
+    assert page.links == []  # nothing fetched: styles inline, no scripts, no images
+    text = " ".join(page.text)
+    assert "Findings per rule" in text and "Findings per space" in text and "dm-adult-minor" in text
+
+
+def test_html_escapes_what_people_wrote(tmp_path):
+    export = everything_wrong()
+    export.files["general/2026-07-06.json"] = [message(STAFF1, "<script>alert(1)</script> text me at 617-555-0142")]
+    html = render_html(audit(export.folder(tmp_path)))
+    assert "<script>" not in html
+
+
+def test_the_timeline_covers_every_day_from_the_first_finding_to_the_last(report):
+    days = findings_per_day(report)
+    assert list(days) == sorted(days) and sum(days.values()) == len(report.findings)
+    assert all((b - a).days == 1 for a, b in zip(list(days), list(days)[1:], strict=False))
+
+
+def test_audit_program_reports_nothing_for_conversations_outside_the_program(tmp_path):
+    export = Export([user(STRANGER, "Stranger"), user("U0OTHER001", "Other")])
+    export.conversation(
+        "dms.json", "D0ELSE0001", [STRANGER, "U0OTHER001"], messages=[message(STRANGER, "617-555-0142")]
+    )
+    snapshot = read_export(export.folder(tmp_path))
+    findings = audit_program(replace(program(), roster=program().roster[:3]), snapshot, now=NOW)
+    assert all(f.conversation != "D0ELSE0001" for f in findings)
