@@ -287,7 +287,12 @@ async def _live_audit(programs: list[Program], settings: Settings, now: datetime
             api, programs, tokens=tokens, now=now, progress=progress, warn=lambda line: _warn("audit", line)
         )
         with storage.session_scope(engine) as session:
-            facts = {p.id: program_facts(p, snapshot, team_id=team_id, session=session) for p in programs}
+            facts = {
+                p.id: program_facts(
+                    p, snapshot, team_id=team_id, connect_enabled=settings.oauth_enabled, session=session
+                )
+                for p in programs
+            }
     finally:
         engine.dispose()
     return build_report(programs, snapshot, now=now, source_kind="workspace", source_name=team_id, facts=facts)
@@ -313,7 +318,7 @@ def incident_report(args: argparse.Namespace, settings: Settings) -> int:
     rows = []
     with storage.session_scope(engine) as session:
         for program in programs:
-            directory = Directory(program, storage.list_accounts(program.team_id or "", session=session))
+            directory = Directory(program, storage.list_accounts(program.team_id, session=session))
             rows.extend(incident_rows(program, directory, storage.incidents_since(program.id, since, session=session)))
     engine.dispose()
     title = f"Safe Contact incident record: {', '.join(p.name for p in programs)}"

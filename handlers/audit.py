@@ -78,13 +78,16 @@ def _reader(api: SlackApi, conversation: Conversation, bot_user: str, tokens: di
     return api.as_user(tokens[member]) if member else None
 
 
-def program_facts(program: Program, snapshot: Snapshot, *, team_id: str, session: storage.Session) -> ProgramFacts:
-    """The app's records for a live audit: acknowledgements, welcomes, connections, guardian notices."""
+def program_facts(
+    program: Program, snapshot: Snapshot, *, team_id: str, connect_enabled: bool, session: storage.Session
+) -> ProgramFacts:
+    """The app's records for a live audit: acknowledgements, welcomes, connections (as the app knows
+    them: not at all while connecting is not configured), guardian notices."""
     directory = Directory(program, snapshot.accounts, complete=True)
     roster_accounts = set(directory.user_ids(program.roster))
     spaces = [c for c in snapshot.conversations if program.is_program_space(c)]
     return ProgramFacts(
-        connected=storage.connected_users(team_id, session=session),
+        connected=storage.connected_users(team_id, session=session) if connect_enabled else None,
         acknowledged=storage.acknowledged_users(program.id, session=session),
         welcomed=storage.welcomed_users(program.id, session=session),
         active=frozenset(u for c in spaces for u in c.members if u in roster_accounts),

@@ -49,8 +49,11 @@ def _account_values(account: Account, now: datetime) -> dict[str, object]:
     }
 
 
-def list_accounts(team_id: str, *, session: Session) -> list[Account]:
-    statement = select_rows(AccountRow).where(AccountRow.team_id == team_id).order_by(col(AccountRow.user_id))
+def list_accounts(team_id: str | None, *, session: Session) -> list[Account]:
+    """A workspace's accounts; every workspace's with `team_id=None`."""
+    statement = select_rows(AccountRow).order_by(col(AccountRow.user_id))
+    if team_id is not None:
+        statement = statement.where(AccountRow.team_id == team_id)
     return [_to_account(row) for row in session.exec(statement)]
 
 

@@ -1,5 +1,6 @@
 """The command line, run as a person runs it: `python app.py ...` in a fresh process."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -111,10 +112,49 @@ def test_a_changed_roster_replaces_the_old_one(tmp_path):
     assert "Lee Staff" not in names and len(names) == 8
 
 
-@pytest.mark.parametrize("command", ["audit"])
-def test_later_commands_say_so(tmp_path, command):
-    result = run(command, tmp_path=tmp_path)
-    assert result.returncode == 2 and "not part of this release yet" in result.stderr
+def test_audit_of_an_export_writes_the_report_and_exits_1_with_findings(tmp_path):
+    from export_builder import Export, message, user
+
+    assert run("import", str(ROOT / "examples" / "program.toml"), tmp_path=tmp_path).returncode == 0
+    users = [user("U0STAFF001", "Sam Staff", "sam@mit.edu"), user("U0MINOR001", "Alex", "alex@example.org")]
+    export = Export(users).conversation(
+        "dms.json", "D0DM000001", ["U0STAFF001", "U0MINOR001"], messages=[message("U0STAFF001", "hi Alex")]
+    )
+    archive = export.zip(tmp_path / "export.zip")
+    result = run("audit", "--export", str(archive), "--format", "json", "--output", "out.json", tmp_path=tmp_path)
+    assert result.returncode == 1, result.stderr
+    document = json.loads((tmp_path / "out.json").read_text())
+    assert "dm-adult-minor" in {f["rule"] for f in document["findings"]} and result.stdout == ""
+    text = run("audit", "--export", str(archive), "--program", "splash-2026", tmp_path=tmp_path)
+    assert text.returncode == 1 and "finding(s):" in text.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        pytest.param(("audit", "--export", "missing.zip"), "missing.zip: no such file or folder", id="missing-archive"),
+        pytest.param(("audit", "--program", "nope", "--export", "x.zip"), "no program 'nope'", id="unknown-program"),
+        pytest.param(("audit",), "set SLACK_BOT_TOKEN to audit the live workspace", id="no-token-no-export"),
+        pytest.param(("report", "--since", "last week"), "is not a date", id="bad-since"),
+    ],
+)
+def test_bad_audit_and_report_input_is_one_line_and_exit_2(tmp_path, args, words):
+    assert run("import", str(ROOT / "examples" / "program.toml"), tmp_path=tmp_path).returncode == 0
+    result = run(*args, tmp_path=tmp_path)
+    assert result.returncode == 2 and words in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_audit_and_report_before_any_import_say_so(tmp_path):
+    for command in ("audit", "report"):
+        result = run(command, tmp_path=tmp_path)
+        assert result.returncode == 2 and "no program is imported" in result.stderr
+
+
+def test_the_report_of_a_program_without_incidents(tmp_path):
+    assert run("import", str(ROOT / "examples" / "program.toml"), tmp_path=tmp_path).returncode == 0
+    result = run("report", "--format", "html", tmp_path=tmp_path)
+    assert result.returncode == 0 and "0 incident(s)." in result.stdout and result.stdout.startswith("<!doctype html>")
 
 
 @pytest.mark.parametrize("args", [(), ("serve",)])

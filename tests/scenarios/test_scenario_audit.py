@@ -1,0 +1,65 @@
+"""`safe-contact audit` of the live workspace, in a fresh process against the fake Slack the running
+app watches: it changes nothing in Slack, and it finds what the live app found."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+
+from builders import GENERAL, MINOR1, MINOR2, STAFF1, STRANGER
+
+import storage
+
+ROOT = Path(__file__).resolve().parents[2]
+WRITES = {"chat.postMessage", "chat.update", "conversations.invite", "conversations.kick", "views.publish"}
+
+
+async def cli(*args: str, world, tmp_path) -> tuple[int, str, str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SAFE_CONTACT_"))}
+    environment.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'scenario.db'}",
+        SLACK_BOT_TOKEN=world.slack.bot_token,
+        SLACK_API_URL=world.slack.base_url,
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, str(ROOT / "app.py"), *args, env=environment, cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), timeout=120)
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_a_live_audit_changes_nothing_and_finds_what_the_app_found(world, tmp_path):
+    world.connect(MINOR1)
+    await world.slack.user_joins(STRANGER, GENERAL)
+    await world.slack.user_says(STAFF1, GENERAL, "text me at 617-555-0142 tonight")
+    world.slack.add_channel("C0PROJECT1", name="project", private=True, members=["U0SAFEBOT1", STAFF1, MINOR2])
+    await world.slack.user_joins("U0SAFEBOT1", "C0PROJECT1")
+    dm = world.slack.add_dm(STAFF1, MINOR1)
+    await world.slack.user_says(STAFF1, dm, "hi Alex")
+    await world.settle()
+    with storage.session_scope(world.engine) as session:
+        live = {(i.rule, i.subject) for i in storage.open_incidents(world.program.id, session=session)}
+    assert {"unauthorized-member", "off-platform-contact", "dm-adult-minor"} <= {rule for rule, _ in live}
+
+    world.slack.reset_calls()
+    code, out, err = await cli("audit", "--format", "json", world=world, tmp_path=tmp_path)
+    assert code == 1, err
+    assert not WRITES & {c.method for c in world.slack.calls}, "an audit posts, invites and changes nothing"
+    assert {c.method for c in world.slack.calls} >= {"users.list", "conversations.list", "conversations.history"}
+    document = json.loads(out)
+    # The audit runs on today's clock, the app on the scenario's: a day has passed since everyone was
+    # welcomed, so the audit (rightly) reminds who has not acknowledged. Everything else agrees.
+    audited = {(f["rule"], f["subject"]) for f in document["findings"] if f["rule"] != "conduct-not-acknowledged"}
+    assert audited == live
+    assert document["not_checked"] == {} and document["source"]["kind"] == "workspace"
+
+
+async def test_the_stored_incident_record_as_a_page(world, tmp_path):
+    await world.slack.user_joins(STRANGER, GENERAL)
+    await world.settle()
+    code, out, _ = await cli("report", "--format", "html", "--since", "2026-07-01", world=world, tmp_path=tmp_path)
+    assert code == 0 and "unauthorized-member" in out and "Stranger (U0STRANGER)" in out
