@@ -125,6 +125,7 @@ def test_audit_of_an_export_writes_the_report_and_exits_1_with_findings(tmp_path
     assert result.returncode == 1, result.stderr
     document = json.loads((tmp_path / "out.json").read_text())
     assert "dm-adult-minor" in {f["rule"] for f in document["findings"]} and result.stdout == ""
+    assert result.stderr == ""  # no progress bar when standard error is not a terminal
     text = run("audit", "--export", str(archive), "--program", "splash-2026", tmp_path=tmp_path)
     assert text.returncode == 1 and "finding(s):" in text.stdout
 
@@ -169,3 +170,14 @@ def test_serving_without_the_slack_settings_names_them_in_one_line(tmp_path, arg
 def test_unknown_command_is_a_usage_error(tmp_path):
     result = run("explode", tmp_path=tmp_path)
     assert result.returncode == 2 and "invalid choice" in result.stderr
+
+
+def test_the_progress_bar_redraws_one_line(capsys):
+    import app
+
+    draw = app._progress_bar("Reading")
+    draw(3, 10)
+    draw(10, 10)
+    err = capsys.readouterr().err
+    assert err.count("\r") == 2 and "\n" not in err
+    assert "[#########.....................] 3/10" in err and "10/10 conversations" in err
