@@ -9,6 +9,7 @@ import base64
 import itertools
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
@@ -56,6 +57,9 @@ class FakeSlack:
     events_url: str = ""
     calls: list[Call] = field(default_factory=list)
     responses: list[dict] = field(default_factory=list)
+    #: Called (once) with a call Slack accepted, before the answer leaves: lets a test kill the app
+    #: after Slack has done what it asked, the worst moment for a crash.
+    after_accepting: dict[str, Callable[[Call], None]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.workspace = Workspace(self.team_id, self.bot_user_id)
@@ -137,6 +141,9 @@ class FakeSlack:
             self.calls.append(Call(name, params, token, ok=False, error=error.code))
             return web.json_response({"ok": False, "error": error.code})
         self.calls.append(Call(name, params, token, ok=True))
+        hook = self.after_accepting.pop(name, None)
+        if hook is not None:
+            hook(self.calls[-1])
         self._after(name, params, answer)
         return web.json_response(answer)
 

@@ -12,12 +12,13 @@ from datetime import UTC, date, datetime, time
 from slack_sdk.errors import SlackApiError
 
 import storage
+from bot.enforcement import administrators
 from bot.model import Incident, Program
 from bot.report import incident_csv, incident_rows
 from bot.rules import rule_by_symbol
 from handlers.blocks import alert_blocks, alert_text, escalation_text, reminder_blocks
 from handlers.runtime import Runtime
-from handlers.slack_api import SlackApi
+from handlers.slack_api import Posted, SlackApi
 
 log = logging.getLogger(__name__)
 
@@ -68,15 +69,16 @@ class PermanentFailure(Exception):
     """A queued action that can never be carried out as given (it names nothing that exists)."""
 
 
-async def carry_out(runtime: Runtime, team_id: str, op: dict):
-    """Carry out one queued action. Returns the database changes that record its outcome."""
+async def carry_out(runtime: Runtime, team_id: str, op: dict, *, attempt: int = 1):
+    """Carry out one queued action. Returns the database changes that record its outcome. `attempt`
+    counts the tries: a retry may follow a crash after Slack accepted the action."""
     kind = op.get("op")
     incident = _incident(runtime, op.get("incident"))
     program = _program(runtime, team_id, incident)
     try:
         match kind:
             case "alert":
-                return await _post_alert(runtime, incident, program)
+                return await _post_alert(runtime, incident, program, retry=attempt > 1)
             case "thread" | "resolved":
                 return await _post_in_thread(runtime, incident, op)
             case "post":
@@ -124,12 +126,21 @@ def _program(runtime: Runtime, team_id: str, incident: Incident | None) -> Progr
     return next((p for p in runtime.cache.programs(team_id) if p.id == incident.program_id), None)
 
 
-async def _post_alert(runtime: Runtime, incident: Incident | None, program: Program | None):
+async def _post_alert(runtime: Runtime, incident: Incident | None, program: Program | None, *, retry: bool):
+    """Post the incident's alert once. A retry first looks for it in the alert channel: the process
+    may have died after Slack accepted the post and before its `ts` was stored."""
     if incident is None or program is None:
         raise PermanentFailure("the alert's incident or program no longer exists")
     if incident.alert_ts:
         return None  # posted already (this item is a retry after a crash)
-    posted = await runtime.api.post(program.alert_channel, alert_text(incident), blocks=alert_blocks(incident))
+    posted = await _posted_before(runtime, program.alert_channel, incident) if retry else None
+    if posted is None:
+        try:
+            posted = await runtime.api.post(program.alert_channel, alert_text(incident), blocks=alert_blocks(incident))
+        except SlackApiError as error:
+            if str(error.response.get("error") or "") not in ALERT_CHANNEL_GONE:
+                raise
+            return await _alert_administrators_directly(runtime, incident, program, str(error.response["error"]))
 
     def record(session: storage.Session) -> None:
         storage.set_alert_message(incident.id, channel=posted.channel, ts=posted.ts, session=session)
@@ -142,6 +153,44 @@ async def _post_alert(runtime: Runtime, incident: Incident | None, program: Prog
         )
 
     return record
+
+
+#: Errors that mean the alert channel cannot take the alert: administrators are told directly instead.
+ALERT_CHANNEL_GONE = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+
+
+async def _posted_before(runtime: Runtime, channel: str, incident: Incident) -> Posted | None:
+    """The incident's alert if the app already posted it (its Acknowledge/Resolve block names it)."""
+    try:
+        messages = await runtime.api.history(channel, oldest=incident.opened_at.timestamp() - 1)
+    except SlackApiError:
+        return None  # cannot look: posting again is better than no alert
+    block_id = f"incident-{incident.id}"
+    for message in messages:
+        if message.get("bot_id") and any(b.get("block_id") == block_id for b in message.get("blocks") or []):
+            log.info("the alert of incident %s was posted before a crash; not posting it again", incident.id)
+            return Posted(channel=channel, ts=message["ts"])
+    return None
+
+
+async def _alert_administrators_directly(runtime: Runtime, incident: Incident, program: Program, code: str):
+    """The alert channel is gone or the app was removed from it: every administrator gets the alert by
+    DM, so that nobody misses it, and is told to fix the alert channel."""
+    directory = next((d for p, d in runtime.cache.workspace(runtime.team_id) if p.id == program.id), None)
+    admins = administrators(directory) if directory is not None else ()
+    reason = _FAILURE_REASONS.get(code, code)
+    note = f"\n(The alert channel <#{program.alert_channel}> cannot take alerts: {reason}. Please fix it.)"
+    log.warning(
+        "incident %s: the alert channel refused the alert (%s); telling %d admin(s) directly",
+        incident.id,
+        code,
+        len(admins),
+    )
+    for admin in admins:
+        with contextlib.suppress(SlackApiError):
+            await runtime.api.post(admin, alert_text(incident) + note, blocks=alert_blocks(incident))
+    detail = f"The alert channel refused the alert ({reason}); the administrators were told by DM."
+    return _note(runtime, incident, "action-failed", detail)
 
 
 class AlertNotPostedYet(Exception):

@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import random
 import socket
 from collections.abc import Callable
 from dataclasses import replace
@@ -53,8 +54,27 @@ def worker_name() -> str:
 
 
 def backoff(attempts: int) -> timedelta:
-    """1 s, 2 s, 4 s ... up to 5 minutes between attempts of a failing item."""
-    return timedelta(seconds=min(300, 2 ** max(0, attempts - 1)))
+    """1 s, 2 s, 4 s ... up to 5 minutes between attempts of a failing item, each with up to a quarter
+    more at random, so that items failing together (an outage) do not all come back together."""
+    base = min(300, 2 ** max(0, attempts - 1))
+    return timedelta(seconds=base * (1 + random.random() / 4))
+
+
+def dead_local_workers(claimants: list[str]) -> list[str]:
+    """Claimants on this host whose process is gone (a crash, a SIGKILL): their work is free at once."""
+    host = socket.gethostname()
+    dead = []
+    for claimant in claimants:
+        name, _, pid = claimant.rpartition(":")
+        if name != host or not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            dead.append(claimant)
+        except PermissionError:
+            continue  # alive, another user's
+    return dead
 
 
 class Worker:
@@ -92,8 +112,18 @@ class Worker:
 
     # -- the loop --------------------------------------------------------------------------------
 
+    def reclaim(self) -> int:
+        """Take back the work of this host's processes that died holding claims; how many items."""
+        with self.runtime.session() as session:
+            dead = dead_local_workers(storage.claimants(session=session))
+            released = storage.release_claims(dead, now=self.runtime.now(), session=session)
+        if released:
+            log.warning("took back %d item(s) claimed by %d process(es) that died", released, len(dead))
+        return released
+
     async def run(self, stop: asyncio.Event) -> None:
         """Work until `stop` is set: at once when woken by a new event, else every poll interval."""
+        self.reclaim()
         wake = self.runtime.wake
         while not stop.is_set():
             try:
@@ -169,7 +199,8 @@ class Worker:
     async def _dispatch(self, item: storage.InboxItem) -> Apply | None:
         if item.kind == ACTION:
             team_id = item.team_id or self.runtime.team_id
-            return await carry_out(self.runtime.for_team(team_id), team_id, dict(item.payload))
+            runtime = self.runtime.for_team(team_id)
+            return await carry_out(runtime, team_id, dict(item.payload), attempt=item.attempts)
         if item.kind == EVENT:
             envelope = dict(item.payload)
             event = envelope.get("event") or {}

@@ -19,11 +19,13 @@ from storage.engine import create_engine_from_url, database_answers, database_ur
 from storage.inbox import (
     InboxItem,
     claim_events,
+    claimants,
     complete_event,
     enqueue_event,
     fail_event,
     pending_count,
     purge_inbox,
+    release_claims,
 )
 from storage.incidents import (
     IncidentNotFound,
@@ -102,6 +104,7 @@ __all__ = [
     "add_member",
     "audit_entries",
     "claim_events",
+    "claimants",
     "complete_event",
     "connected_users",
     "consents_for",
@@ -145,6 +148,7 @@ __all__ = [
     "record_consent",
     "record_guardian_notice",
     "record_welcome",
+    "release_claims",
     "remove_member",
     "resolve_incident",
     "save_conversation",

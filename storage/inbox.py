@@ -89,6 +89,25 @@ def claim_events(
     ]
 
 
+def claimants(*, session: Session) -> list[str]:
+    """The workers holding claims now (a claim names its worker, `host:pid`)."""
+    statement = select(InboxRow.claimed_by).where(InboxRow.status == "claimed").distinct()
+    return sorted(w for w in session.exec(statement) if w)
+
+
+def release_claims(worker_ids: list[str], *, now: datetime, session: Session) -> int:
+    """Give back the claims of workers known to be dead, at once, instead of after the lease; how many."""
+    if not worker_ids:
+        return 0
+    statement = (
+        update(InboxRow)
+        .where(col(InboxRow.status) == "claimed", col(InboxRow.claimed_by).in_(worker_ids))
+        .values(status="pending", claimed_by=None, claimed_at=None, available_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return session.exec(statement).rowcount
+
+
 def complete_event(item_id: int, *, now: datetime, session: Session) -> None:
     """Mark an item done. Its payload is dropped: it holds message text, which is not kept."""
     session.exec(

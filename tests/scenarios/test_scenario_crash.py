@@ -1,0 +1,166 @@
+"""Crashes, for real: the app runs as its own process (`safe-contact serve`) against the fake Slack,
+and is killed with SIGKILL at the worst moments: right after Slack got its 200 for a DM violation,
+and right after Slack accepted the alert but before the app stored that it had. Restarted, it
+alerts exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from pathlib import Path
+
+import aiohttp
+import pytest
+from builders import ALERTS, MINOR1, STAFF1, program
+from scenario_world import BOT_USER, SIGNING_SECRET, TEAM, populate
+
+import storage
+from fakeslack import FakeSlack
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class AppProcess:
+    """`safe-contact serve` in its own process, on a free port, against the fake Slack."""
+
+    def __init__(self, slack: FakeSlack, database: Path):
+        self.slack, self.database, self.port = slack, database, free_port()
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SAFE_CONTACT_"))}
+        env.update(
+            SLACK_BOT_TOKEN=self.slack.bot_token,
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            SLACK_API_URL=self.slack.base_url,
+            DATABASE_URL=f"sqlite:///{self.database}",
+            PORT=str(self.port),
+            LOG_LEVEL="WARNING",
+        )
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable, str(ROOT / "app.py"), "serve", env=env, cwd=self.database.parent,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        self.slack.events_url = f"http://127.0.0.1:{self.port}/slack/events"
+        async with aiohttp.ClientSession() as http:
+            for _ in range(200):
+                try:
+                    async with http.get(f"http://127.0.0.1:{self.port}/healthz") as answer:
+                        if answer.status == 200:
+                            return
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(0.05)
+        raise AssertionError("the app did not start")
+
+    def kill(self) -> None:
+        """SIGKILL: no clean-up, no finally, as a crash or an out-of-memory kill."""
+        if self.process is not None and self.process.returncode is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+
+    async def stop(self) -> None:
+        self.kill()
+        if self.process is not None:
+            await self.process.wait()
+
+
+@pytest.fixture
+async def crashing(tmp_path):
+    async with FakeSlack(signing_secret=SIGNING_SECRET, team_id=TEAM, bot_user_id=BOT_USER) as slack:
+        prog = program()
+        populate(slack, prog)
+        token = slack.connect_user(MINOR1)  # the minor connected: the app sees their DMs
+        database = tmp_path / "crash.db"
+        engine = storage.create_engine_from_url(f"sqlite:///{database}")
+        storage.migrate(engine)
+        with storage.session_scope(engine) as session:
+            storage.save_program(prog, session=session)
+            storage.save_user_token(
+                TEAM,
+                MINOR1,
+                token,
+                scopes="im:history",
+                seal=storage.TokenSeal(),
+                now=prog.sessions[0].start,
+                session=session,
+            )
+        engine.dispose()
+        app = AppProcess(slack, database)
+        try:
+            await app.start()
+            await quiet(slack)  # the start-up sweep and the welcomes are done
+            yield slack, app
+        finally:
+            await app.stop()
+
+
+async def quiet(slack: FakeSlack, *, seconds: float = 0.7, limit: float = 30.0) -> None:
+    """Wait until the app has made no Web API call for `seconds`."""
+    waited, seen = 0.0, -1
+    while waited < limit:
+        if len(slack.calls) == seen:
+            return
+        seen = len(slack.calls)
+        await asyncio.sleep(seconds)
+        waited += seconds
+    raise AssertionError("the app never went quiet")
+
+
+def dm_alerts(slack: FakeSlack) -> list[dict]:
+    return [m for m in slack.posted(ALERTS) if "`dm-adult-minor`" in m["text"] and not m.get("thread_ts")]
+
+
+async def until(predicate, *, limit: float = 30.0) -> None:
+    for _ in range(int(limit / 0.1)):
+        if predicate():
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("it never happened")
+
+
+async def test_killed_right_after_slack_got_its_200_the_restarted_app_still_alerts(crashing):
+    slack, app = crashing
+    dm = slack.add_dm(STAFF1, MINOR1)
+    await slack.user_says(STAFF1, dm, "hey, add me on snap")  # answered 200: the event is stored
+    app.kill()
+    await app.stop()
+    await app.start()
+    await until(lambda: len(dm_alerts(slack)) >= 1)
+    await quiet(slack)
+    assert len(dm_alerts(slack)) == 1
+
+
+async def test_killed_after_slack_accepted_the_alert_it_is_not_posted_twice(crashing):
+    slack, app = crashing
+    slack.after_accepting["chat.postMessage"] = kill_on_the_alert(slack, app)
+    dm = slack.add_dm(STAFF1, MINOR1)
+    await slack.user_says(STAFF1, dm, "hey, add me on snap")
+    await until(lambda: app.process is not None and app.process.returncode is not None)
+    assert len(dm_alerts(slack)) == 1  # Slack has the alert; the app died before storing its ts
+    await app.start()
+    await quiet(slack)
+    assert len(dm_alerts(slack)) == 1
+    with_thread = [m for m in slack.posted(ALERTS) if m.get("thread_ts") == dm_alerts(slack)[0]["ts"]]
+    assert all("dm-adult-minor" not in m["text"] for m in with_thread)
+
+
+def kill_on_the_alert(slack: FakeSlack, app: AppProcess):
+    """Kill the app as soon as Slack has accepted the alert (the hook fires once: re-armed until then)."""
+
+    def hook(call):
+        if "dm-adult-minor" in call.params.get("text", ""):
+            app.kill()
+        else:
+            slack.after_accepting["chat.postMessage"] = hook
+
+    return hook
