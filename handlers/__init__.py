@@ -75,10 +75,18 @@ class SafeContactApp:
         try:
             with self.runtime.session() as session:
                 pending = storage.pending_count(session=session)
+                retrying, _ = storage.retrying(session=session)
         except Exception as error:
             log.warning("health check: the database does not answer: %s", type(error).__name__)
             return web.json_response({"ok": False, "database": "unreachable"}, status=503)
-        return web.json_response({"ok": True, "database": "ok", "pending": pending, "teams": len(self.runtime.teams())})
+        body = {
+            "ok": True,
+            "database": "ok",
+            "pending": pending,
+            "retrying": retrying,
+            "teams": len(self.runtime.teams()),
+        }
+        return web.json_response(body)
 
     # -- background work ------------------------------------------------------------------------
 

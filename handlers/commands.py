@@ -45,6 +45,7 @@ from handlers.views import (
     lockdown_alert,
     overview_blocks,
     reopening_notice,
+    retrying_blocks,
     roster_modal,
     session_scheduled_text,
     space_blocks,
@@ -188,7 +189,8 @@ async def status(runtime: Runtime, asked: Asked, standing_: Standing) -> Answer:
     if not allowed:
         return Answer(refusal(Command.STATUS))
     if channel is None:
-        blocks = []
+        with runtime.session() as session:
+            blocks = retrying_blocks(*storage.retrying(session=session))
         for program, directory, _ in allowed:
             blocks.extend(overview_blocks(overview(runtime, asked.team_id, program, directory)))
         return Answer("Where your programs stand.", blocks[:50])

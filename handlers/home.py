@@ -30,7 +30,8 @@ async def publish_home(runtime: Runtime, team_id: str, user_id: str) -> None:
         overviews = [overview(runtime, team_id, p, d) for p, d in administered]
         with runtime.session() as session:
             incidents = [i for p, _ in administered for i in storage.open_incidents(p.id, session=session)]
-        view = admin_home(overviews, incidents, now=runtime.now(), connect_url=connect_url)
+            retrying = storage.retrying(session=session)
+        view = admin_home(overviews, incidents, now=runtime.now(), connect_url=connect_url, retrying=retrying)
     else:
         entries = []
         with runtime.session() as session:

@@ -172,6 +172,14 @@ def overview_lines(overview: ProgramOverview) -> list[str]:
     return lines
 
 
+def retrying_blocks(count: int, latest_error: str | None) -> list[dict]:
+    """Slack actions (alerts, warnings, invitations) that failed and wait to be tried again."""
+    if not count:
+        return []
+    error = f" (Slack last answered: {latest_error})" if latest_error else ""
+    return [context(f":hourglass: {count} Slack action(s) failed and will be tried again{error}.")]
+
+
 def overview_blocks(overview: ProgramOverview, *, limit: int = _MESSAGE_BLOCKS) -> list[dict]:
     blocks = [
         section(f"*{overview.program.name}*\n" + "\n".join(overview_lines(overview))),
@@ -261,10 +269,11 @@ def admin_home(
     *,
     now: datetime,
     connect_url: str | None = None,
+    retrying: tuple[int, str | None] = (0, None),
 ) -> dict:
     """The administrators' dashboard: each program's standing, its spaces, and the open incidents to
     acknowledge or resolve (most serious first); the Connect button while their own account is not."""
-    blocks: list[dict] = [header("Safe Contact"), context(f"Updated {when(now)}")]
+    blocks: list[dict] = [header("Safe Contact"), context(f"Updated {when(now)}"), *retrying_blocks(*retrying)]
     if connect_url:
         blocks.append(section("Your own direct messages are not watched until you connect your account."))
         blocks.append({"type": "actions", "block_id": "connect", "elements": [connect_button(connect_url)]})

@@ -26,6 +26,7 @@ from storage.inbox import (
     pending_count,
     purge_inbox,
     release_claims,
+    retrying,
 )
 from storage.incidents import (
     IncidentNotFound,
@@ -151,6 +152,7 @@ __all__ = [
     "release_claims",
     "remove_member",
     "resolve_incident",
+    "retrying",
     "save_conversation",
     "save_installation",
     "save_program",

@@ -150,6 +150,16 @@ def pending_count(*, session: Session) -> int:
     return session.exec(select(func.count()).select_from(InboxRow).where(InboxRow.status == "pending")).one()
 
 
+def retrying(*, session: Session) -> tuple[int, str | None]:
+    """Items that failed at least once and wait to be tried again, and the latest of their errors."""
+    waiting = (InboxRow.status == "pending", col(InboxRow.last_error).is_not(None))
+    count = session.exec(select(func.count()).select_from(InboxRow).where(*waiting)).one()
+    latest = session.exec(
+        select(InboxRow.last_error).where(*waiting).order_by(col(InboxRow.available_at).desc()).limit(1)
+    ).first()
+    return count, latest
+
+
 def purge_inbox(older_than: datetime, *, session: Session) -> int:
     """Delete done and failed items processed before `older_than` (Slack retries come within
     minutes, so the event ids they hold are needed no longer); how many were deleted."""

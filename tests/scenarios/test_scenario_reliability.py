@@ -140,3 +140,47 @@ async def test_the_worker_started_in_the_background_handles_events_without_being
         stop.set()
         world.app.runtime.wake.set()
         await task
+
+
+async def health(world) -> dict:
+    import aiohttp
+
+    async with (
+        aiohttp.ClientSession() as client,
+        client.get(world.events_url.replace("/slack/events", "/healthz")) as response,
+    ):
+        assert response.status == 200
+        return await response.json()
+
+
+async def test_an_action_that_keeps_failing_waits_and_shows_in_health_and_status(world):
+    world.slack.fail_next("chat.postMessage", error="internal_error", status=500, times=10)
+    await world.slack.user_joins(STRANGER, GENERAL)
+    for _ in range(3):
+        await world.app.worker.drain()
+    body = await health(world)
+    assert body["retrying"] >= 1 and body["pending"] >= 1
+    assert world.slack.bot_token not in json.dumps(body) and world.app.settings.signing_secret not in json.dumps(body)
+    _, answer = await world.slack.slash_command("/minors-status", user_id=ADMIN1, channel_id=GENERAL)
+    assert "will be tried again" in json.dumps(answer) and "internal_error" in json.dumps(answer)
+    with storage.session_scope(world.engine) as session:
+        assert storage.open_incidents(world.program.id, session=session)  # the incident is not lost meanwhile
+    world.clock.advance(minutes=10)  # past the back-off; Slack has recovered
+    world.slack._failures.clear()
+    await world.settle()
+    assert len(world.alerts_for("unauthorized-member")) == 1
+    assert (await health(world))["retrying"] == 0
+
+
+async def test_when_the_alert_channel_cannot_take_alerts_every_administrator_is_told_directly(world):
+    world.slack.conversations["C0ALERTS01"].members.remove("U0SAFEBOT1")  # someone removed the app
+    await world.slack.user_joins(STRANGER, GENERAL)
+    await world.settle()
+    assert world.alerts() == []
+    for admin in (ADMIN1, ADMIN2, DLC):
+        [direct] = [m for m in world.direct_messages(admin) if "`unauthorized-member`" in m["text"]]
+        assert "cannot take alerts" in direct["text"]
+    [incident] = world.incidents("unauthorized-member")
+    with storage.session_scope(world.engine) as session:
+        kinds = [e.kind for e in storage.incident_timeline(incident.id, session=session)]
+    assert "action-failed" in kinds
