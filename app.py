@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=("csv", "html"), default="csv")
     report.add_argument("--output", metavar="FILE", help="write the record here instead of standard output")
     commands.add_parser("demo", help="run the app against a simulated workspace")
+    commands.add_parser(
+        "purge", help="drop incident evidence older than the retention period, and processed inbox items"
+    )
     barriers = commands.add_parser(
         "barriers",
         help="check (or --apply) the Enterprise Grid information barrier between a program's minors and adults",
@@ -80,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return barriers(args, settings)
     if command == "audit":
         return audit(args, settings)
+    if command == "purge":
+        return purge(settings)
     if command == "report":
         return incident_report(args, settings)
     if command == "demo":
@@ -232,6 +237,22 @@ async def _barriers(program: Program, args: argparse.Namespace, settings: Settin
         print(f"- {problem}")
     print(f"{program.name}: " + ("minors and adults are kept apart." if report.ok else "not yet kept apart."))
     return EXIT_OK if report.ok else EXIT_FINDINGS
+
+
+def purge(settings: Settings) -> int:
+    """What the app does daily, on demand: message text older than the retention period goes."""
+    import storage
+    from handlers.retention import purge as purge_now
+
+    engine = storage.create_engine_from_url(settings.database_url)
+    storage.migrate(engine)
+    purged = purge_now(engine, now=datetime.now(UTC), retention_days=settings.retention_days)
+    engine.dispose()
+    print(
+        f"Blanked the evidence of {purged.evidence} incident(s) older than {settings.retention_days} days; "
+        f"deleted {purged.inbox} processed inbox item(s)."
+    )
+    return EXIT_OK
 
 
 def audit(args: argparse.Namespace, settings: Settings) -> int:

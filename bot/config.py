@@ -44,6 +44,8 @@ class Settings:
     public_url: str = ""
     #: An Enterprise Grid org admin's token, for information barriers (`safe-contact barriers`).
     org_admin_token: str = field(default="", repr=False)
+    #: How long an incident's evidence (the only message text kept) is kept, in days.
+    retention_days: int = 365
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -52,6 +54,9 @@ class Settings:
         if not port_text.isdigit() or not 0 < int(port_text) < 65536:
             raise ValueError(f"PORT must be a port number between 1 and 65535, not {port_text!r}")
         api_url = env.get("SLACK_API_URL", "").strip() or DEFAULT_API_URL
+        retention_text = env.get("SAFE_CONTACT_RETENTION_DAYS", "").strip() or "365"
+        if not retention_text.isdigit() or int(retention_text) < 1:
+            raise ValueError(f"SAFE_CONTACT_RETENTION_DAYS must be a whole number of days, not {retention_text!r}")
         return cls(
             bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
             signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),
@@ -65,6 +70,7 @@ class Settings:
             log_level=(env.get("LOG_LEVEL", "").strip() or "INFO").upper(),
             public_url=env.get("SAFE_CONTACT_PUBLIC_URL", "").strip().rstrip("/"),
             org_admin_token=env.get("SLACK_ORG_ADMIN_TOKEN", "").strip(),
+            retention_days=int(retention_text),
         )
 
     @property

@@ -18,6 +18,7 @@ import storage
 from bot.config import Settings
 from handlers import commands, events, interactions
 from handlers.oauth import WorkspaceAuthorize, oauth_flow
+from handlers.retention import purge
 from handlers.runtime import Runtime, Timing, WorkspaceCache, utc_now
 from handlers.slack_api import SlackApi, api_error, web_client
 from handlers.sweep import run_periodically, scheduled_checks, sweep
@@ -113,6 +114,10 @@ class SafeContactApp:
                 ),
                 name="checks",
             ),
+            asyncio.create_task(
+                run_periodically(self._stop, timing.purge_every, self.purge, name="retention", first_delay=60.0),
+                name="retention",
+            ),
         ]
 
     async def stop(self) -> None:
@@ -122,6 +127,10 @@ class SafeContactApp:
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.wait_for(task, timeout=10)
         self._tasks = []
+
+    async def purge(self) -> None:
+        """The daily retention run (see `handlers.retention`)."""
+        purge(self.runtime.engine, now=self.runtime.now(), retention_days=self.settings.retention_days)
 
     async def sweep(self) -> None:
         """Sweep every workspace now (as at start and on the timer). One failing workspace does not
@@ -169,6 +178,15 @@ class SafeContactApp:
             await runner.cleanup()
 
 
+def quiet_slack_libraries() -> None:
+    """slack_sdk and Bolt log whole request and response bodies at DEBUG: what people wrote, and what
+    the app posts (evidence included). Logs never hold message text, so they stop at INFO, whatever
+    `LOG_LEVEL` says."""
+    for name in ("slack_sdk", "slack_bolt"):
+        library = logging.getLogger(name)
+        library.setLevel(max(logging.INFO, library.getEffectiveLevel()))
+
+
 def create_app(
     settings: Settings,
     *,
@@ -177,6 +195,7 @@ def create_app(
     clock: Callable[[], datetime] = utc_now,
 ) -> SafeContactApp:
     """Build the app. The database must be migrated; nothing talks to Slack until `start`."""
+    quiet_slack_libraries()
     timing = timing or Timing()
     api = SlackApi.connect(settings.bot_token, settings.api_url)
     runtime = Runtime(

@@ -28,6 +28,7 @@ class Timing:
     presence_every: float = 180.0
     poll_every: float = 1.0
     programs_ttl: float = 30.0
+    purge_every: float = 24 * 3600.0
 
 
 class WorkspaceCache:
