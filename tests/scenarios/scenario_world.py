@@ -111,15 +111,27 @@ def populate(slack: FakeSlack, prog: Program) -> None:
     slack.add_channel(ALERTS, name="safe-contact-alerts", private=True, members=[BOT_USER, ADMIN1, ADMIN2, DLC])
 
 
+async def serve_app(app: SafeContactApp) -> tuple[web.AppRunner, str]:
+    """The app's HTTP side on a free local port; its `/slack/events` address."""
+    runner = web.AppRunner(app.web_app())
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    return runner, f"http://127.0.0.1:{port}/slack/events"
+
+
 async def start_world(
-    tmp_path, prog: Program | None = None, *, sweep: bool = True, **settings_changes: str
+    tmp_path, prog: Program | None = None, *, sweep: bool = True, engine=None, **settings_changes: str
 ) -> tuple[World, web.AppRunner]:
+    """The world; on `engine` (migrated, e.g. PostgreSQL) instead of a SQLite file when given."""
     prog = prog or program()
     slack = FakeSlack(signing_secret=SIGNING_SECRET, team_id=TEAM, bot_user_id=BOT_USER)
     await slack.start()
     populate(slack, prog)
-    engine = storage.create_engine_from_url(f"sqlite:///{tmp_path / 'scenario.db'}")
-    storage.migrate(engine)
+    if engine is None:
+        engine = storage.create_engine_from_url(f"sqlite:///{tmp_path / 'scenario.db'}")
+        storage.migrate(engine)
     with storage.session_scope(engine) as session:
         storage.save_program(prog, session=session)
     with storage.session_scope(engine) as session:
@@ -129,12 +141,7 @@ async def start_world(
         bot_token=slack.bot_token, signing_secret=SIGNING_SECRET, api_url=slack.base_url, **settings_changes
     )
     app = create_app(settings, engine=engine, timing=Timing(poll_every=0.05), clock=clock)
-    runner = web.AppRunner(app.web_app())
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
-    slack.events_url = f"http://127.0.0.1:{port}/slack/events"
+    runner, slack.events_url = await serve_app(app)
     await app.start(background=False)
     world = World(slack=slack, app=app, engine=engine, clock=clock, program=prog, events_url=slack.events_url)
     if sweep:
