@@ -13,6 +13,8 @@ from datetime import datetime
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
+from slack_sdk.signature import SignatureVerifier
 
 import storage
 from bot.config import Settings
@@ -40,6 +42,8 @@ class SafeContactApp:
         self.runtime = runtime
         self.bolt = bolt
         self.worker = Worker(runtime)
+        #: Checks Slack's signature before a body is parsed (Socket Mode has none to check).
+        self.bolt_verifier = SignatureVerifier(settings.signing_secret) if settings.signing_secret else None
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
 
@@ -56,11 +60,28 @@ class SafeContactApp:
         return application
 
     async def _handle_slack(self, request: web.Request) -> web.Response:
+        """Everything Slack sends. The signature is checked first (401, nothing read); then a body
+        that is not the object Slack's payloads are, or whose fields have the wrong types, gets 400
+        and is logged, instead of reaching Bolt, which would answer 500 and have Slack retry it."""
+        body = await request.read()
+        if self.bolt_verifier is not None and not self._signed(body, request):
+            return web.json_response({"ok": False, "error": "invalid signature"}, status=401)
         try:
             bolt_request = await to_bolt_request(request)
-        except ValueError:  # a body that is not the JSON or form it claims to be
+            if not isinstance(bolt_request.body, dict):
+                raise TypeError(f"a {type(bolt_request.body).__name__} body")
+            return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
+        except (ValueError, TypeError, AttributeError, KeyError) as error:
+            log.warning("a malformed request was refused: %s", type(error).__name__)
             return web.json_response({"ok": False, "error": "malformed request body"}, status=400)
-        return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
+
+    def _signed(self, body: bytes, request: web.Request) -> bool:
+        """Slack's signature, and a fresh timestamp. Slack signs text: a body that is not UTF-8 was
+        not signed by Slack."""
+        try:
+            return self.bolt_verifier.is_valid_request(body.decode("utf-8"), dict(request.headers))
+        except UnicodeDecodeError:
+            return False
 
     async def _handle_install(self, request: web.Request) -> web.Response:
         """The install (or, with `?connect=1`, connect) link: a state, and off to Slack's authorize page."""
@@ -226,6 +247,11 @@ def create_app(
 
     @bolt.error
     async def on_error(error, body, logger):
+        """A payload whose fields have the wrong shape is refused (400: Slack would send it again to no
+        end); anything else (the database is down) is a 500, so that Slack retries it later."""
         logger.warning("a request failed: %s", api_error(error))
+        if isinstance(error, (AttributeError, TypeError, KeyError, ValueError)):
+            return BoltResponse(status=400, body="")
+        return None
 
     return SafeContactApp(settings, runtime, bolt)

@@ -23,9 +23,12 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             await next()
             return None
         event = body.get("event")
-        if not isinstance(event, dict) or not event.get("type"):
+        if not isinstance(event, dict) or not isinstance(event.get("type"), str):
             log.warning("an event callback without an event was ignored")
             return BoltResponse(status=200, body="")
+        if not isinstance(body.get("team_id") or "", str) or not isinstance(body.get("event_id") or "", str):
+            log.warning("an event callback with a malformed team or event id was refused")
+            return BoltResponse(status=400, body="")
         with runtime.session() as session:
             stored = storage.enqueue_event(
                 body.get("event_id") or None, body.get("team_id") or "", EVENT, body, now=runtime.now(), session=session

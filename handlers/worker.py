@@ -328,7 +328,7 @@ class Worker:
         """A new account or a changed one (an email change can make an admin account unverified):
         refresh the directory and re-check the program-wide rules."""
         user = event.get("user")
-        if not isinstance(user, dict) or "id" not in user:
+        if not isinstance(user, dict) or not isinstance(user.get("id"), str) or not user["id"]:
             return None
         account = account_from_user(user, team_id)
         self.runtime.cache.put_account(team_id, account)
