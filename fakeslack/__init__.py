@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -74,6 +75,7 @@ class FakeSlack:
         self._workspaces: dict[str, Workspace] = {self.team_id: self.workspace}
         self._revoked: set[str] = set()
         self._failures: dict[str, list[_Failure]] = {}
+        self._chaos_rate, self._chaos = 0.0, random.Random(0)
         self._oauth_codes: dict[str, dict] = {}
         self._event_ids = itertools.count(1)
         self._deliveries: set[asyncio.Task] = set()
@@ -182,7 +184,16 @@ class FakeSlack:
             raise SlackError("invalid_auth")
         return caller
 
+    def chaos(self, rate: float, *, seed: int = 0) -> None:
+        """From now on, fail `rate` of all Web API calls at random: half with 429 (`Retry-After: 0`),
+        half with a 5xx, as a bad day at Slack. `chaos(0)` ends it."""
+        self._chaos_rate, self._chaos = rate, random.Random(seed)
+
     def _take_failure(self, name: str) -> _Failure | None:
+        if self._chaos_rate and self._chaos.random() < self._chaos_rate:
+            if self._chaos.random() < 0.5:
+                return _Failure("ratelimited", 429, 0, 1)
+            return _Failure("internal_error", self._chaos.choice((500, 502, 503)), None, 1)
         queue = self._failures.get(name)
         if not queue:
             return None
