@@ -34,6 +34,8 @@ class Call:
     token: str | None
     ok: bool
     error: str | None = None
+    #: When the fake received it (`time.monotonic()`): latency benchmarks measure up to here.
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass

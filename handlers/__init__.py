@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -42,6 +43,7 @@ class SafeContactApp:
         self.runtime = runtime
         self.bolt = bolt
         self.worker = Worker(runtime)
+        self.inbox = events.InboxWriter(runtime)
         #: Checks Slack's signature before a body is parsed (Socket Mode has none to check).
         self.bolt_verifier = SignatureVerifier(settings.signing_secret) if settings.signing_secret else None
         self._stop = asyncio.Event()
@@ -66,6 +68,10 @@ class SafeContactApp:
         body = await request.read()
         if self.bolt_verifier is not None and not self._signed(body, request):
             return web.json_response({"ok": False, "error": "invalid signature"}, status=401)
+        if request.content_type == "application/json":
+            stored = await self._store_event_callback(body)
+            if stored is not None:
+                return stored
         try:
             bolt_request = await to_bolt_request(request)
             if not isinstance(bolt_request.body, dict):
@@ -74,6 +80,27 @@ class SafeContactApp:
         except (ValueError, TypeError, AttributeError, KeyError) as error:
             log.warning("a malformed request was refused: %s", type(error).__name__)
             return web.json_response({"ok": False, "error": "malformed request body"}, status=400)
+
+    async def _store_event_callback(self, body: bytes) -> web.Response | None:
+        """The short road for event callbacks (most of Slack's traffic): stored, then 200. None for
+        anything else, which Bolt handles."""
+        try:
+            parsed = json.loads(body)
+        except ValueError:
+            return web.json_response({"ok": False, "error": "malformed request body"}, status=400)
+        if not isinstance(parsed, dict) or parsed.get("type") != "event_callback":
+            return None
+        problem = events.event_callback_problem(parsed)
+        if problem is not None:
+            log.warning("an event callback was refused: %s", problem)
+            status = 200 if problem == events.NO_EVENT else 400
+            return web.Response(status=status)
+        try:
+            await self.inbox.store(parsed)
+        except Exception as error:  # the database: Slack retries a 500 later
+            log.warning("an event could not be stored: %s", type(error).__name__)
+            return web.Response(status=500)
+        return web.Response(status=200)
 
     def _signed(self, body: bytes, request: web.Request) -> bool:
         """Slack's signature, and a fresh timestamp. Slack signs text: a body that is not UTF-8 was
@@ -177,7 +204,9 @@ class SafeContactApp:
 
     async def serve(self, port: int) -> None:
         """Run until cancelled: HTTP on `port` (Bolt requests unless Socket Mode, and health)."""
-        runner = web.AppRunner(self.web_app())
+        # No access log: a line per Slack request is noise (and cost) at Slack's rates; the app logs
+        # what it decides.
+        runner = web.AppRunner(self.web_app(), access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "0.0.0.0", port).start()
         socket_mode = None

@@ -157,6 +157,7 @@ async def _conversation(runtime: Runtime, team_id: str, channel: str, *, fresh: 
         raise
     with runtime.session() as session:
         storage.save_conversation(conversation, session=session, now=runtime.now())
+    runtime.cache.put_conversation(conversation)
     return conversation
 
 

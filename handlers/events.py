@@ -1,8 +1,14 @@
-"""Event listeners: store each Events API delivery in the inbox and answer Slack at once. Nothing
-else happens here; the worker does the rest. A redelivery (same `event_id`) is stored once."""
+"""Storing each Events API delivery in the inbox before Slack gets its 200, and nothing else: the
+worker does the rest. A redelivery (same `event_id`) is stored once.
+
+Over HTTP, event callbacks take a short road (`InboxWriter`): the signature is checked, the body
+is checked for the shape of an event callback, and deliveries arriving together are stored in one
+transaction (a group commit) before each gets its 200. Everything else (and Socket Mode) goes
+through Bolt, where the middleware below stores event callbacks the same way."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from slack_bolt.async_app import AsyncApp
@@ -22,13 +28,10 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         if body.get("type") != "event_callback":
             await next()
             return None
-        event = body.get("event")
-        if not isinstance(event, dict) or not isinstance(event.get("type"), str):
-            log.warning("an event callback without an event was ignored")
-            return BoltResponse(status=200, body="")
-        if not isinstance(body.get("team_id") or "", str) or not isinstance(body.get("event_id") or "", str):
-            log.warning("an event callback with a malformed team or event id was refused")
-            return BoltResponse(status=400, body="")
+        problem = event_callback_problem(body)
+        if problem is not None:
+            log.warning("an event callback was refused: %s", problem)
+            return BoltResponse(status=200 if problem == NO_EVENT else 400, body="")
         with runtime.session() as session:
             stored = storage.enqueue_event(
                 body.get("event_id") or None, body.get("team_id") or "", EVENT, body, now=runtime.now(), session=session
@@ -40,3 +43,54 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         return BoltResponse(status=200, body="")
 
     app.middleware(store_event)
+
+
+#: An event callback with nothing to store: acknowledged (Slack would only send it again) and logged.
+NO_EVENT = "an event callback without an event"
+
+
+def event_callback_problem(body: object) -> str | None:
+    """Why a parsed body is not an event callback the inbox can store (None: it is one)."""
+    if not isinstance(body, dict) or body.get("type") != "event_callback":
+        return "not an event callback"
+    event = body.get("event")
+    if not isinstance(event, dict) or not isinstance(event.get("type"), str):
+        return NO_EVENT
+    if not isinstance(body.get("team_id") or "", str) or not isinstance(body.get("event_id") or "", str):
+        return "a malformed team or event id"
+    return None
+
+
+class InboxWriter:
+    """Stores event callbacks with a group commit: deliveries that arrive while one transaction is
+    being written wait for the next, and all of them share it. Each caller returns only once its
+    event is committed, so a 200 always means stored."""
+
+    def __init__(self, runtime: Runtime):
+        self.runtime = runtime
+        self._waiting: list[tuple[str | None, str, dict, asyncio.Future]] = []
+        self._flush_scheduled = False
+
+    async def store(self, body: dict) -> None:
+        future = asyncio.get_running_loop().create_future()
+        self._waiting.append((body.get("event_id") or None, body.get("team_id") or "", body, future))
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            asyncio.get_running_loop().call_soon(self._flush)
+        await future
+
+    def _flush(self) -> None:
+        batch, self._waiting, self._flush_scheduled = self._waiting, [], False
+        try:
+            with self.runtime.session() as session:
+                rows = [(event_id, team_id, body) for event_id, team_id, body, _ in batch]
+                storage.enqueue_events(rows, EVENT, now=self.runtime.now(), session=session)
+        except Exception as error:
+            for *_, future in batch:
+                if not future.done():
+                    future.set_exception(error)
+            return
+        for *_, future in batch:
+            if not future.done():
+                future.set_result(None)
+        self.runtime.wake.set()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import storage
-from bot.model import Account, Directory, Program
+from bot.model import Account, Conversation, Directory, Program
 from handlers.slack_api import SlackApi
 
 
@@ -36,9 +36,13 @@ class WorkspaceCache:
     with. Programs are reloaded after `programs_ttl` seconds (an import in another process);
     accounts are replaced by each sweep and patched by `team_join` and `user_change`."""
 
-    def __init__(self, engine: storage.Engine, *, programs_ttl: float = 30.0):
+    def __init__(self, engine: storage.Engine, *, programs_ttl: float = 30.0, conversations_limit: int = 20_000):
         self._engine = engine
         self._ttl = programs_ttl
+        self._conversations_ttl = programs_ttl
+        #: Bounded: a workspace with more conversations than this reads the rest from the database.
+        self._conversations_limit = conversations_limit
+        self._conversations: dict[str, tuple[Conversation, float]] = {}
         self._programs: list[Program] | None = None
         self._loaded_at = 0.0
         self._accounts: dict[str, dict[str, Account]] = {}
@@ -48,6 +52,25 @@ class WorkspaceCache:
     def invalidate(self) -> None:
         self._programs = None
         self._directories.clear()
+
+    def conversation(self, conversation_id: str) -> Conversation | None:
+        """The stored conversation, from memory when this process saw it within `conversations_ttl`
+        seconds: a message in a known conversation is judged without a database read. Another
+        process's change (on a shared database) is seen once the entry expires."""
+        cached = self._conversations.get(conversation_id)
+        if cached is not None and time.monotonic() - cached[1] < self._conversations_ttl:
+            return cached[0]
+        with storage.session_scope(self._engine) as session:
+            stored = storage.get_conversation(conversation_id, session=session)
+        if stored is not None:
+            self.put_conversation(stored)
+        return stored
+
+    def put_conversation(self, conversation: Conversation) -> None:
+        """Remember a conversation this process just stored."""
+        if len(self._conversations) >= self._conversations_limit:
+            self._conversations.pop(next(iter(self._conversations)))  # the oldest entry
+        self._conversations[conversation.id] = (conversation, time.monotonic())
 
     def programs(self, team_id: str) -> list[Program]:
         """The programs that watch workspace `team_id`: those naming it, and those naming none (a

@@ -50,6 +50,7 @@ async def sweep(runtime: Runtime, team_id: str) -> SweepReport:
         storage.upsert_accounts(accounts, session=session, now=now)
         for conversation in conversations.values():
             storage.save_conversation(conversation, session=session, now=now)
+            runtime.cache.put_conversation(conversation)
         for program, directory in workspace:
             for conversation in conversations.values():
                 if not _matters(program, directory, conversation) or conversation.is_archived:

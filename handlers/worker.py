@@ -18,6 +18,7 @@ from slack_sdk.errors import SlackApiError
 
 import storage
 from bot.access import stays_in_lockdown
+from bot.engine import evaluate
 from bot.model import (
     Conversation,
     ConversationKind,
@@ -28,6 +29,7 @@ from bot.model import (
     SharedFile,
     Situation,
 )
+from bot.rules import CATALOGUE
 from handlers.actions import PERMANENT_ERRORS, PermanentFailure, carry_out
 from handlers.enforce import ACTION, enforce
 from handlers.enforce import queue as enforce_queue
@@ -143,11 +145,15 @@ class Worker:
         with self.runtime.session() as session:
             items = storage.claim_events(self.name, limit, now=now, session=session)
         self._busy = bool(items)
+        nothing_to_write: list[int] = []
         try:
             for item in items:
-                await self.process(item)
+                await self.process(item, settled=nothing_to_write)
         finally:
             self._busy = False
+            if nothing_to_write:  # one transaction for every item that changed nothing (benign messages)
+                with self.runtime.session() as session:
+                    storage.complete_events(nothing_to_write, now=self.runtime.now(), session=session)
         return len(items)
 
     async def drain(self, *, rounds: int = 200) -> None:
@@ -156,9 +162,14 @@ class Worker:
             if not await self.run_once():
                 return
 
-    async def process(self, item: storage.InboxItem) -> None:
+    async def process(self, item: storage.InboxItem, *, settled: list[int] | None = None) -> None:
+        """Deal with one item. One that changes nothing is added to `settled` (completed with others
+        in one transaction) when given; otherwise it is completed in its own."""
         try:
             apply = await self._dispatch(item)
+            if apply is None and settled is not None:
+                settled.append(item.id)
+                return
             with self.runtime.session() as session:
                 if apply is not None:
                     apply(session)
@@ -226,13 +237,13 @@ class Worker:
         elif message.user not in conversation.members:
             conversation = replace(conversation, members=conversation.members | {message.user})
         relevant = self._relevant(team_id, conversation)
-        if not relevant and not discovered:
-            return None  # the common case: nothing to judge, nothing to store
+        if not discovered and not any(self._message_findings(p, d, conversation, message) for p, d in relevant):
+            return None  # the common case: a benign message in a known conversation; nothing to store
         presence = await self._presence(team_id, conversation) if discovered else {}
 
         def apply(session: storage.Session) -> None:
             if discovered:
-                storage.save_conversation(conversation, session=session, now=self.runtime.now())
+                self._save(conversation, session)
             for program, directory in relevant:
                 now = self.runtime.now()
                 if discovered:
@@ -311,7 +322,7 @@ class Worker:
 
         def apply(session: storage.Session) -> None:
             if stored is not None:
-                storage.save_conversation(replace(stored, is_archived=True), session=session, now=self.runtime.now())
+                self._save(replace(stored, is_archived=True), session)
             for program, _ in self.runtime.cache.workspace(team_id):
                 for incident in storage.open_incidents(program.id, scope=channel_id, session=session):
                     storage.resolve_incident(
@@ -373,9 +384,17 @@ class Worker:
 
     # -- what the events need ----------------------------------------------------------------
 
+    def _message_findings(self, program: Program, directory: Directory, conversation: Conversation, message) -> bool:
+        """Whether the message breaks a rule (judged in memory, before any transaction is opened)."""
+        situation = Situation(program, directory, self.runtime.now(), conversation=conversation, message=message)
+        return bool(evaluate(CATALOGUE, situation))
+
     def _stored(self, channel_id: str) -> Conversation | None:
-        with self.runtime.session() as session:
-            return storage.get_conversation(channel_id, session=session)
+        return self.runtime.cache.conversation(channel_id)
+
+    def _save(self, conversation: Conversation, session: storage.Session) -> None:
+        storage.save_conversation(conversation, session=session, now=self.runtime.now())
+        self.runtime.cache.put_conversation(conversation)
 
     def _relevant(self, team_id: str, conversation: Conversation) -> list:
         """The programs for which the conversation matters: it holds one of their minors, or it is
@@ -391,7 +410,7 @@ class Worker:
         relevant = self._relevant(team_id, conversation)
 
         def apply(session: storage.Session) -> None:
-            storage.save_conversation(conversation, session=session, now=self.runtime.now())
+            self._save(conversation, session)
             for program, directory in relevant:
                 now = self.runtime.now()
                 active = presence.get(program.id)

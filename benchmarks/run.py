@@ -1,0 +1,427 @@
+"""Safe Contact's benchmarks, in one run: `.venv/bin/python benchmarks/run.py`.
+
+1. Throughput: benign channel messages over HTTP (signed, several keep-alive connections) to
+   `safe-contact serve` in its own process, counted until processed (a violation sent last, timed to
+   its alert), against a bare Bolt AsyncApp acking the same events; alternating, in the same run.
+2. Latency: violation received -> alert sent to Slack, over many distinct incidents: p50 and p99.
+3. Hot path: benign messages in a known conversation make no Web API call (checked).
+4. Sweep economy: a 5,000-user, 1,000-channel workspace (50 members on average): the Web API calls of
+   a full sweep against the paging floor, and how long Slack's rate limits would make it take.
+5. Evaluation and memory: every conversation of that workspace judged by every rule; the app
+   process's peak memory after its sweep.
+
+Everything runs on loopback against the fake Slack; nothing leaves the machine."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import platform
+import random
+import signal
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiohttp
+
+import storage
+from bot.engine import evaluate
+from bot.model import (
+    Account,
+    BackgroundCheck,
+    Conversation,
+    ConversationKind,
+    Directory,
+    Person,
+    Program,
+    Role,
+    Situation,
+)
+from bot.rules import CATALOGUE
+from fakeslack import FakeSlack
+from handlers.demo import ALERTS, BOT, GENERAL, TEAM, demo_program, demo_workspace
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SECRET = "benchmark-signing-secret"
+MINOR = "U0MINOR001"
+#: Slack's published per-minute limits, by tier (docs.slack.dev/apis/web-api/rate-limits).
+TIERS = {"users.list": 20, "conversations.list": 20, "conversations.members": 100}
+#: The largest page each listing method allows.
+MAX_PAGE = {"users.list": 1000, "conversations.list": 1000, "conversations.members": 1000}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Process:
+    """A server in its own process, on a free port."""
+
+    def __init__(self, args: list[str], env: dict[str, str]):
+        self.args, self.env, self.port = args, env, free_port()
+        self.process: asyncio.subprocess.Process | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        env = {**{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SAFE_CONTACT_"))}, **self.env}
+        env["PORT"] = str(self.port)
+        args = [a.replace("{port}", str(self.port)) for a in self.args]
+        if os.environ.get("BENCHMARK_PROFILE") and args[0].endswith("app.py"):
+            # The app under cProfile (the stats are written when it stops): where the time goes.
+            args = ["-m", "cProfile", "-o", os.environ["BENCHMARK_PROFILE"] + f".{self.port}", *args]
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable, *args, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL
+        )
+        async with aiohttp.ClientSession() as http:
+            for _ in range(600):
+                try:
+                    async with http.get(self.url + "/healthz") as answer:
+                        if answer.status == 200:
+                            return
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(0.05)
+        raise RuntimeError(f"{args[0]} did not start")
+
+    def peak_memory_mb(self) -> float:
+        """The process's peak resident memory (VmHWM), in MB."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        line = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
+        return int(line.split()[1]) / 1024
+
+    async def stop(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                await asyncio.wait_for(self.process.wait(), timeout=10)
+            except TimeoutError:
+                self.process.kill()
+                await self.process.wait()
+
+
+def message_event(slack: FakeSlack, user: str, channel: str, text: str, *, channel_type: str = "channel") -> bytes:
+    ts = slack.workspace.new_ts()
+    event = {"type": "message", "user": user, "text": text, "ts": ts, "channel": channel, "channel_type": channel_type}
+    return json.dumps(slack.envelope(event)).encode()
+
+
+async def post_all(url: str, bodies: list[bytes], slack: FakeSlack, *, connections: int) -> None:
+    """POST every body, signed, over `connections` keep-alive connections; each must get 200."""
+    signed = [(body, slack.signed_headers(body)) for body in bodies]
+    connector = aiohttp.TCPConnector(limit=connections)
+    async with aiohttp.ClientSession(connector=connector) as http:
+        queue: asyncio.Queue = asyncio.Queue()
+        for item in signed:
+            queue.put_nowait(item)
+
+        async def sender() -> None:
+            while not queue.empty():
+                body, headers = queue.get_nowait()
+                async with http.post(url + "/slack/events", data=body, headers=headers) as answer:
+                    if answer.status != 200:
+                        raise RuntimeError(f"HTTP {answer.status}")
+                    await answer.read()
+
+        await asyncio.gather(*(sender() for _ in range(connections)))
+
+
+async def wait_for(predicate, *, limit: float = 120.0) -> float:
+    start = time.monotonic()
+    while not predicate():
+        if time.monotonic() - start > limit:
+            raise RuntimeError("timed out")
+        await asyncio.sleep(0.002)
+    return time.monotonic()
+
+
+def alert_for(slack: FakeSlack, user: str):
+    def posted() -> bool:
+        recent = slack.calls[-50:]
+        return any(c.method == "chat.postMessage" and c.ok and c.params.get("channel") == ALERTS and user in
+                   c.params.get("text", "") for c in recent)  # fmt: skip
+
+    return posted
+
+
+# -- 1 to 3: throughput, latency, the hot path ----------------------------------------------------
+
+
+async def live_benchmarks(events: int, rounds: int, incidents: int, connections: int) -> dict:
+    now = datetime.now(UTC)
+    program = replace(demo_program(now), sessions=())
+    slack = FakeSlack(signing_secret=SECRET, team_id=TEAM, bot_user_id=BOT)
+    await slack.start()
+    demo_workspace(slack, program)
+    token = slack.connect_user(MINOR)
+    adults = [f"U0ADULT{n:05d}" for n in range(rounds + incidents)]
+    for adult in adults:
+        slack.add_user(adult, name=adult, email=f"{adult.lower()}@example.com")
+    folder = tempfile.TemporaryDirectory(prefix="safe-contact-bench-")
+    database = Path(folder.name) / "bench.db"
+    engine = storage.create_engine_from_url(f"sqlite:///{database}")
+    storage.migrate(engine)
+    with storage.session_scope(engine) as session:
+        storage.save_program(program, session=session)
+        seal = storage.TokenSeal()
+        storage.save_user_token(TEAM, MINOR, token, scopes="im:history", seal=seal, now=now, session=session)
+    engine.dispose()
+    app = Process(
+        [str(ROOT / "app.py"), "serve"],
+        {
+            "SLACK_BOT_TOKEN": slack.bot_token,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": slack.base_url,
+            "DATABASE_URL": f"sqlite:///{database}",
+            "LOG_LEVEL": "WARNING",
+        },
+    )
+    bare = Process([str(ROOT / "benchmarks" / "bare_bolt.py"), "{port}", SECRET], {})
+    results: dict = {"ours": [], "bare": [], "hot_path_calls": 0}
+    try:
+        await app.start()
+        await bare.start()
+        await asyncio.sleep(3)  # the start-up sweep and the welcomes
+        speakers = [p.slack_id for p in program.roster if p.slack_id and p.role is not Role.GUARDIAN]
+        dms = {adult: slack.add_dm(adult, MINOR) for adult in adults}
+        for round_ in range(rounds):
+            saying = "Can we go over problem 3 again on Tuesday at 3:30?"
+            benign = [message_event(slack, random.choice(speakers), GENERAL, saying) for _ in range(events)]
+            start = time.monotonic()
+            await post_all(bare.url, benign, slack, connections=connections)
+            results["bare"].append(events / (time.monotonic() - start))
+
+            adult = adults[round_]
+            violation = message_event(slack, adult, dms[adult], "hi, it's me", channel_type="im")
+            violation_envelope = json.loads(violation)
+            violation_envelope["authorizations"] = [slack._authorization(MINOR)]
+            before = len(slack.calls)
+            start = time.monotonic()
+            await post_all(app.url, [*benign, json.dumps(violation_envelope).encode()], slack, connections=connections)
+            done = await wait_for(alert_for(slack, adult))
+            results["ours"].append((events + 1) / (done - start))
+            benign_calls = [c for c in slack.calls[before:] if c.params.get("channel") not in (ALERTS, adult, MINOR)]
+            results["hot_path_calls"] += len([c for c in benign_calls if c.method != "chat.postMessage"])
+        latencies = []
+        for adult in adults[rounds:]:
+            body = json.loads(message_event(slack, adult, dms[adult], "hi, it's me", channel_type="im"))
+            body["authorizations"] = [slack._authorization(MINOR)]
+            sent = time.monotonic()
+            await post_all(app.url, [json.dumps(body).encode()], slack, connections=1)
+            await wait_for(alert_for(slack, adult), limit=10)
+            alert = next(
+                c for c in reversed(slack.calls) if c.method == "chat.postMessage" and adult in c.params.get("text", "")
+            )
+            latencies.append((alert.at - sent) * 1000)
+            await asyncio.sleep(0.01)
+        results["latency_ms"] = latencies
+        results["memory_mb"] = app.peak_memory_mb()
+    finally:
+        await app.stop()
+        await bare.stop()
+        await slack.stop()
+        folder.cleanup()
+    return results
+
+
+# -- 4 and 5: the sweep of a large workspace, evaluation, memory -------------------------------------
+
+
+def large_program(users: int, minors: int) -> tuple[Program, list[Account]]:
+    roster, accounts = [], []
+    for n in range(users):
+        user_id, email = f"U{n:08d}", f"person{n}@example.edu"
+        role = Role.MINOR if n < minors else Role.STAFF
+        check = BackgroundCheck.CLEARED if role is Role.STAFF else None
+        roster.append(Person(name=f"Person {n}", email=email, role=role, slack_id=user_id, background_check=check))
+        accounts.append(Account(id=user_id, email=email, name=f"Person {n}", team_id=TEAM))
+    program = Program(
+        id="large",
+        name="Large",
+        alert_channel=ALERTS,
+        institution_domains=("example.edu",),
+        team_id=TEAM,
+        roster=tuple(roster),
+    )
+    return program, accounts
+
+
+def large_channels(channels: int, users: int, members: int) -> list[tuple[str, list[str]]]:
+    chooser = random.Random(42)
+    return [
+        (f"C{n:08d}", [f"U{u:08d}" for u in chooser.sample(range(users), max(2, int(chooser.gauss(members, 10))))])
+        for n in range(channels)
+    ]
+
+
+def evaluation_seconds(users: int, channels: int, members: int) -> tuple[float, int]:
+    """Judge every conversation of the workspace with every rule (the sweep's pure part)."""
+    program, accounts = large_program(users, users // 2)
+    directory = Directory(program, accounts, complete=True)
+    conversations = [
+        Conversation(id=cid, kind=ConversationKind.PUBLIC_CHANNEL, members=frozenset(ids), team_id=TEAM)
+        for cid, ids in large_channels(channels, users, members)
+    ]
+    now = datetime.now(UTC)
+    start = time.perf_counter()
+    findings = 0
+    for conversation in conversations:
+        findings += len(evaluate(CATALOGUE, Situation(program, directory, now, conversation=conversation)))
+    return time.perf_counter() - start, findings
+
+
+async def sweep_benchmark(users: int, channels: int, members: int) -> dict:
+    slack = FakeSlack(signing_secret=SECRET, team_id=TEAM, bot_user_id=BOT)
+    await slack.start()
+    program, accounts = large_program(users, users // 2)
+    for account in accounts:
+        slack.add_user(account.id, name=account.name, email=account.email)
+    layout = large_channels(channels, users, members)
+    for cid, ids in layout:
+        slack.add_channel(cid, name=cid.lower(), members=[BOT, *ids])
+    slack.add_channel(ALERTS, name="alerts", private=True, members=[BOT])
+    folder = tempfile.TemporaryDirectory(prefix="safe-contact-bench-")
+    database = Path(folder.name) / "sweep.db"
+    engine = storage.create_engine_from_url(f"sqlite:///{database}")
+    storage.migrate(engine)
+    with storage.session_scope(engine) as session:
+        # Observe mode: the sweep's work is judging, not writing to 5,000 people.
+        storage.save_program(replace(program, mode=program.mode.OBSERVE), session=session)
+    engine.dispose()
+    app = Process(
+        [str(ROOT / "app.py"), "serve"],
+        {
+            "SLACK_BOT_TOKEN": slack.bot_token,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": slack.base_url,
+            "DATABASE_URL": f"sqlite:///{database}",
+            "LOG_LEVEL": "WARNING",
+        },
+    )
+    try:
+        start = time.monotonic()
+        await app.start()
+        last, quiet_since = -1, time.monotonic()
+        while time.monotonic() - quiet_since < 2.0:  # the sweep is done when the calls stop
+            if len(slack.calls) != last:
+                last, quiet_since = len(slack.calls), time.monotonic()
+            await asyncio.sleep(0.1)
+        seconds = quiet_since - start
+        memory = app.peak_memory_mb()
+    finally:
+        await app.stop()
+        await slack.stop()
+        folder.cleanup()
+    sweep_methods = ("users.list", "conversations.list", "conversations.members")
+    calls = {m: sum(1 for c in slack.calls if c.method == m) for m in sweep_methods}
+    member_counts = [len(ids) + 1 for _, ids in layout] + [1]
+    floor = {
+        "users.list": math.ceil((users + 1) / MAX_PAGE["users.list"]),
+        "conversations.list": math.ceil((channels + 1) / MAX_PAGE["conversations.list"]),
+        "conversations.members": sum(math.ceil(n / MAX_PAGE["conversations.members"]) for n in member_counts),
+    }
+    per_user = {c.method for c in slack.calls if c.method in ("users.info", "users.getPresence", "users.lookupByEmail")}
+    rate_limited_minutes = sum(calls[m] / TIERS[m] for m in sweep_methods)
+    other = sorted({c.method for c in slack.calls} - set(sweep_methods) - {"auth.test"})
+    return {
+        "calls": calls,
+        "floor": floor,
+        "per_user_methods": sorted(per_user),
+        "other_methods": other,
+        "seconds": seconds,
+        "rate_limited_minutes": rate_limited_minutes,
+        "memory_mb": memory,
+    }
+
+
+def table(live: dict, sweep: dict, evaluation: tuple[float, int], args) -> str:
+    ours, bare = statistics.median(live["ours"]), statistics.median(live["bare"])
+    latencies = sorted(live["latency_ms"])
+    p50 = latencies[len(latencies) // 2]
+    p99 = latencies[min(len(latencies) - 1, math.ceil(len(latencies) * 0.99) - 1)]
+    calls, floor = sum(sweep["calls"].values()), sum(sweep["floor"].values())
+    over = 100 * (calls - floor) / floor
+    per_user = ", ".join(sweep["per_user_methods"]) or "none"
+    ratio = ours / bare
+    rows = [
+        (
+            "throughput (benign messages/s)",
+            f"{ours:.0f} vs bare Bolt {bare:.0f}: {ratio:.2f}x",
+            ">= 0.7x",
+            ratio >= 0.7,
+        ),
+        (
+            "violation -> alert p50 / p99",
+            f"{p50:.0f} / {p99:.0f} ms ({len(latencies)} incidents)",
+            "p99 < 500 ms",
+            p99 < 500,
+        ),
+        ("Web API calls for benign messages", str(live["hot_path_calls"]), "0", live["hot_path_calls"] == 0),
+        (
+            f"sweep calls ({args.users} users, {args.channels} channels)",
+            f"{calls} vs floor {floor}: +{over:.1f}%; per-user calls: {per_user}",
+            "within 5%, none per user",
+            calls <= floor * 1.05 and not sweep["per_user_methods"],
+        ),
+        (
+            "sweep under Slack's rate limits",
+            f"{sweep['rate_limited_minutes']:.1f} min (loopback: {sweep['seconds']:.1f} s)",
+            "(reported)",
+            True,
+        ),
+        (
+            "evaluating every conversation",
+            f"{evaluation[0]:.2f} s ({args.channels} conversations)",
+            "< 2 s",
+            evaluation[0] < 2,
+        ),
+        ("app peak memory (after the sweep)", f"{sweep['memory_mb']:.0f} MB", "< 300 MB", sweep["memory_mb"] < 300),
+    ]
+    width = max(len(r[0]) for r in rows)
+    lines = [
+        f"Safe Contact benchmarks · {datetime.now(UTC):%Y-%m-%d} · {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}",
+        "",
+        f"| {'measure':<{width}} | result | target | met |",
+        f"|{'-' * (width + 2)}|---|---|---|",
+    ]
+    for name, result, target, met in rows:
+        lines.append(f"| {name:<{width}} | {result} | {target} | {'yes' if met else 'NO'} |")
+    return "\n".join(lines)
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=3000, help="benign messages per throughput round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--incidents", type=int, default=200, help="violations timed for latency")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--users", type=int, default=5000)
+    parser.add_argument("--channels", type=int, default=1000)
+    parser.add_argument("--members", type=int, default=50)
+    args = parser.parse_args()
+    random.seed(1)
+    live = await live_benchmarks(args.events, args.rounds, args.incidents, args.connections)
+    sweep = await sweep_benchmark(args.users, args.channels, args.members)
+    evaluation = evaluation_seconds(args.users, args.channels, args.members)
+    print(table(live, sweep, evaluation, args))
+    print(f"\nsweep calls by method: {sweep['calls']}; floor: {sweep['floor']}; other calls: {sweep['other_methods']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
