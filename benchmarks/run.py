@@ -409,7 +409,7 @@ async def main() -> int:
     parser.add_argument("--events", type=int, default=3000, help="benign messages per throughput round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--incidents", type=int, default=200, help="violations timed for latency")
-    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--users", type=int, default=5000)
     parser.add_argument("--channels", type=int, default=1000)
     parser.add_argument("--members", type=int, default=50)

@@ -28,6 +28,8 @@ class Timing:
     presence_every: float = 180.0
     poll_every: float = 1.0
     programs_ttl: float = 30.0
+    #: How long the worker lets a burst of events gather between partial batches.
+    gather: float = 0.01
     purge_every: float = 24 * 3600.0
 
 

@@ -47,7 +47,7 @@ Apply = Callable[[storage.Session], None]
 #: bot messages) are either handled by their own events or not people's words.
 SPOKEN_SUBTYPES = frozenset({None, "file_share", "thread_broadcast", "me_message", "message_changed"})
 EVENT = "event"
-BATCH = 20
+BATCH = 100
 MAX_ATTEMPTS = 8
 
 
@@ -134,6 +134,9 @@ class Worker:
                 log.exception("worker %s: claiming failed", self.name)
                 done = 0
             if done:
+                if done < BATCH:
+                    # A burst is still arriving: let it gather, so that claims are few and full.
+                    await asyncio.sleep(self.runtime.timing.gather)
                 continue
             wake.clear()
             with contextlib.suppress(TimeoutError):
