@@ -4,6 +4,7 @@ findings and incidents. Frozen dataclasses, no I/O: every other layer speaks in 
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -291,6 +292,13 @@ class Directory:
         return tuple(i for i in ids if i)
 
 
+@functools.lru_cache(maxsize=4096)
+def _people(directory: Directory, members: frozenset[str]) -> tuple[tuple[str, Person | None], ...]:
+    """`Situation.people_in`, remembered: every message rule asks it of the same conversation, and a
+    directory never changes (a new one is made when the roster or the accounts do)."""
+    return tuple((uid, directory.person(uid)) for uid in sorted(members) if not directory.is_bot(uid))
+
+
 @dataclass(frozen=True, slots=True)
 class Situation:
     """Everything a rule may look at, for one program: at most one conversation and one message.
@@ -319,9 +327,7 @@ class Situation:
     def people_in(self, conversation: Conversation) -> list[tuple[str, Person | None]]:
         """The human members of a conversation with their roster entry (None when unknown).
         Bots, the app included, are not people."""
-        return [
-            (uid, self.directory.person(uid)) for uid in sorted(conversation.members) if not self.directory.is_bot(uid)
-        ]
+        return list(_people(self.directory, conversation.members))
 
 
 @dataclass(frozen=True, slots=True)

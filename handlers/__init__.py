@@ -184,10 +184,13 @@ class SafeContactApp:
         """Sweep every workspace now (as at start and on the timer). One failing workspace does not
         stop the others'."""
         for team in self.runtime.teams():
+            # Marked before it starts: the scheduled checks must not start a second sweep of a large
+            # workspace while the first is still listing it.
+            self.runtime.swept.add(team)
             try:
                 await sweep(self.runtime.for_team(team), team)
-                self.runtime.swept.add(team)
             except Exception as error:
+                self.runtime.swept.discard(team)
                 log.warning("sweep of %s failed: %s", team, api_error(error))
 
     async def scheduled_checks(self) -> None:
@@ -196,10 +199,11 @@ class SafeContactApp:
             bound = self.runtime.for_team(team)
             try:
                 if team not in self.runtime.swept:
-                    await sweep(bound, team)
                     self.runtime.swept.add(team)
+                    await sweep(bound, team)
                 await scheduled_checks(bound, team)
             except Exception as error:
+                self.runtime.swept.discard(team)  # if it was the first sweep that failed, the next tick tries again
                 log.warning("scheduled checks of %s failed: %s", team, api_error(error))
 
     async def serve(self, port: int) -> None:
