@@ -773,6 +773,9 @@ _TERMS = (
     _term(_TOOLS, "tools", _TOOL_VERBS),
     _term(_APPLIANCES, "tools", _TOOL_VERBS),
 )
+#: Every term of every list at once: a sentence this does not match has no term (same flags, same
+#: word boundaries as each list's own pattern).
+_ANY_TERM = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, *_ in _TERMS), re.IGNORECASE)
 
 _HOME = (
     r"(?:house|apartment|flat|kitchen|garage|basement|backyard|back\s+yard|yard|bathroom|bedroom|attic|shed|"
@@ -927,6 +930,8 @@ _Term = tuple[int, int, str, str, frozenset[str]]  # start, end, category, level
 def _terms(sentence: str) -> list[_Term]:
     """The hazard and tool terms in a sentence, the first of any overlapping pair winning ("sulfuric
     acid" before "acid")."""
+    if not _ANY_TERM.search(sentence):
+        return []  # most sentences: one search instead of one per word list
     found: list[_Term] = []
     for pattern, category, level, allowed in _TERMS:
         for m in pattern.finditer(sentence):
