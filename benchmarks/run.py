@@ -114,6 +114,18 @@ class Process:
                 await self.process.wait()
 
 
+def app_process(slack: FakeSlack, database: Path) -> Process:
+    """`safe-contact serve` against the fake Slack, on a SQLite database of its own."""
+    env = {
+        "SLACK_BOT_TOKEN": slack.bot_token,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": slack.base_url,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "LOG_LEVEL": "WARNING",
+    }
+    return Process([str(ROOT / "app.py"), "serve"], env)
+
+
 def message_event(slack: FakeSlack, user: str, channel: str, text: str, *, channel_type: str = "channel") -> bytes:
     ts = slack.workspace.new_ts()
     event = {"type": "message", "user": user, "text": text, "ts": ts, "channel": channel, "channel_type": channel_type}
@@ -180,16 +192,7 @@ async def live_benchmarks(events: int, rounds: int, incidents: int, connections:
         seal = storage.TokenSeal()
         storage.save_user_token(TEAM, MINOR, token, scopes="im:history", seal=seal, now=now, session=session)
     engine.dispose()
-    app = Process(
-        [str(ROOT / "app.py"), "serve"],
-        {
-            "SLACK_BOT_TOKEN": slack.bot_token,
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": slack.base_url,
-            "DATABASE_URL": f"sqlite:///{database}",
-            "LOG_LEVEL": "WARNING",
-        },
-    )
+    app = app_process(slack, database)
     bare = Process([str(ROOT / "benchmarks" / "bare_bolt.py"), "{port}", SECRET], {})
     results: dict = {"ours": [], "bare": [], "hot_path_calls": 0}
     try:
@@ -302,16 +305,7 @@ async def sweep_benchmark(users: int, channels: int, members: int) -> dict:
         # Observe mode: the sweep's work is judging, not writing to 5,000 people.
         storage.save_program(replace(program, mode=program.mode.OBSERVE), session=session)
     engine.dispose()
-    app = Process(
-        [str(ROOT / "app.py"), "serve"],
-        {
-            "SLACK_BOT_TOKEN": slack.bot_token,
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": slack.base_url,
-            "DATABASE_URL": f"sqlite:///{database}",
-            "LOG_LEVEL": "WARNING",
-        },
-    )
+    app = app_process(slack, database)
     try:
         start = time.monotonic()
         await app.start()
