@@ -1027,6 +1027,8 @@ def find_hazardous_activity(text: str) -> list[HazardMatch]:
     [HazardMatch("chemical", "hazard", "mix bleach and ammonia")]. Hazards come first, then asks.
     """
     flat = _plain(text)
+    if not _ANY_TERM.search(flat) and not _SELF_TOOL_VERB.search(flat):
+        return []  # no hazard, tool or appliance word anywhere: no sentence can propose one
     found: list[tuple[int, int, HazardMatch]] = []
     # A link's words are its author's, not the sender's: ".../how-to-mix-bleach-at-home" proposes nothing.
     for n, sentence in enumerate(_sentences(_mask(flat, _urls(flat)))):
