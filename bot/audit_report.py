@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from bot.audit import AuditFinding
-from bot.model import Directory, Severity
+from bot.model import Directory
 from bot.rules import rule_by_symbol
 
 SCHEMA = "safe-contact-audit/1"
@@ -306,7 +306,3 @@ def _timeline_svg(report: AuditReport) -> str:
 
 
 RENDERERS = {"text": render_text, "json": render_json, "csv": render_csv, "html": render_html}
-
-
-def severity_of(label: str) -> Severity:
-    return Severity[label.upper()]
