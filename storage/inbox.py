@@ -88,21 +88,19 @@ def claim_events(
         and_(INBOX.c.status == "pending", INBOX.c.available_at <= now),
         and_(INBOX.c.status == "claimed", INBOX.c.claimed_at < as_utc(now) - stale_after),
     )
-    statement = select(INBOX.c.id).where(claimable).order_by(INBOX.c.id).limit(limit)
+    chosen = select(INBOX.c.id).where(claimable).order_by(INBOX.c.id).limit(limit)
     if is_postgresql(session):
-        statement = statement.with_for_update(skip_locked=True)
+        chosen = chosen.with_for_update(skip_locked=True)
     # On SQLite, transactions begin IMMEDIATE (see storage.engine): one claimer at a time.
-    ids = list(session.exec(statement))
-    if not ids:
-        return []
-    session.exec(
-        update(INBOX)
-        .where(INBOX.c.id.in_(ids))
-        .values(status="claimed", claimed_by=worker_id, claimed_at=now, attempts=INBOX.c.attempts + 1)
-    )
+    # One statement claims and returns the items (the worker's hot path: no separate select).
     columns = (INBOX.c.id, INBOX.c.event_id, INBOX.c.team_id, INBOX.c.kind, INBOX.c.payload, INBOX.c.attempts)
-    rows = session.exec(select(*columns).where(INBOX.c.id.in_(ids)).order_by(INBOX.c.id))
-    return [InboxItem(*row) for row in rows]
+    claim = (
+        update(INBOX)
+        .where(INBOX.c.id.in_(chosen.scalar_subquery()))
+        .values(status="claimed", claimed_by=worker_id, claimed_at=now, attempts=INBOX.c.attempts + 1)
+        .returning(*columns)
+    )
+    return sorted((InboxItem(*row) for row in session.exec(claim)), key=lambda item: item.id)
 
 
 def claimants(*, session: Session) -> list[str]:
