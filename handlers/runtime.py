@@ -192,5 +192,5 @@ class Runtime:
     def user_api(self, team_id: str, user_id: str) -> SlackApi | None:
         """The Web API through a connected account's token, or None when it never connected."""
         with storage.session_scope(self.engine) as session:
-            token = storage.user_tokens(team_id, seal=self.seal, session=session).get(user_id)
+            token = storage.user_token(team_id, user_id, seal=self.seal, session=session)
         return self.api.as_user(token) if token else None

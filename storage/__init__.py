@@ -85,6 +85,7 @@ from storage.tokens import (
     forget_user_tokens,
     forget_workspace_tokens,
     save_user_token,
+    user_token,
     user_tokens,
 )
 
@@ -166,6 +167,7 @@ __all__ = [
     "start_lockdown",
     "update_incident",
     "upsert_accounts",
+    "user_token",
     "user_tokens",
     "welcomed_users",
 ]

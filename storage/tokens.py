@@ -66,6 +66,15 @@ def user_tokens(team_id: str, *, seal: TokenSeal, session: Session) -> dict[str,
     return {user_id: seal.open(sealed) for user_id, sealed in rows}
 
 
+def user_token(team_id: str, user_id: str, *, seal: TokenSeal, session: Session) -> str | None:
+    """One connected account's token, or None when it never connected (or its token was revoked)."""
+    statement = select(UserTokenRow.sealed_token).where(
+        UserTokenRow.team_id == team_id, UserTokenRow.user_id == user_id
+    )
+    sealed = session.exec(statement).first()
+    return None if sealed is None else seal.open(sealed)
+
+
 def forget_user_tokens(team_id: str, user_ids: list[str], *, session: Session) -> int:
     """Drop revoked tokens and their connections (Slack said `tokens_revoked`); how many tokens."""
     if not user_ids:

@@ -16,6 +16,7 @@ from storage import (
     forget_workspace_tokens,
     save_user_token,
     session_scope,
+    user_token,
     user_tokens,
 )
 
@@ -74,3 +75,15 @@ def test_revoked_and_uninstalled_tokens_are_forgotten(engine):
 def test_a_bad_key_is_explained():
     with pytest.raises(ValueError, match="SAFE_CONTACT_ENCRYPTION_KEY must be a Fernet key"):
         TokenSeal("not-a-key")
+
+
+def test_one_accounts_token(engine):
+    seal = TokenSeal(Fernet.generate_key().decode())
+    with session_scope(engine) as session:
+        save_user_token("T1", "U1", "xoxp-one", scopes="", seal=seal, now=NOW, session=session)
+        save_user_token("T1", "U2", "xoxp-two", scopes="", seal=seal, now=NOW, session=session)
+        save_user_token("T2", "U1", "xoxp-other-team", scopes="", seal=seal, now=NOW, session=session)
+    with session_scope(engine) as session:
+        assert user_token("T1", "U1", seal=seal, session=session) == "xoxp-one"
+        assert user_token("T2", "U1", seal=seal, session=session) == "xoxp-other-team"
+        assert user_token("T1", "U9", seal=seal, session=session) is None
