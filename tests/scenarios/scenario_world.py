@@ -5,8 +5,12 @@ as Slack does; assertions are on what the fake received."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from aiohttp import web
 from builders import (
@@ -35,6 +39,7 @@ from handlers import SafeContactApp, create_app
 from handlers.runtime import Timing
 
 SIGNING_SECRET = "scenario-signing-secret"
+ROOT = Path(__file__).resolve().parents[2]
 BOT_USER = "U0SAFEBOT1"
 TEAM = "T0TEAM0001"
 
@@ -155,3 +160,16 @@ async def stop_world(world: World, runner: web.AppRunner) -> None:
     await runner.cleanup()
     await world.slack.stop()
     world.engine.dispose()
+
+
+async def command_line(*args: str, database: Path, cwd: Path, env: dict | None = None) -> tuple[int, str, str]:
+    """`python app.py ARGS` in its own process, with only the settings given (the fake Slack, on
+    this process's event loop, keeps answering meanwhile): exit status, standard output and error."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SAFE_CONTACT_"))}
+    environment.update(DATABASE_URL=f"sqlite:///{database}", **(env or {}))
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, str(ROOT / "app.py"), *args, env=environment, cwd=cwd,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), timeout=120)
+    return process.returncode, out.decode(), err.decode()

@@ -3,13 +3,11 @@ app watches: it changes nothing in Slack, and it finds what the live app found."
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import sys
 from pathlib import Path
 
 from builders import GENERAL, MINOR1, MINOR2, STAFF1, STRANGER
+from scenario_world import command_line
 
 import storage
 
@@ -18,18 +16,8 @@ WRITES = {"chat.postMessage", "chat.update", "conversations.invite", "conversati
 
 
 async def cli(*args: str, world, tmp_path) -> tuple[int, str, str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SAFE_CONTACT_"))}
-    environment.update(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'scenario.db'}",
-        SLACK_BOT_TOKEN=world.slack.bot_token,
-        SLACK_API_URL=world.slack.base_url,
-    )
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, str(ROOT / "app.py"), *args, env=environment, cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    out, err = await asyncio.wait_for(process.communicate(), timeout=120)
-    return process.returncode, out.decode(), err.decode()
+    env = {"SLACK_BOT_TOKEN": world.slack.bot_token, "SLACK_API_URL": world.slack.base_url}
+    return await command_line(*args, database=tmp_path / "scenario.db", cwd=tmp_path, env=env)
 
 
 async def test_a_live_audit_changes_nothing_and_finds_what_the_app_found(world, tmp_path):

@@ -3,12 +3,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
 from pathlib import Path
 
 import pytest
+from scenario_world import command_line
 
 from fakeslack import FakeSlack
 
@@ -18,20 +16,7 @@ MINORS = ["U0MINOR001", "U0MINOR002"]
 
 
 async def cli(*args: str, tmp_path, env: dict) -> tuple[int, str, str]:
-    """The command line in its own process (the fake Slack keeps answering meanwhile)."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SAFE_CONTACT_"))}
-    environment.update(DATABASE_URL=f"sqlite:///{tmp_path / 'safe_contact.db'}", **env)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(ROOT / "app.py"),
-        *args,
-        env=environment,
-        cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), timeout=120)
-    return process.returncode, out.decode(), err.decode()
+    return await command_line(*args, database=tmp_path / "safe_contact.db", cwd=tmp_path, env=env)
 
 
 @pytest.fixture
