@@ -44,22 +44,18 @@ def alert_blocks(incident: Incident) -> list[dict]:
     if incident.status is not IncidentStatus.RESOLVED:
         buttons = []
         if incident.status is IncidentStatus.OPEN:
-            buttons.append(_button("Acknowledge", ACKNOWLEDGE_ACTION, incident.id, style="primary"))
-        buttons.append(_button("Resolve", RESOLVE_ACTION, incident.id))
+            buttons.append(button("Acknowledge", ACKNOWLEDGE_ACTION, str(incident.id), style="primary"))
+        buttons.append(button("Resolve", RESOLVE_ACTION, str(incident.id)))
         blocks.append({"type": "actions", "block_id": f"incident-{incident.id}", "elements": buttons})
     return blocks
 
 
-def _button(label: str, action_id: str, incident_id: int, *, style: str | None = None) -> dict:
-    button = {
-        "type": "button",
-        "text": {"type": "plain_text", "text": label},
-        "action_id": action_id,
-        "value": str(incident_id),
-    }
+def button(label: str, action_id: str, value: str, *, style: str | None = None) -> dict:
+    """A Block Kit button; every button of the app's messages and views is made here."""
+    made = {"type": "button", "text": {"type": "plain_text", "text": label}, "action_id": action_id, "value": value}
     if style:
-        button["style"] = style
-    return button
+        made["style"] = style
+    return made
 
 
 def _status_line(incident: Incident) -> str:
@@ -107,15 +103,7 @@ def reminder_blocks(
     where connecting is possible). Other notes are plain text."""
     buttons = []
     if rule == "conduct-not-acknowledged" and program_id:
-        buttons.append(
-            {
-                "type": "button",
-                "text": {"type": "plain_text", "text": "Acknowledge"},
-                "style": "primary",
-                "action_id": CONDUCT_ACKNOWLEDGE_ACTION,
-                "value": program_id,
-            }
-        )
+        buttons.append(button("Acknowledge", CONDUCT_ACKNOWLEDGE_ACTION, program_id, style="primary"))
     if connect_url and rule in ("conduct-not-acknowledged", "monitoring-not-connected"):
         buttons.append(connect_button(connect_url))
     if not buttons:

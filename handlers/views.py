@@ -18,6 +18,7 @@ from handlers.blocks import (
     CONDUCT_ACKNOWLEDGE_ACTION,
     RESOLVE_ACTION,
     alert_text,
+    button,
     connect_button,
 )
 
@@ -246,21 +247,14 @@ def incident_blocks(incident: Incident) -> list[dict]:
     ]
     buttons = []
     if not incident.acknowledged_by:
-        buttons.append(_button("Acknowledge", ACKNOWLEDGE_ACTION, str(incident.id), style="primary"))
-    buttons.append(_button("Resolve", RESOLVE_ACTION, str(incident.id)))
+        buttons.append(button("Acknowledge", ACKNOWLEDGE_ACTION, str(incident.id), style="primary"))
+    buttons.append(button("Resolve", RESOLVE_ACTION, str(incident.id)))
     blocks.append({"type": "actions", "block_id": f"home-incident-{incident.id}", "elements": buttons})
     return blocks
 
 
 def _severity_mark(severity: Severity) -> str:
     return ":rotating_light:" if severity >= Severity.CRITICAL else ":warning:" if severity >= Severity.HIGH else "•"
-
-
-def _button(label: str, action_id: str, value: str, *, style: str | None = None) -> dict:
-    button = {"type": "button", "text": plain(label), "action_id": action_id, "value": value}
-    if style:
-        button["style"] = style
-    return button
 
 
 def admin_home(
@@ -320,7 +314,7 @@ def member_home(entries: Sequence[tuple[Program, Person, bool]], *, connect_url:
                 {
                     "type": "actions",
                     "block_id": f"home-conduct-{program.id}",
-                    "elements": [_button("Acknowledge", CONDUCT_ACKNOWLEDGE_ACTION, program.id, style="primary")],
+                    "elements": [button("Acknowledge", CONDUCT_ACKNOWLEDGE_ACTION, program.id, style="primary")],
                 }
             )
     if connect_url:
