@@ -112,7 +112,7 @@ def audit_program(
     for conversation in snapshot.conversations:
         if conversation.is_archived and not snapshot.messages.get(conversation.id):
             continue
-        if not _matters(program, directory, conversation):
+        if not directory.concerns(conversation):
             continue
         messages = snapshot.messages.get(conversation.id, ())
         first_seen = snapshot.created.get(conversation.id) or _first_time(messages) or now
@@ -121,14 +121,6 @@ def audit_program(
             situation = Situation(program, directory, now, conversation=conversation, message=message)
             record(evaluate(rules, situation), message_time(message) or first_seen)
     return sorted(found.values(), key=lambda f: (-f.severity, f.at, f.rule, f.subject))
-
-
-def _matters(program: Program, directory: Directory, conversation: Conversation) -> bool:
-    return (
-        program.is_program_space(conversation)
-        or program.is_session_channel(conversation.id)
-        or any(directory.is_minor(u) for u in conversation.members)
-    )
 
 
 def _first_time(messages: Iterable[Message]) -> datetime | None:

@@ -284,6 +284,16 @@ class Directory:
         account = self.accounts.get(user_id)
         return account is not None and account.is_bot
 
+    def concerns(self, conversation: Conversation) -> bool:
+        """Whether a conversation is the program's business: one of its spaces or session channels,
+        or any conversation with one of its minors (what the commands and the audit look at)."""
+        program = self.program
+        return (
+            program.is_program_space(conversation)
+            or program.is_session_channel(conversation.id)
+            or any(self.is_minor(u) for u in conversation.members)
+        )
+
     def guardians_of(self, minor: Person) -> tuple[Person, ...]:
         return tuple(p for p in self.program.roster if p.guards(minor))
 

@@ -38,7 +38,7 @@ async def live_snapshot(
     accounts = tuple(await api.accounts(team_id))
     conversations = await visible_conversations(api, team_id, tokens)
     directories = [Directory(p, accounts, complete=True) for p in programs]
-    relevant = [c for c in conversations.values() if _matters(programs, directories, c)]
+    relevant = [c for c in conversations.values() if any(d.concerns(c) for d in directories)]
     oldest = (now - timedelta(days=HISTORY_DAYS)).timestamp()
     messages = {}
     for done, conversation in enumerate(relevant, start=1):
@@ -59,15 +59,6 @@ async def live_snapshot(
         if progress is not None:
             progress(done, len(relevant))
     return Snapshot(team_id=team_id, accounts=accounts, conversations=tuple(conversations.values()), messages=messages)
-
-
-def _matters(programs: list[Program], directories: list[Directory], conversation: Conversation) -> bool:
-    return any(
-        p.is_program_space(conversation)
-        or p.is_session_channel(conversation.id)
-        or any(d.is_minor(u) for u in conversation.members)
-        for p, d in zip(programs, directories, strict=True)
-    )
 
 
 def _reader(api: SlackApi, conversation: Conversation, bot_user: str, tokens: dict[str, str]) -> SlackApi | None:

@@ -133,15 +133,6 @@ def permitted(standing_: Standing, command: Command) -> Standing:
     return [(p, d, person) for p, d, person in standing_ if may_use(person, command)]
 
 
-def is_programs_space(program: Program, directory: Directory, conversation: Conversation) -> bool:
-    """A program space, a session channel, or any conversation with one of the program's minors."""
-    return (
-        program.is_program_space(conversation)
-        or program.is_session_channel(conversation.id)
-        or any(directory.is_minor(u) for u in conversation.members)
-    )
-
-
 async def _conversation(runtime: Runtime, team_id: str, channel: str, *, fresh: bool = False) -> Conversation | None:
     """The stored conversation, or Slack's (as the app's bot sees it) when unknown or `fresh` is asked."""
     if not fresh:
@@ -198,7 +189,7 @@ async def status(runtime: Runtime, asked: Asked, standing_: Standing) -> Answer:
     conversation = await _conversation(runtime, asked.team_id, channel)
     if conversation is None:
         return _cannot_see(channel)
-    relevant = [(p, d) for p, d, _ in allowed if is_programs_space(p, d, conversation)]
+    relevant = [(p, d) for p, d, _ in allowed if d.concerns(conversation)]
     if not relevant:
         return Answer(f"<#{channel}> is not a space of a program you facilitate: Safe Contact does not check it.")
     blocks = []
@@ -217,7 +208,7 @@ def _admin_program_for(standing_: Standing, command: Command, conversation: Conv
     if not allowed:
         return None, Answer(refusal(command))
     for program, directory, _ in allowed:
-        if is_programs_space(program, directory, conversation):
+        if directory.concerns(conversation):
             return (program, directory), None
     return None, Answer(f"<#{conversation.id}> is not a space of a program you administer.")
 
@@ -369,7 +360,7 @@ async def schedule_session(runtime: Runtime, asked: Asked, standing_: Standing) 
     zone = await _time_zone(runtime, asked.user_id)
     request = parse_session(asked.text, zone=zone, now=runtime.now())
     conversation = await _conversation(runtime, asked.team_id, request.channel)
-    candidates = [(p, d) for p, d, _ in allowed if conversation and is_programs_space(p, d, conversation)]
+    candidates = [(p, d) for p, d, _ in allowed if conversation and d.concerns(conversation)]
     if not candidates and len(allowed) == 1:
         candidates = [(allowed[0][0], allowed[0][1])]  # a new session channel of the one program
     if len(candidates) != 1:
