@@ -136,8 +136,7 @@ def permitted(standing_: Standing, command: Command) -> Standing:
 async def _conversation(runtime: Runtime, team_id: str, channel: str, *, fresh: bool = False) -> Conversation | None:
     """The stored conversation, or Slack's (as the app's bot sees it) when unknown or `fresh` is asked."""
     if not fresh:
-        with runtime.session() as session:
-            stored = storage.get_conversation(channel, session=session)
+        stored = runtime.cache.conversation(channel)
         if stored is not None:
             return stored
     try:

@@ -183,8 +183,7 @@ async def _route_concern(runtime: Runtime, body: dict) -> None:
         metadata = {}
     channel, ts, author = metadata.get("channel", ""), metadata.get("ts", ""), metadata.get("author", "")
     note = ((view.get("state") or {}).get("values") or {}).get("note", {}).get("value", {}).get("value") or ""
-    with runtime.session() as session:
-        conversation = storage.get_conversation(channel, session=session)
+    conversation = runtime.cache.conversation(channel)
     workspace = list(runtime.cache.workspace(team_id))
     programs = [p for p, d in workspace if _concerns(p, d, conversation, (reporter, author))] or [
         p for p, _ in workspace
