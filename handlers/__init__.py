@@ -45,7 +45,7 @@ class SafeContactApp:
         self.worker = Worker(runtime)
         self.inbox = events.InboxWriter(runtime)
         #: Checks Slack's signature before a body is parsed (Socket Mode has none to check).
-        self.bolt_verifier = SignatureVerifier(settings.signing_secret) if settings.signing_secret else None
+        self.verifier = SignatureVerifier(settings.signing_secret) if settings.signing_secret else None
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
 
@@ -66,7 +66,7 @@ class SafeContactApp:
         that is not the object Slack's payloads are, or whose fields have the wrong types, gets 400
         and is logged, instead of reaching Bolt, which would answer 500 and have Slack retry it."""
         body = await request.read()
-        if self.bolt_verifier is not None and not self._signed(body, request):
+        if self.verifier is not None and not self._signed(body, request):
             return web.json_response({"ok": False, "error": "invalid signature"}, status=401)
         if request.content_type == "application/json":
             stored = await self._store_event_callback(body)
@@ -106,7 +106,7 @@ class SafeContactApp:
         """Slack's signature, and a fresh timestamp. Slack signs text: a body that is not UTF-8 was
         not signed by Slack."""
         try:
-            return self.bolt_verifier.is_valid_request(body.decode("utf-8"), dict(request.headers))
+            return self.verifier.is_valid_request(body.decode("utf-8"), dict(request.headers))
         except UnicodeDecodeError:
             return False
 

@@ -10,6 +10,7 @@ import itertools
 import tracemalloc
 
 from builders import ADMIN1, GENERAL, MINOR1, MINOR2, STAFF1, STAFF2
+from sqlmodel import select
 
 import storage
 from storage.tables import InboxRow
@@ -53,7 +54,7 @@ async def test_a_soak_with_random_slack_failures_alerts_each_violation_once_in_b
     assert len(alerts) == VIOLATIONS
     assert len({a["text"] for a in alerts}) == VIOLATIONS  # one each, none doubled
     with storage.session_scope(world.engine) as session:
-        statuses = set(session.exec(storage_statuses()).all())
+        statuses = set(session.exec(select(InboxRow.status).distinct()).all())
     assert statuses <= {"done"}, statuses
     assert sum(1 for c in world.slack.calls if not c.ok) > 10  # the chaos really failed calls
     # A benign message in a known conversation makes no Web API call at all: the calls are the alerts'.
@@ -61,9 +62,3 @@ async def test_a_soak_with_random_slack_failures_alerts_each_violation_once_in_b
     growth_late = memory[-1] - memory[-2]
     growth_early = memory[1] - memory[0]
     assert growth_late < max(2 * growth_early, 4 * 1024 * 1024), f"memory kept growing: {memory}"
-
-
-def storage_statuses():
-    from sqlmodel import select
-
-    return select(InboxRow.status).distinct()
