@@ -43,10 +43,10 @@ def off_platform_contact(s: Situation) -> Iterator[Breach]:
     conversation, message = s.conversation, s.message
     if conversation is None or message is None or not message.text:
         return
-    if not minors_in(s, conversation) or not unrelated_adults(s, conversation):
+    if not minors_in(s, conversation):
         return
     details = find_contact_details(message.text, s.program.institution_domains)
-    if not details:
+    if not details or not unrelated_adults(s, conversation):
         return
     kinds = sorted({d.platform or d.kind for d in details})
     yield Breach(

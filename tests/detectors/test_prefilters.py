@@ -1,0 +1,96 @@
+"""The detectors' quick checks (a message with no platform name, too few digits or no hazard word is
+passed over with one cheap search) must never change a verdict: with them switched off, every
+detector says exactly the same, on the corpora and on generated text built from the words the
+detectors look for, in any case, with the characters that case-insensitive matching treats as
+ASCII letters ("ſ", "K", "ı", "İ")."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot import detectors
+from bot.detectors import find_contact_details, find_hazardous_activity
+from tests.detectors.test_contact_details import FIRES as CONTACT_FIRES
+from tests.detectors.test_contact_details import SILENT as CONTACT_SILENT
+from tests.detectors.test_hazardous_activity import FIRES as HAZARD_FIRES
+from tests.detectors.test_hazardous_activity import SILENT as HAZARD_SILENT
+
+GATES = ("_may_hold_phone", "_may_name_platform", "_may_hold_term")
+
+WORDS = """bleach ammonia mix heat sulfuric acid acids citric lye sodium hydroxide thermite bomb bombs bath
+peroxide hydrogen concentrated 35% bacteria petri dish agar mold mould spores grow culture dead bird
+americium smoke detector open uranium glass cobalt-60 power drill drill your 's soldering iron solder
+oven stove blender the microwave weld at home tonight in your kitchen let's you can how to don't never
+my snapchat snap insta instagram ig is : @kid alex.cool22 kid#1234 discord whatsapp me telegram X x
+LINE line ID signal skype skype:kid.22?call add dm on text call me at +44 20 7946 0958 617-555-0134
+(617) 555-0134 6175550134 07946 095812 1 2 3 0 kid123@gmail.com kid at gmail dot com [at] [dot]
+e-mail ß é 🙂""".split()  # noqa: SIM905 (a word list reads better as text)
+SEPARATORS = st.sampled_from(["", " ", "  ", ".", ", ", "\n", ": ", "-", "/", "'", "!"])
+
+
+def look_alike(word: str) -> str:
+    """The word with the letters IGNORECASE also matches by other characters: ſ, K, ı, İ."""
+    return word.translate(str.maketrans({"s": "ſ", "k": "\u212a", "i": "ı", "I": "İ"}))
+
+
+@st.composite
+def detector_text(draw) -> str:
+    words = draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=14))
+    out = []
+    for word in words:
+        case = draw(st.sampled_from([str, str.upper, str.title, look_alike]))
+        out.append(case(word) + draw(SEPARATORS))
+    return "".join(out)
+
+
+def verdicts(text: str) -> tuple:
+    return find_contact_details(text, ("mit.edu",)), find_hazardous_activity(text)
+
+
+def ungated(text: str) -> tuple:
+    with pytest.MonkeyPatch.context() as patched:
+        for gate in GATES:
+            patched.setattr(detectors, gate, lambda *_: True)
+        return verdicts(text)
+
+
+CORPUS = [case.values[0] for case in CONTACT_FIRES + HAZARD_FIRES + CONTACT_SILENT + HAZARD_SILENT]
+
+
+@pytest.mark.parametrize("text", CORPUS)
+def test_the_quick_checks_change_no_verdict_on_the_corpora(text):
+    assert verdicts(text) == ungated(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(detector_text())
+def test_the_quick_checks_change_no_verdict_on_generated_text(text):
+    assert verdicts(text) == ungated(text)
+
+
+def test_the_quick_checks_do_pass_over_ordinary_text():
+    """They are not vacuous: an ordinary message is passed over by every one of them."""
+    text = "Can we go over problem 3 again on Tuesday at 3:30?"
+    assert not any(getattr(detectors, gate)(text) for gate in GATES)
+    assert all(
+        getattr(detectors, gate)(sample)
+        for gate, sample in zip(GATES, ("call 617-555-0134", "my Insta", "ſulfuric acid"), strict=True)
+    )
+
+
+@settings(max_examples=600, deadline=None)
+@given(detector_text())
+def test_each_quick_check_lets_through_whatever_its_patterns_match(text):
+    """Checked against the patterns themselves, not only the verdicts built on them."""
+    if not detectors._may_hold_term(text):
+        assert not any(pattern.search(text) for pattern, *_ in detectors._TERMS)
+    handle_patterns = (
+        detectors._MY_HANDLE,
+        detectors._LABELLED_HANDLE,
+        detectors._PLATFORM_AT_HANDLE,
+        detectors._CONTACT_INVITE,
+        detectors._PLATFORM_VERB,
+        detectors._SKYPE_URI,
+    )
+    if not detectors._may_name_platform(text):
+        assert not any(pattern.search(text) for pattern in handle_patterns)
