@@ -43,7 +43,7 @@ class SafeContactApp:
         self.runtime = runtime
         self.bolt = bolt
         self.worker = Worker(runtime)
-        self.inbox = events.InboxWriter(runtime)
+        self.inbox = events.InboxWriter(runtime, self.worker)
         #: Checks Slack's signature before a body is parsed (Socket Mode has none to check).
         self.verifier = SignatureVerifier(settings.signing_secret) if settings.signing_secret else None
         self._stop = asyncio.Event()

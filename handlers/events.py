@@ -16,7 +16,7 @@ from slack_bolt.response import BoltResponse
 
 import storage
 from handlers.runtime import Runtime
-from handlers.worker import EVENT
+from handlers.worker import EVENT, Worker
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +64,14 @@ def event_callback_problem(body: object) -> str | None:
 class InboxWriter:
     """Stores event callbacks with a group commit: deliveries that arrive while one transaction is
     being written wait for the next, and all of them share it. Each caller returns only once its
-    event is committed, so a 200 always means stored."""
+    event is committed, so a 200 always means stored.
 
-    def __init__(self, runtime: Runtime):
+    When this process's worker is running, the events are stored as claimed by it and handed over
+    (`Worker.hand_over`): it deals with them from memory, without claiming them back."""
+
+    def __init__(self, runtime: Runtime, worker: Worker | None = None):
         self.runtime = runtime
+        self.worker = worker
         self._waiting: list[tuple[str | None, str, dict, asyncio.Future]] = []
         self._flush_scheduled = False
 
@@ -81,10 +85,18 @@ class InboxWriter:
 
     def _flush(self) -> None:
         batch, self._waiting, self._flush_scheduled = self._waiting, [], False
+        worker = self.worker if self.worker is not None and self.worker.takes_handovers else None
+        rows = [(event_id, team_id, body) for event_id, team_id, body, _ in batch]
+        handed: list[storage.InboxItem] = []
         try:
-            with self.runtime.session() as session:
-                rows = [(event_id, team_id, body) for event_id, team_id, body, _ in batch]
-                storage.enqueue_events(rows, EVENT, now=self.runtime.now(), session=session)
+            with self.runtime.connection() as session:
+                now = self.runtime.now()
+                if worker is None:
+                    storage.enqueue_events(rows, EVENT, now=now, session=session)
+                else:  # events without an id cannot be told apart once stored: any worker claims those
+                    with_id = [row for row in rows if row[0]]
+                    handed = storage.enqueue_claimed_events(with_id, EVENT, worker.name, now=now, session=session)
+                    storage.enqueue_events([row for row in rows if not row[0]], EVENT, now=now, session=session)
         except Exception as error:
             for *_, future in batch:
                 if not future.done():
@@ -93,4 +105,7 @@ class InboxWriter:
         for *_, future in batch:
             if not future.done():
                 future.set_result(None)
-        self.runtime.wake.set()
+        if worker is None or len(handed) < len(rows):
+            self.runtime.wake.set()  # something was stored for any worker to claim
+        if handed:
+            worker.hand_over(handed)

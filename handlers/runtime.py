@@ -150,6 +150,10 @@ class Runtime:
     def session(self) -> AbstractContextManager[storage.Session]:
         return storage.session_scope(self.engine)
 
+    def connection(self) -> AbstractContextManager[storage.Connection]:
+        """A Core transaction, for the inbox's hot statements (no ORM session needed)."""
+        return storage.connection_scope(self.engine)
+
     def for_team(self, team_id: str) -> Runtime:
         """This runtime bound to workspace `team_id`'s bot: the token given at start for its own
         workspace, else the one stored when the workspace installed the app. A workspace with neither

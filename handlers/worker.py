@@ -5,7 +5,7 @@ Web API calls happen before the item's one short transaction, never while it hol
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import collections
 import logging
 import os
 import random
@@ -48,6 +48,12 @@ Apply = Callable[[storage.Session], None]
 SPOKEN_SUBTYPES = frozenset({None, "file_share", "thread_broadcast", "me_message", "message_changed"})
 EVENT = "event"
 BATCH = 100
+#: Items the worker holds in memory, handed over by this process's inbox writer, at most: beyond it,
+#: events wait in the database like any other, so a flood cannot fill the memory.
+HANDOFF_LIMIT = 5000
+#: Items claimed from the database in every round, at least, however many were handed over: queued
+#: actions (the alerts) never wait behind a flood of events.
+CLAIM_AT_LEAST = 20
 MAX_ATTEMPTS = 8
 
 
@@ -80,12 +86,18 @@ def dead_local_workers(claimants: list[str]) -> list[str]:
 
 
 class Worker:
-    """Claims inbox items and deals with each. Any number of workers may run on one database."""
+    """Claims inbox items and deals with each. Any number of workers may run on one database.
+
+    While its loop runs, the process's inbox writer stores the events it receives as claimed by this
+    worker and hands them over (`hand_over`): they are dealt with from memory, with no claim and no
+    second reading of the payload. The database still holds them until they are done."""
 
     def __init__(self, runtime: Runtime, *, name: str | None = None):
         self.runtime = runtime
         self.name = name or worker_name()
-        self._busy = False
+        self._running = False
+        self._handed: collections.deque[storage.InboxItem] = collections.deque()
+        self._arrived = asyncio.Event()
         self._team_workers: dict[str, Worker] = {}
         self._handlers: dict[str, Callable] = {
             "message": self.on_message,
@@ -123,41 +135,94 @@ class Worker:
             log.warning("took back %d item(s) claimed by %d process(es) that died", released, len(dead))
         return released
 
+    @property
+    def takes_handovers(self) -> bool:
+        """Whether the inbox writer may hand events over: the loop runs and has room for them."""
+        return self._running and len(self._handed) < HANDOFF_LIMIT
+
+    def hand_over(self, items: list[storage.InboxItem]) -> None:
+        """Items stored as claimed by this worker, to deal with from memory."""
+        self._handed.extend(items)
+        self._arrived.set()
+
     async def run(self, stop: asyncio.Event) -> None:
-        """Work until `stop` is set: at once when woken by a new event, else every poll interval."""
+        """Work until `stop` is set. The database is asked for due items at start, whenever something
+        was stored there (`runtime.wake`: queued actions, commands, events not handed over), and
+        every poll interval (retries coming due, other processes' events); items handed over are
+        dealt with as they come, without asking it."""
         self.reclaim()
-        wake = self.runtime.wake
-        while not stop.is_set():
-            try:
-                done = await self.run_once()
-            except Exception:  # the database went away, say: keep the loop alive and try again
-                log.exception("worker %s: claiming failed", self.name)
-                done = 0
-            if done:
-                if done < BATCH:
-                    # A burst is still arriving: let it gather, so that claims are few and full.
-                    await asyncio.sleep(self.runtime.timing.gather)
-                continue
-            wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), timeout=self.runtime.timing.poll_every)
+        wake, loop, poll_every = self.runtime.wake, asyncio.get_running_loop(), self.runtime.timing.poll_every
+        self._running = True
+        from_database, polled = True, loop.time()
+        try:
+            while not stop.is_set():
+                if from_database:
+                    wake.clear()  # whatever is stored from now on sets it again
+                    polled = loop.time()
+                try:
+                    done, more_due = await self._round(BATCH, from_database=from_database)
+                except Exception:  # the database went away, say: keep the loop alive and try again
+                    log.exception("worker %s: claiming failed", self.name)
+                    done, more_due = 0, False
+                from_database = more_due or wake.is_set() or loop.time() - polled >= poll_every
+                if done:
+                    if done < BATCH and not self._handed and not from_database:
+                        # A burst is still arriving: let it gather, so that rounds are few and full.
+                        await asyncio.sleep(self.runtime.timing.gather)
+                    continue
+                if not from_database:
+                    from_database = await self._wait_for_work(timeout=poll_every - (loop.time() - polled))
+        finally:
+            self._running = False
+            self._give_back_claims()
+
+    def _give_back_claims(self) -> None:
+        """On the way out, what this worker claimed or was handed and did not finish goes back to the
+        database, due at once, for whichever worker runs next."""
+        self._handed.clear()
+        try:
+            with self.runtime.session() as session:
+                storage.release_claims([self.name], now=self.runtime.now(), session=session)
+        except Exception as error:  # they are taken back when this process is seen to be gone
+            log.warning("worker %s could not give back its claims: %s", self.name, type(error).__name__)
+
+    async def _wait_for_work(self, *, timeout: float) -> bool:
+        """Wait until something is stored in the database or handed over, or `timeout` passes;
+        whether the database should be asked (it was written to, or it is time to poll)."""
+        if self._handed:
+            return False
+        self._arrived.clear()
+        waiters = [asyncio.ensure_future(self.runtime.wake.wait()), asyncio.ensure_future(self._arrived.wait())]
+        done, pending = await asyncio.wait(waiters, timeout=max(0.0, timeout), return_when=asyncio.FIRST_COMPLETED)
+        for waiter in pending:
+            waiter.cancel()
+        return self.runtime.wake.is_set() or not done
 
     async def run_once(self, limit: int = BATCH) -> int:
-        """Claim and deal with up to `limit` due items; how many were claimed."""
-        now = self.runtime.now()
-        with self.runtime.session() as session:
-            items = storage.claim_events(self.name, limit, now=now, session=session)
-        self._busy = bool(items)
+        """Deal with up to `limit` items, asking the database for due ones; how many."""
+        done, _ = await self._round(limit, from_database=True)
+        return done
+
+    async def _round(self, limit: int, *, from_database: bool) -> tuple[int, bool]:
+        """Deal with up to `limit` items: due ones claimed from the database first when asked to
+        (queued actions, retries, other processes' events), then those handed over. Returns how many,
+        and whether the database may hold more due items (the claim was full)."""
+        from_memory = max(0, min(len(self._handed), limit - (CLAIM_AT_LEAST if from_database else 0)))
+        items: list[storage.InboxItem] = []
+        if from_database:
+            with self.runtime.connection() as session:
+                items = storage.claim_events(self.name, limit - from_memory, now=self.runtime.now(), session=session)
+        more_due = from_database and len(items) == limit - from_memory
+        items += [self._handed.popleft() for _ in range(from_memory)]
         nothing_to_write: list[int] = []
         try:
             for item in items:
                 await self.process(item, settled=nothing_to_write)
         finally:
-            self._busy = False
             if nothing_to_write:  # one transaction for every item that changed nothing (benign messages)
-                with self.runtime.session() as session:
+                with self.runtime.connection() as session:
                     storage.complete_events(nothing_to_write, now=self.runtime.now(), session=session)
-        return len(items)
+        return len(items), more_due
 
     async def drain(self, *, rounds: int = 200) -> None:
         """Deal with every due item, including the actions that dealing with them queued."""
@@ -177,6 +242,8 @@ class Worker:
                 if apply is not None:
                     apply(session)
                 storage.complete_event(item.id, now=self.runtime.now(), session=session)
+            if apply is not None:
+                self.runtime.wake.set()  # it may have queued actions: the next round asks the database
         except PermanentFailure as failure:
             log.warning("inbox item %s (%s) failed for good: %s", item.id, item.kind, failure)
             self._fail(item, str(failure), final=True)

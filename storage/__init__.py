@@ -1,7 +1,7 @@
 """Storage: SQLModel tables on SQLite or PostgreSQL, made by Alembic migrations, and query functions
 that take a keyword-only `session` and return `bot.model` objects (never rows)."""
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 
 from storage.audit import audit_entries, record_audit
@@ -15,13 +15,20 @@ from storage.directory import (
     save_conversation,
     upsert_accounts,
 )
-from storage.engine import create_engine_from_url, database_answers, database_url, session_scope
+from storage.engine import (
+    connection_scope,
+    create_engine_from_url,
+    database_answers,
+    database_url,
+    session_scope,
+)
 from storage.inbox import (
     InboxItem,
     claim_events,
     claimants,
     complete_event,
     complete_events,
+    enqueue_claimed_events,
     enqueue_event,
     enqueue_events,
     fail_event,
@@ -91,6 +98,7 @@ from storage.tokens import (
 
 __all__ = [
     "AlreadyLocked",
+    "Connection",
     "Engine",
     "InboxItem",
     "IncidentNotFound",
@@ -112,6 +120,7 @@ __all__ = [
     "complete_event",
     "complete_events",
     "connected_users",
+    "connection_scope",
     "consents_for",
     "consume_oauth_state",
     "conversations_with_member",
@@ -119,6 +128,7 @@ __all__ = [
     "database_answers",
     "database_url",
     "downgrade",
+    "enqueue_claimed_events",
     "enqueue_event",
     "enqueue_events",
     "fail_event",

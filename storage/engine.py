@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import StaticPool
@@ -94,6 +94,12 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def connection_scope(engine: Engine) -> AbstractContextManager[Connection]:
+    """A Core connection in a transaction, committed when the block ends and rolled back if it
+    raises: for the inbox's hot statements, which need no ORM session (a third of the cost)."""
+    return engine.begin()
 
 
 def database_answers(engine: Engine) -> bool:

@@ -7,18 +7,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, literal, or_, update
+from sqlalchemy import Connection, Integer, and_, bindparam, case, delete, func, literal, or_, update
 from sqlmodel import Session, col, select
 
 from storage.columns import UTCDateTime, as_utc
-from storage.statements import insert_for, is_postgresql
+from storage.statements import dialect_name, insert_for, insert_for_dialect
 from storage.tables import InboxRow
 
 #: The table itself: the inbox is the hot path, so its statements are Core statements on the table,
-#: which skip the ORM's bulk-persistence machinery (several times cheaper per statement).
+#: built once per database kind with bound parameters (no statement construction, no cache-key
+#: computation per call), and run on a Core connection (`storage.connection_scope`) or a session.
 INBOX = InboxRow.__table__
+#: What the hot statements run on: a Core connection (cheapest) or an ORM session.
+Executor = Connection | Session
 #: A claim older than this is taken to belong to a worker that died, and is claimed again.
 STALE_CLAIM = timedelta(minutes=5)
 #: How much of a failure's message is kept.
@@ -57,50 +61,94 @@ def enqueue_event(
 
 
 def enqueue_events(
-    events: list[tuple[str | None, str, Mapping[str, Any]]], kind: str, *, now: datetime, session: Session
+    events: list[tuple[str | None, str, Mapping[str, Any]]], kind: str, *, now: datetime, session: Executor
 ) -> None:
     """Store many events, (event id, team id, payload) each, in one statement; redeliveries (an
     `event_id` already stored) are dropped."""
     if not events:
         return
-    rows = [
-        {
-            "event_id": event_id,
-            "team_id": team_id or "",
-            "kind": kind,
-            "payload": dict(payload),
-            "received_at": now,
-            "available_at": now,
-            "status": "pending",
-            "attempts": 0,
-        }
-        for event_id, team_id, payload in events
-    ]
-    session.exec(insert_for(session, INBOX).on_conflict_do_nothing(index_elements=["event_id"]), params=rows)
+    rows = [_pending_row(event_id, team_id, kind, payload, now) for event_id, team_id, payload in events]
+    _execute(session, _insert(dialect_name(session), returning=False), rows)
+
+
+def enqueue_claimed_events(
+    events: list[tuple[str, str, Mapping[str, Any]]], kind: str, worker_id: str, *, now: datetime, session: Executor
+) -> list[InboxItem]:
+    """Store events already claimed by `worker_id`, the worker of the process that received them: it
+    deals with them from memory instead of claiming them back. Each needs an event id (redeliveries
+    are told by it and left out). Returns the stored items, as `claim_events` would have, in order.
+    If the worker's process dies, its claims are taken back as any dead worker's are."""
+    if not events:
+        return []
+    claimed = {"status": "claimed", "claimed_by": worker_id, "claimed_at": now, "attempts": 1}
+    rows = [_pending_row(event_id, team_id, kind, payload, now) | claimed for event_id, team_id, payload in events]
+    statement = _insert(dialect_name(session), returning=True)
+    stored = {event_id: item_id for item_id, event_id in _execute(session, statement, rows)}
+    items = []
+    for event_id, team_id, payload in events:
+        item_id = stored.pop(event_id, None)  # popped: an event delivered twice in one batch is dealt with once
+        if item_id is not None:
+            items.append(InboxItem(item_id, event_id, team_id or "", kind, payload, attempts=1))
+    return items
+
+
+@cache
+def _insert(dialect: str, *, returning: bool) -> Any:
+    """INSERT into the inbox, skipping an event id already stored (a redelivery); with `returning`,
+    it gives back the (id, event id) of each row stored."""
+    statement = insert_for_dialect(dialect, INBOX).on_conflict_do_nothing(index_elements=["event_id"])
+    return statement.returning(INBOX.c.id, INBOX.c.event_id) if returning else statement
+
+
+def _execute(executor: Executor, statement: Any, parameters: Any) -> Any:
+    if isinstance(executor, Session):
+        return executor.exec(statement, params=parameters)
+    return executor.execute(statement, parameters)
+
+
+def _pending_row(event_id: str | None, team_id: str, kind: str, payload: Mapping[str, Any], now: datetime) -> dict:
+    return {
+        "event_id": event_id,
+        "team_id": team_id or "",
+        "kind": kind,
+        "payload": dict(payload),
+        "received_at": now,
+        "available_at": now,
+        "status": "pending",
+        "attempts": 0,
+    }
 
 
 def claim_events(
-    worker_id: str, limit: int, *, now: datetime, session: Session, stale_after: timedelta = STALE_CLAIM
+    worker_id: str, limit: int, *, now: datetime, session: Executor, stale_after: timedelta = STALE_CLAIM
 ) -> list[InboxItem]:
     """Claim up to `limit` items, oldest first: pending ones that are due, and claims older than
     `stale_after` (their worker died). Commit promptly: on SQLite the claim holds the write lock."""
+    parameters = {"now": now, "stale_before": as_utc(now) - stale_after, "limit": limit, "worker": worker_id}
+    rows = _execute(session, _claim(dialect_name(session)), parameters)
+    return sorted((InboxItem(*row) for row in rows), key=lambda item: item.id)
+
+
+@cache
+def _claim(dialect: str) -> Any:
+    """One statement claims and returns the items (the worker's hot path: no separate select). On
+    SQLite, transactions begin IMMEDIATE (see storage.engine): one claimer at a time; on PostgreSQL,
+    claimers skip each other's locked rows."""
+    now = bindparam("now", type_=UTCDateTime())
     claimable = or_(
         and_(INBOX.c.status == "pending", INBOX.c.available_at <= now),
-        and_(INBOX.c.status == "claimed", INBOX.c.claimed_at < as_utc(now) - stale_after),
+        and_(INBOX.c.status == "claimed", INBOX.c.claimed_at < bindparam("stale_before", type_=UTCDateTime())),
     )
-    chosen = select(INBOX.c.id).where(claimable).order_by(INBOX.c.id).limit(limit)
-    if is_postgresql(session):
+    chosen = select(INBOX.c.id).where(claimable).order_by(INBOX.c.id).limit(bindparam("limit", type_=Integer()))
+    if dialect == "postgresql":
         chosen = chosen.with_for_update(skip_locked=True)
-    # On SQLite, transactions begin IMMEDIATE (see storage.engine): one claimer at a time.
-    # One statement claims and returns the items (the worker's hot path: no separate select).
     columns = (INBOX.c.id, INBOX.c.event_id, INBOX.c.team_id, INBOX.c.kind, INBOX.c.payload, INBOX.c.attempts)
-    claim = (
+    return (
         update(INBOX)
         .where(INBOX.c.id.in_(chosen.scalar_subquery()))
-        .values(status="claimed", claimed_by=worker_id, claimed_at=now, attempts=INBOX.c.attempts + 1)
+        .values(status="claimed", claimed_by=bindparam("worker"), claimed_at=now, attempts=INBOX.c.attempts + 1)
         .returning(*columns)
     )
-    return sorted((InboxItem(*row) for row in session.exec(claim)), key=lambda item: item.id)
 
 
 def claimants(*, session: Session) -> list[str]:
@@ -122,18 +170,21 @@ def release_claims(worker_ids: list[str], *, now: datetime, session: Session) ->
     return session.exec(statement).rowcount
 
 
-def complete_event(item_id: int, *, now: datetime, session: Session) -> None:
+def complete_event(item_id: int, *, now: datetime, session: Executor) -> None:
     """Mark an item done. Its payload is dropped: it holds message text, which is not kept."""
     complete_events([item_id], now=now, session=session)
 
 
-def complete_events(item_ids: list[int], *, now: datetime, session: Session) -> None:
+def complete_events(item_ids: list[int], *, now: datetime, session: Executor) -> None:
     """Mark items done in one statement (a batch of benign messages)."""
-    session.exec(
-        update(INBOX)
-        .where(INBOX.c.id.in_(item_ids))
-        .values(status="done", processed_at=now, payload={}, claimed_by=None)
-    )
+    _execute(session, _COMPLETE, {"ids": item_ids, "now": now})
+
+
+_COMPLETE = (
+    update(INBOX)
+    .where(INBOX.c.id.in_(bindparam("ids", expanding=True)))
+    .values(status="done", processed_at=bindparam("now", type_=UTCDateTime()), payload={}, claimed_by=None)
+)
 
 
 def fail_event(

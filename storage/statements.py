@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -14,7 +15,11 @@ RowT = TypeVar("RowT", bound=SQLModel)
 def insert_for(session: Session, table: type[SQLModel]) -> Any:
     """An INSERT that supports ON CONFLICT on the session's database (SQLite and PostgreSQL both do,
     with the same API, but each dialect has its own construct)."""
-    dialect = session.get_bind().dialect.name
+    return insert_for_dialect(dialect_name(session), table)
+
+
+def insert_for_dialect(dialect: str, table: Any) -> Any:
+    """`insert_for` by the database's name ("sqlite", "postgresql"), for statements built once."""
     if dialect == "postgresql":
         return postgresql.insert(table)
     if dialect == "sqlite":
@@ -28,5 +33,10 @@ def select_rows(table: type[RowT]) -> SelectOfScalar[RowT]:
     return select(table).execution_options(populate_existing=True)
 
 
-def is_postgresql(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
+def dialect_name(executor: Session | Connection) -> str:
+    """The kind of database a session or a Core connection talks to."""
+    return executor.dialect.name if isinstance(executor, Connection) else executor.get_bind().dialect.name
+
+
+def is_postgresql(session: Session | Connection) -> bool:
+    return dialect_name(session) == "postgresql"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from builders import ALERTS, MINOR1, STAFF1, program
+from builders import ALERTS, GENERAL, MINOR1, STAFF1, program
 from scenario_world import BOT_USER, SIGNING_SECRET, TEAM, populate
 
 import storage
@@ -152,6 +152,28 @@ async def test_killed_after_slack_accepted_the_alert_it_is_not_posted_twice(cras
     assert len(dm_alerts(slack)) == 1
     with_thread = [m for m in slack.posted(ALERTS) if m.get("thread_ts") == dm_alerts(slack)[0]["ts"]]
     assert all("dm-adult-minor" not in m["text"] for m in with_thread)
+
+
+async def test_killed_amid_a_flood_every_event_it_held_in_memory_is_dealt_with_after_restart(crashing, tmp_path):
+    """The events the app's worker was handed (stored as claimed by it, held in memory) are not
+    lost with the process: the restarted app takes back the dead process's claims at once."""
+    slack, app = crashing
+    dm = slack.add_dm(STAFF1, MINOR1)
+    await asyncio.gather(*(slack.user_says(STAFF1, GENERAL, f"see you at {n % 12 + 1}") for n in range(400)))
+    await slack.user_says(STAFF1, dm, "hey, add me on snap")
+    app.kill()
+    await app.stop()
+    engine = storage.create_engine_from_url(f"sqlite:///{tmp_path / 'crash.db'}")
+    with storage.session_scope(engine) as session:
+        unfinished = storage.pending_count(session=session) + len(storage.claimants(session=session))
+    await app.start()
+    await until(lambda: len(dm_alerts(slack)) >= 1)
+    await quiet(slack)
+    assert len(dm_alerts(slack)) == 1
+    with storage.session_scope(engine) as session:
+        assert storage.pending_count(session=session) == 0 and storage.claimants(session=session) == []
+    engine.dispose()
+    assert unfinished, "the kill came after everything was done: the test proved nothing"
 
 
 def kill_on_the_alert(slack: FakeSlack, app: AppProcess):

@@ -5,16 +5,22 @@ from datetime import UTC, timedelta
 
 import pytest
 from sqlalchemy import text
+from sqlmodel import select
 from storage_samples import NOW
 
 from storage import (
     InboxItem,
     claim_events,
     complete_event,
+    complete_events,
+    connection_scope,
+    enqueue_claimed_events,
     enqueue_event,
+    enqueue_events,
     fail_event,
     pending_count,
     purge_inbox,
+    release_claims,
     session_scope,
 )
 from storage.tables import InboxRow
@@ -111,6 +117,44 @@ def test_done_and_failed_items_are_purged(session):
     assert purge_inbox(NOW + timedelta(days=1), session=session) == 2
     assert pending_count(session=session) == 1
     assert session.get(InboxRow, done.id, populate_existing=True) is None
+
+
+def test_events_stored_as_claimed_come_back_as_items_and_no_other_worker_gets_them(engine):
+    """The inbox writer's hand-over: stored already claimed by its process's worker, which deals
+    with them from memory; a redelivery (stored before, or twice in one batch) is left out."""
+    with connection_scope(engine) as connection:
+        enqueue_events([("Ev00", "T0TEAM0001", PAYLOAD)], "event", now=NOW, session=connection)
+    batch = [("Ev00", "T0TEAM0001", PAYLOAD), ("Ev01", "T0TEAM0001", {"n": 1}), ("Ev02", "", {"n": 2})]
+    with connection_scope(engine) as connection:
+        items = enqueue_claimed_events([*batch, batch[1]], "event", "worker-1", now=NOW, session=connection)
+    assert [(i.event_id, i.team_id, i.payload, i.attempts) for i in items] == [
+        ("Ev01", "T0TEAM0001", {"n": 1}, 1),
+        ("Ev02", "", {"n": 2}, 1),
+    ]
+    with session_scope(engine) as session:
+        rows = {i.id: session.get(InboxRow, i.id) for i in items}
+        assert {(r.status, r.claimed_by, r.claimed_at, r.attempts) for r in rows.values()} == {
+            ("claimed", "worker-1", NOW, 1)
+        }
+        assert rows[items[0].id].payload == {"n": 1}  # stored whole, for a worker that must redo it
+        assert [i.event_id for i in claim_events("worker-2", 10, now=NOW, session=session)] == ["Ev00"]
+    with connection_scope(engine) as connection:
+        complete_events([items[0].id], now=NOW, session=connection)
+    with session_scope(engine) as session:  # the worker stops: what it did not finish is anyone's
+        assert release_claims(["worker-1"], now=NOW, session=session) == 1
+        (again,) = claim_events("worker-2", 10, now=NOW, session=session)
+        assert (again.event_id, again.payload, again.attempts) == ("Ev02", {"n": 2}, 2)
+
+
+def test_the_hot_statements_run_on_a_session_and_on_a_connection_alike(engine):
+    for scope in (session_scope, connection_scope):
+        with scope(engine) as executor:
+            enqueue_events([(f"Ev-{scope.__name__}", "T0TEAM0001", PAYLOAD)], "event", now=NOW, session=executor)
+            (item,) = claim_events("worker-1", 10, now=NOW, session=executor)
+            complete_events([item.id], now=NOW, session=executor)
+    with session_scope(engine) as session:
+        assert pending_count(session=session) == 0
+        assert {r.status for r in session.exec(select(InboxRow))} == {"done"}
 
 
 @pytest.mark.postgres
