@@ -126,6 +126,42 @@ def app_process(slack: FakeSlack, database: Path) -> Process:
     return Process([str(ROOT / "app.py"), "serve"], env)
 
 
+#: What a program's channel says on an ordinary day: none of it breaks a rule. Drawn at random for
+#: each benign message, so that nothing is judged on one sentence repeated.
+ORDINARY = (
+    "Can we go over problem 3 again on Tuesday at 3:30?",
+    "Great work today everyone! Remember the quiz tomorrow covers chapters 4 and 5.",
+    "ok",
+    "thanks!",
+    "I'm stuck on the second part of the worksheet, can someone explain what a variable is?",
+    "The slides from this morning are here: https://docs.example.edu/camp/week-2/slides",
+    "Reminder: session starts at 10:00 sharp, please be on time :slightly_smiling_face:",
+    "Who wants to present their project first on Friday?",
+    "My code says `IndexError: list index out of range` on line 12",
+    "We finished the robot arm! It can pick up a pencil now",
+    "Is the homework due on 2026-07-10 or the 11th?",
+    "lol that was so funny",
+    "Can you share the link to the rubric again?",
+    "Next week we'll build a simple weather station with the sensors from the kit.",
+    "Please read pages 20-35 before Monday and write down two questions.",
+    "I think the answer is 42 but I'm not sure why",
+    "Thanks <@U0STAFF001>, that explanation really helped.",
+    "Does anyone have a charger? Mine died during the break.",
+    "The line for lunch was so long today",
+    "Let's vote: pizza or tacos for the end-of-camp party?",
+    "Team blue scored 18 points, team green 21, well done all!",
+    "Here's my drawing of the solar system, Saturn took forever",
+    "Remember to save your work to the shared folder before you log off.",
+    "What time does the guest speaker come in?",
+    "I can't hear you, is your mic muted?",
+    "We studied how volcanoes form, it was really interesting",
+    "Can I work with Sam on the final project?",
+    "The answer to question 7 is x = 3, right?",
+    "Good morning! Today: fractions, then a short break, then the coding challenge.",
+    "Tip: press Ctrl+S often so you don't lose anything.",
+)
+
+
 def message_event(slack: FakeSlack, user: str, channel: str, text: str, *, channel_type: str = "channel") -> bytes:
     ts = slack.workspace.new_ts()
     event = {"type": "message", "user": user, "text": text, "ts": ts, "channel": channel, "channel_type": channel_type}
@@ -194,7 +230,7 @@ async def live_benchmarks(events: int, rounds: int, incidents: int, connections:
     engine.dispose()
     app = app_process(slack, database)
     bare = Process([str(ROOT / "benchmarks" / "bare_bolt.py"), "{port}", SECRET], {})
-    results: dict = {"ours": [], "bare": [], "hot_path_calls": 0}
+    results: dict = {"ours": [], "bare": [], "hot_path_calls": 0, "hot_path_methods": set()}
     try:
         await app.start()
         await bare.start()
@@ -202,8 +238,9 @@ async def live_benchmarks(events: int, rounds: int, incidents: int, connections:
         speakers = [p.slack_id for p in program.roster if p.slack_id and p.role is not Role.GUARDIAN]
         dms = {adult: slack.add_dm(adult, MINOR) for adult in adults}
         for round_ in range(rounds):
-            saying = "Can we go over problem 3 again on Tuesday at 3:30?"
-            benign = [message_event(slack, random.choice(speakers), GENERAL, saying) for _ in range(events)]
+            benign = [
+                message_event(slack, random.choice(speakers), GENERAL, random.choice(ORDINARY)) for _ in range(events)
+            ]
             start = time.monotonic()
             await post_all(bare.url, benign, slack, connections=connections)
             results["bare"].append(events / (time.monotonic() - start))
@@ -217,8 +254,10 @@ async def live_benchmarks(events: int, rounds: int, incidents: int, connections:
             await post_all(app.url, [*benign, json.dumps(violation_envelope).encode()], slack, connections=connections)
             done = await wait_for(alert_for(slack, adult))
             results["ours"].append((events + 1) / (done - start))
-            benign_calls = [c for c in slack.calls[before:] if c.params.get("channel") not in (ALERTS, adult, MINOR)]
-            results["hot_path_calls"] += len([c for c in benign_calls if c.method != "chat.postMessage"])
+            # Everything but the violation's own alert and warnings: a benign message calls nothing.
+            benign_calls = [c for c in slack.calls[before:] if adult not in json.dumps(c.params)]
+            results["hot_path_calls"] += len(benign_calls)
+            results["hot_path_methods"] |= {c.method for c in benign_calls}
         latencies = []
         for adult in adults[rounds:]:
             body = json.loads(message_event(slack, adult, dms[adult], "hi, it's me", channel_type="im"))
@@ -414,6 +453,8 @@ async def main() -> int:
     evaluation = evaluation_seconds(args.users, args.channels, args.members)
     print(table(live, sweep, evaluation, args))
     print(f"\nsweep calls by method: {sweep['calls']}; floor: {sweep['floor']}; other calls: {sweep['other_methods']}")
+    if live["hot_path_methods"]:
+        print(f"calls made during benign messages: {sorted(live['hot_path_methods'])}")
     return 0
 
 

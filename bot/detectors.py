@@ -7,6 +7,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.model import SharedFile
 
@@ -83,7 +84,13 @@ def _folded(text: str) -> str:
 def _plain(text: object) -> str:
     """A message's text as the detectors read it: Slack markup flattened, curly apostrophes straight,
     and anything that is not a string (None, a stray object) read as empty."""
-    return _flatten_slack(text).replace("’", "'") if isinstance(text, str) else ""
+    return _flattened(text) if isinstance(text, str) else ""
+
+
+@lru_cache(maxsize=1)
+def _flattened(text: str) -> str:
+    # Kept for the last text only: the three detectors read each message in turn.
+    return _flatten_slack(text).replace("’", "'")
 
 
 def _urls(text: str) -> list[tuple[int, int, str]]:

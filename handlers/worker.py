@@ -29,7 +29,7 @@ from bot.model import (
     SharedFile,
     Situation,
 )
-from bot.rules import CATALOGUE
+from bot.rules import MESSAGE_RULES
 from handlers.actions import PERMANENT_ERRORS, PermanentFailure, carry_out
 from handlers.enforce import ACTION, enforce
 from handlers.enforce import queue as enforce_queue
@@ -457,7 +457,7 @@ class Worker:
     def _message_findings(self, program: Program, directory: Directory, conversation: Conversation, message) -> bool:
         """Whether the message breaks a rule (judged in memory, before any transaction is opened)."""
         situation = Situation(program, directory, self.runtime.now(), conversation=conversation, message=message)
-        return bool(evaluate(CATALOGUE, situation))
+        return bool(evaluate(MESSAGE_RULES, situation))
 
     def _stored(self, channel_id: str) -> Conversation | None:
         return self.runtime.cache.conversation(channel_id)

@@ -25,6 +25,8 @@ CATALOGUE_ORDER = (
 
 _BY_SYMBOL = {r.symbol: r for r in registered_rules()}
 CATALOGUE: tuple[Rule, ...] = tuple(_BY_SYMBOL[s] for s in CATALOGUE_ORDER)
+#: The rules that judge a message (what every message event runs): the catalogue's, in its order.
+MESSAGE_RULES: tuple[Rule, ...] = tuple(r for r in CATALOGUE if Scope.MESSAGE in r.scopes)
 
 
 def rule_by_symbol(symbol: str) -> Rule:
@@ -34,6 +36,7 @@ def rule_by_symbol(symbol: str) -> Rule:
 
 __all__ = [
     "CATALOGUE",
+    "MESSAGE_RULES",
     "Breach",
     "Remedy",
     "Rule",
