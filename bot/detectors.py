@@ -1217,8 +1217,10 @@ def find_recordings(text: str, files: Iterable[SharedFile] = ()) -> list[Recordi
     ]
     flat = _plain(text)
     urls = _urls(flat)
-    prose = _mask(flat, urls)
     kinds = [(url, _recording_link_kind(url)) for _, _, url in urls]
+    if not any(kind for _, kind in kinds):
+        return list(dict.fromkeys(found))  # no link that could be a recording: the words do not matter
+    prose = _mask(flat, urls)
     session = any(kind in ("file", "video") for _, kind in kinds) and _says(_SESSION_RECORDING_CUE, prose)
     some = session or _says(_RECORDING_CUE, prose) or _MEDIA_FILE_NAME.search(prose) is not None
     for url, kind in kinds:

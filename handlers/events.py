@@ -72,12 +72,14 @@ class InboxWriter:
     def __init__(self, runtime: Runtime, worker: Worker | None = None):
         self.runtime = runtime
         self.worker = worker
-        self._waiting: list[tuple[str | None, str, dict, asyncio.Future]] = []
+        self._waiting: list[tuple[storage.Received, asyncio.Future]] = []
         self._flush_scheduled = False
 
-    async def store(self, body: dict) -> None:
+    async def store(self, body: dict, text: str) -> None:
+        """Store an event callback: `body` parsed from `text`, which is what is stored."""
         future = asyncio.get_running_loop().create_future()
-        self._waiting.append((body.get("event_id") or None, body.get("team_id") or "", body, future))
+        received = storage.Received(body.get("event_id") or None, body.get("team_id") or "", body, text)
+        self._waiting.append((received, future))
         if not self._flush_scheduled:
             self._flush_scheduled = True
             asyncio.get_running_loop().call_soon(self._flush)
@@ -86,7 +88,7 @@ class InboxWriter:
     def _flush(self) -> None:
         batch, self._waiting, self._flush_scheduled = self._waiting, [], False
         worker = self.worker if self.worker is not None and self.worker.takes_handovers else None
-        rows = [(event_id, team_id, body) for event_id, team_id, body, _ in batch]
+        rows = [received for received, _ in batch]
         handed: list[storage.InboxItem] = []
         try:
             with self.runtime.connection() as session:
@@ -94,15 +96,15 @@ class InboxWriter:
                 if worker is None:
                     storage.enqueue_events(rows, EVENT, now=now, session=session)
                 else:  # events without an id cannot be told apart once stored: any worker claims those
-                    with_id = [row for row in rows if row[0]]
+                    with_id = [row for row in rows if row.event_id]
                     handed = storage.enqueue_claimed_events(with_id, EVENT, worker.name, now=now, session=session)
-                    storage.enqueue_events([row for row in rows if not row[0]], EVENT, now=now, session=session)
+                    storage.enqueue_events([row for row in rows if not row.event_id], EVENT, now=now, session=session)
         except Exception as error:
-            for *_, future in batch:
+            for _, future in batch:
                 if not future.done():
                     future.set_exception(error)
             return
-        for *_, future in batch:
+        for _, future in batch:
             if not future.done():
                 future.set_result(None)
         if worker is None or len(handed) < len(rows):

@@ -24,6 +24,7 @@ from storage.engine import (
 )
 from storage.inbox import (
     InboxItem,
+    Received,
     claim_events,
     claimants,
     complete_event,
@@ -104,6 +105,7 @@ __all__ = [
     "IncidentNotFound",
     "Installed",
     "InvalidTransition",
+    "Received",
     "Session",
     "TokenSeal",
     "TokenSealError",

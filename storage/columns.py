@@ -1,11 +1,12 @@
-"""Column types shared by the tables: UTC timestamps that come back timezone-aware on every database."""
+"""Column types shared by the tables: UTC timestamps that come back timezone-aware on every database,
+and JSON given already encoded."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import JSON, DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
@@ -33,3 +34,14 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:  # SQLite: stored as UTC wall-clock time
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)  # PostgreSQL: in the session's time zone
+
+
+class SerializedJSON(TypeDecorator[str]):
+    """A JSON column's value given as JSON text, written as it is: an event's body is stored as Slack
+    sent it (already checked to parse) instead of being decoded and encoded again."""
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect: Dialect) -> None:
+        return None

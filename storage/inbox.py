@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import Connection, Integer, and_, bindparam, case, delete, func, literal, or_, update
 from sqlmodel import Session, col, select
 
-from storage.columns import UTCDateTime, as_utc
+from storage.columns import SerializedJSON, UTCDateTime, as_utc
+from storage.engine import dump_json
 from storage.statements import dialect_name, insert_for, insert_for_dialect
 from storage.tables import InboxRow
 
@@ -60,19 +61,32 @@ def enqueue_event(
     return session.exec(inserted).first() is not None  # nothing returned: a duplicate
 
 
-def enqueue_events(
-    events: list[tuple[str | None, str, Mapping[str, Any]]], kind: str, *, now: datetime, session: Executor
-) -> None:
-    """Store many events, (event id, team id, payload) each, in one statement; redeliveries (an
-    `event_id` already stored) are dropped."""
+@dataclass(frozen=True, slots=True)
+class Received:
+    """An event as it arrived: its id (None for requests that have none), its workspace, the parsed
+    body, and that body's JSON text, which is stored as it is (no second encoding)."""
+
+    event_id: str | None
+    team_id: str
+    payload: Mapping[str, Any]
+    text: str
+
+    @classmethod
+    def of(cls, event_id: str | None, team_id: str, payload: Mapping[str, Any]) -> Received:
+        """For a payload that did not arrive as text (tests, tools)."""
+        return cls(event_id, team_id, payload, dump_json(payload))
+
+
+def enqueue_events(events: list[Received], kind: str, *, now: datetime, session: Executor) -> None:
+    """Store many events in one statement; redeliveries (an `event_id` already stored) are dropped."""
     if not events:
         return
-    rows = [_pending_row(event_id, team_id, kind, payload, now) for event_id, team_id, payload in events]
+    rows = [_received_row(event, kind, now) for event in events]
     _execute(session, _insert(dialect_name(session), returning=False), rows)
 
 
 def enqueue_claimed_events(
-    events: list[tuple[str, str, Mapping[str, Any]]], kind: str, worker_id: str, *, now: datetime, session: Executor
+    events: list[Received], kind: str, worker_id: str, *, now: datetime, session: Executor
 ) -> list[InboxItem]:
     """Store events already claimed by `worker_id`, the worker of the process that received them: it
     deals with them from memory instead of claiming them back. Each needs an event id (redeliveries
@@ -81,42 +95,46 @@ def enqueue_claimed_events(
     if not events:
         return []
     claimed = {"status": "claimed", "claimed_by": worker_id, "claimed_at": now, "attempts": 1}
-    rows = [_pending_row(event_id, team_id, kind, payload, now) | claimed for event_id, team_id, payload in events]
+    rows = [_received_row(event, kind, now) | claimed for event in events]
     statement = _insert(dialect_name(session), returning=True)
     stored = {event_id: item_id for item_id, event_id in _execute(session, statement, rows)}
     items = []
-    for event_id, team_id, payload in events:
-        item_id = stored.pop(event_id, None)  # popped: an event delivered twice in one batch is dealt with once
+    for event in events:
+        item_id = stored.pop(event.event_id, None)  # popped: delivered twice in one batch, dealt with once
         if item_id is not None:
-            items.append(InboxItem(item_id, event_id, team_id or "", kind, payload, attempts=1))
+            items.append(InboxItem(item_id, event.event_id, event.team_id or "", kind, event.payload, attempts=1))
     return items
 
 
 @cache
 def _insert(dialect: str, *, returning: bool) -> Any:
     """INSERT into the inbox, skipping an event id already stored (a redelivery); with `returning`,
-    it gives back the (id, event id) of each row stored."""
-    statement = insert_for_dialect(dialect, INBOX).on_conflict_do_nothing(index_elements=["event_id"])
+    it gives back the (id, event id) of each row stored. The payload comes as JSON text."""
+    statement = (
+        insert_for_dialect(dialect, INBOX)
+        .values(payload=bindparam("payload", type_=SerializedJSON()))
+        .on_conflict_do_nothing(index_elements=["event_id"])
+    )
     return statement.returning(INBOX.c.id, INBOX.c.event_id) if returning else statement
+
+
+def _received_row(event: Received, kind: str, now: datetime) -> dict:
+    return {
+        "event_id": event.event_id,
+        "team_id": event.team_id or "",
+        "kind": kind,
+        "payload": event.text,
+        "received_at": now,
+        "available_at": now,
+        "status": "pending",
+        "attempts": 0,
+    }
 
 
 def _execute(executor: Executor, statement: Any, parameters: Any) -> Any:
     if isinstance(executor, Session):
         return executor.exec(statement, params=parameters)
     return executor.execute(statement, parameters)
-
-
-def _pending_row(event_id: str | None, team_id: str, kind: str, payload: Mapping[str, Any], now: datetime) -> dict:
-    return {
-        "event_id": event_id,
-        "team_id": team_id or "",
-        "kind": kind,
-        "payload": dict(payload),
-        "received_at": now,
-        "available_at": now,
-        "status": "pending",
-        "attempts": 0,
-    }
 
 
 def claim_events(

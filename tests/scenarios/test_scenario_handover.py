@@ -22,7 +22,7 @@ def flood(world, count: int) -> list[storage.InboxItem]:
         message = {"type": "message", "user": STAFF1, "text": f"see you at {n % 12 + 1}", "channel": GENERAL,
                    "ts": world.slack.workspace.new_ts(), "channel_type": "channel"}  # fmt: skip
         envelope = world.slack.envelope(message, event_id=f"Ev0FLOOD{n:05d}")
-        events.append((envelope["event_id"], TEAM, envelope))
+        events.append(storage.Received.of(envelope["event_id"], TEAM, envelope))
     with world.app.runtime.connection() as connection:
         return storage.enqueue_claimed_events(
             events, EVENT, world.app.worker.name, now=world.clock(), session=connection

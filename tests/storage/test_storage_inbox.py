@@ -10,6 +10,7 @@ from storage_samples import NOW
 
 from storage import (
     InboxItem,
+    Received,
     claim_events,
     complete_event,
     complete_events,
@@ -123,8 +124,12 @@ def test_events_stored_as_claimed_come_back_as_items_and_no_other_worker_gets_th
     """The inbox writer's hand-over: stored already claimed by its process's worker, which deals
     with them from memory; a redelivery (stored before, or twice in one batch) is left out."""
     with connection_scope(engine) as connection:
-        enqueue_events([("Ev00", "T0TEAM0001", PAYLOAD)], "event", now=NOW, session=connection)
-    batch = [("Ev00", "T0TEAM0001", PAYLOAD), ("Ev01", "T0TEAM0001", {"n": 1}), ("Ev02", "", {"n": 2})]
+        enqueue_events([Received.of("Ev00", "T0TEAM0001", PAYLOAD)], "event", now=NOW, session=connection)
+    batch = [
+        Received.of("Ev00", "T0TEAM0001", PAYLOAD),
+        Received.of("Ev01", "T0TEAM0001", {"n": 1}),
+        Received("Ev02", "", {"n": 2}, '{"n":  2}'),  # stored as sent
+    ]
     with connection_scope(engine) as connection:
         items = enqueue_claimed_events([*batch, batch[1]], "event", "worker-1", now=NOW, session=connection)
     assert [(i.event_id, i.team_id, i.payload, i.attempts) for i in items] == [
@@ -137,6 +142,8 @@ def test_events_stored_as_claimed_come_back_as_items_and_no_other_worker_gets_th
             ("claimed", "worker-1", NOW, 1)
         }
         assert rows[items[0].id].payload == {"n": 1}  # stored whole, for a worker that must redo it
+        raw = session.connection().execute(text("SELECT payload FROM inbox WHERE event_id = 'Ev02'")).scalar()
+        assert raw in ('{"n":  2}', {"n": 2})  # the text as sent (SQLite), or PostgreSQL's json of it
         assert [i.event_id for i in claim_events("worker-2", 10, now=NOW, session=session)] == ["Ev00"]
     with connection_scope(engine) as connection:
         complete_events([items[0].id], now=NOW, session=connection)
@@ -149,7 +156,8 @@ def test_events_stored_as_claimed_come_back_as_items_and_no_other_worker_gets_th
 def test_the_hot_statements_run_on_a_session_and_on_a_connection_alike(engine):
     for scope in (session_scope, connection_scope):
         with scope(engine) as executor:
-            enqueue_events([(f"Ev-{scope.__name__}", "T0TEAM0001", PAYLOAD)], "event", now=NOW, session=executor)
+            received = Received.of(f"Ev-{scope.__name__}", "T0TEAM0001", PAYLOAD)
+            enqueue_events([received], "event", now=NOW, session=executor)
             (item,) = claim_events("worker-1", 10, now=NOW, session=executor)
             complete_events([item.id], now=NOW, session=executor)
     with session_scope(engine) as session:
