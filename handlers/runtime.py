@@ -30,6 +30,9 @@ class Timing:
     programs_ttl: float = 30.0
     #: How long the worker lets a burst of events gather between partial batches.
     gather: float = 0.01
+    #: Items handed to the worker and held longer than this have their claim checked and renewed
+    #: before they are dealt with (well within the 5-minute lease after which claims are taken back).
+    recheck_handed: float = 60.0
     purge_every: float = 24 * 3600.0
 
 

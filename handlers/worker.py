@@ -10,6 +10,7 @@ import logging
 import os
 import random
 import socket
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -96,7 +97,8 @@ class Worker:
         self.runtime = runtime
         self.name = name or worker_name()
         self._running = False
-        self._handed: collections.deque[storage.InboxItem] = collections.deque()
+        #: Items handed over, with when (monotonic seconds), oldest first.
+        self._handed: collections.deque[tuple[float, storage.InboxItem]] = collections.deque()
         self._arrived = asyncio.Event()
         self._team_workers: dict[str, Worker] = {}
         self._handlers: dict[str, Callable] = {
@@ -142,7 +144,8 @@ class Worker:
 
     def hand_over(self, items: list[storage.InboxItem]) -> None:
         """Items stored as claimed by this worker, to deal with from memory."""
-        self._handed.extend(items)
+        handed_at = time.monotonic()
+        self._handed.extend((handed_at, item) for item in items)
         self._arrived.set()
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -213,7 +216,7 @@ class Worker:
             with self.runtime.connection() as session:
                 items = storage.claim_events(self.name, limit - from_memory, now=self.runtime.now(), session=session)
         more_due = from_database and len(items) == limit - from_memory
-        items += [self._handed.popleft() for _ in range(from_memory)]
+        items += self._still_mine([self._handed.popleft() for _ in range(from_memory)])
         nothing_to_write: list[int] = []
         try:
             for item in items:
@@ -223,6 +226,18 @@ class Worker:
                 with self.runtime.connection() as session:
                     storage.complete_events(nothing_to_write, now=self.runtime.now(), session=session)
         return len(items), more_due
+
+    def _still_mine(self, handed: list[tuple[float, storage.InboxItem]]) -> list[storage.InboxItem]:
+        """The handed-over items to deal with. One held longer than `Timing.recheck_handed` (a long
+        backlog) is dealt with only if its claim is still this worker's, renewed; past the lease
+        another worker may have taken it as a dead one's, and it must not be done twice."""
+        limit = time.monotonic() - self.runtime.timing.recheck_handed
+        old = [item.id for handed_at, item in handed if handed_at < limit]
+        renewed: set[int] = set()
+        if old:
+            with self.runtime.connection() as session:
+                renewed = storage.renew_claims(self.name, old, now=self.runtime.now(), session=session)
+        return [item for handed_at, item in handed if handed_at >= limit or item.id in renewed]
 
     async def drain(self, *, rounds: int = 200) -> None:
         """Deal with every due item, including the actions that dealing with them queued."""

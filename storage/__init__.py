@@ -36,6 +36,7 @@ from storage.inbox import (
     pending_count,
     purge_inbox,
     release_claims,
+    renew_claims,
     retrying,
 )
 from storage.incidents import (
@@ -168,6 +169,7 @@ __all__ = [
     "record_welcome",
     "release_claims",
     "remove_member",
+    "renew_claims",
     "resolve_incident",
     "retrying",
     "save_conversation",

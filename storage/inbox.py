@@ -169,6 +169,18 @@ def _claim(dialect: str) -> Any:
     )
 
 
+def renew_claims(worker_id: str, item_ids: list[int], *, now: datetime, session: Executor) -> set[int]:
+    """Renew `worker_id`'s claims on these items (their lease starts again at `now`); the ids it still
+    held. An item another worker took (its lease ran out) or that is done is left alone."""
+    statement = (
+        update(INBOX)
+        .where(INBOX.c.id.in_(item_ids), INBOX.c.status == "claimed", INBOX.c.claimed_by == worker_id)
+        .values(claimed_at=now)
+        .returning(INBOX.c.id)
+    )
+    return set(_execute(session, statement, None).scalars())
+
+
 def claimants(*, session: Session) -> list[str]:
     """The workers holding claims now (a claim names its worker, `host:pid`)."""
     statement = select(InboxRow.claimed_by).where(InboxRow.status == "claimed").distinct()

@@ -5,6 +5,8 @@ a queued alert never waits behind a flood of them; a stopping worker gives back 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
+from datetime import timedelta
 
 from builders import GENERAL, STAFF1, STRANGER
 from scenario_world import TEAM
@@ -88,3 +90,19 @@ async def test_a_stopping_worker_gives_back_what_it_was_handed(world):
     assert statuses(world, flood_only=True) == {"pending": 300}
     await world.settle()  # any worker (here, the next run) deals with them
     assert statuses(world, flood_only=True) == {"done": 300}
+
+
+async def test_an_item_held_past_its_lease_and_taken_by_another_worker_is_not_done_twice(world):
+    """A long backlog: handed-over items wait while their 5-minute lease runs out, and another
+    process takes some as a dead worker's. This worker checks its claims before dealing with them."""
+    worker = world.app.worker
+    worker.hand_over(flood(world, 50))
+    with storage.session_scope(world.engine) as session:
+        later = world.clock() + timedelta(minutes=6)
+        taken = storage.claim_events("another-host:1", 20, now=later, session=session)
+    assert len(taken) == 20
+    world.app.runtime.timing = replace(world.app.runtime.timing, recheck_handed=0.0)
+    await worker.run_once()
+    assert statuses(world, flood_only=True) == {"claimed": 20, "done": 30}
+    with storage.session_scope(world.engine) as session:
+        assert storage.claimants(session=session) == ["another-host:1"]

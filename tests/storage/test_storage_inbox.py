@@ -22,6 +22,7 @@ from storage import (
     pending_count,
     purge_inbox,
     release_claims,
+    renew_claims,
     session_scope,
 )
 from storage.tables import InboxRow
@@ -212,3 +213,16 @@ def claim_and_complete(engine, worker_id):
         for item in items:
             complete_event(item.id, now=NOW, session=session)
     return items
+
+
+def test_a_worker_renews_only_the_claims_it_still_holds(session):
+    for n in range(3):
+        enqueue(session, f"Ev{n:02d}")
+    mine = claim_events("worker-1", 10, now=NOW, session=session)
+    (taken,) = claim_events("worker-2", 1, now=NOW + timedelta(minutes=6), session=session)  # its lease ran out
+    complete_event(mine[2].id, now=NOW, session=session)
+    later = NOW + timedelta(minutes=7)
+    assert renew_claims("worker-1", [i.id for i in mine], now=later, session=session) == {mine[1].id}
+    assert taken.id == mine[0].id
+    assert session.get(InboxRow, mine[1].id, populate_existing=True).claimed_at == later
+    assert session.get(InboxRow, taken.id, populate_existing=True).claimed_by == "worker-2"
