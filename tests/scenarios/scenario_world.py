@@ -104,6 +104,15 @@ class World:
             )
 
 
+async def until(predicate, *, limit: float = 30.0) -> None:
+    """Wait for `predicate` to hold (for an app whose worker runs on its own); fail after `limit` s."""
+    for _ in range(int(limit / 0.02)):
+        if predicate():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("it never happened")
+
+
 def populate(slack: FakeSlack, prog: Program) -> None:
     """The workspace as the program left it the day before: everyone in place, nothing wrong."""
     for person in prog.roster:

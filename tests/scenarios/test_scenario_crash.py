@@ -15,7 +15,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 from builders import ALERTS, GENERAL, MINOR1, STAFF1, program
-from scenario_world import BOT_USER, SIGNING_SECRET, TEAM, populate
+from scenario_world import BOT_USER, SIGNING_SECRET, TEAM, populate, until
 
 import storage
 from fakeslack import FakeSlack
@@ -118,14 +118,6 @@ async def quiet(slack: FakeSlack, *, seconds: float = 0.7, limit: float = 30.0) 
 
 def dm_alerts(slack: FakeSlack) -> list[dict]:
     return [m for m in slack.posted(ALERTS) if "`dm-adult-minor`" in m["text"] and not m.get("thread_ts")]
-
-
-async def until(predicate, *, limit: float = 30.0) -> None:
-    for _ in range(int(limit / 0.1)):
-        if predicate():
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError("it never happened")
 
 
 async def test_killed_right_after_slack_got_its_200_the_restarted_app_still_alerts(crashing):

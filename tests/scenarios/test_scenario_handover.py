@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from builders import GENERAL, STAFF1, STRANGER
-from scenario_world import TEAM
+from scenario_world import TEAM, until
 from sqlmodel import select
 
 import storage
@@ -41,14 +41,6 @@ def statuses(world, *, flood_only: bool = False) -> dict[str, int]:
             continue
         counts[row.status] = counts.get(row.status, 0) + 1
     return counts
-
-
-async def until(predicate, *, limit: float = 20.0) -> None:
-    for _ in range(int(limit / 0.02)):
-        if predicate():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("it never happened")
 
 
 async def test_events_received_while_the_worker_runs_are_each_dealt_with_once(world):
