@@ -172,11 +172,12 @@ class Program:
         return tuple(p for p in self.roster if p.is_minor)
 
     def is_program_space(self, conversation: Conversation) -> bool:
-        """Listed channels, session channels and, with `team_id`, every channel of that workspace.
-        DMs and group DMs are never program spaces."""
+        """Listed channels, session channels (a session's window names one too, scheduled from Slack
+        or in the file) and, with `team_id`, every channel of that workspace. DMs and group DMs are
+        never program spaces."""
         if conversation.kind in (ConversationKind.IM, ConversationKind.MPIM):
             return False
-        if conversation.id in self.channels or conversation.id in self.session_channels:
+        if conversation.id in self.channels or self.is_session_channel(conversation.id):
             return True
         return bool(self.team_id) and conversation.team_id == self.team_id
 
@@ -285,14 +286,9 @@ class Directory:
         return account is not None and account.is_bot
 
     def concerns(self, conversation: Conversation) -> bool:
-        """Whether a conversation is the program's business: one of its spaces or session channels,
-        or any conversation with one of its minors (what the commands and the audit look at)."""
-        program = self.program
-        return (
-            program.is_program_space(conversation)
-            or program.is_session_channel(conversation.id)
-            or any(self.is_minor(u) for u in conversation.members)
-        )
+        """Whether a conversation is the program's business: one of its spaces, or any conversation
+        with one of its minors. What the worker, the sweep, the commands and the audits look at."""
+        return self.program.is_program_space(conversation) or any(self.is_minor(u) for u in conversation.members)
 
     def guardians_of(self, minor: Person) -> tuple[Person, ...]:
         return tuple(p for p in self.program.roster if p.guards(minor))

@@ -91,7 +91,7 @@ def overview(runtime: Runtime, team_id: str, program: Program, directory: Direct
         private_with_minor = conversation.kind is ConversationKind.PRIVATE_CHANNEL and any(
             directory.is_minor(u) for u in conversation.members
         )
-        if program.is_program_space(conversation) or program.is_session_channel(conversation.id) or private_with_minor:
+        if program.is_program_space(conversation) or private_with_minor:
             spaces[conversation.id] = conversation
     statuses = [
         space_status(

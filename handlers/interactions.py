@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 
 import storage
 from bot.access import Command, may_use
-from bot.model import AuditEntry, Conversation, Program
+from bot.model import AuditEntry, Conversation, Directory, Program
 from bot.roster import RosterChange, remove_person, replace_roster, upsert_person
 from handlers.actions import refresh_alert
 from handlers.blocks import (
@@ -185,9 +185,7 @@ async def _route_concern(runtime: Runtime, body: dict) -> None:
     note = ((view.get("state") or {}).get("values") or {}).get("note", {}).get("value", {}).get("value") or ""
     conversation = runtime.cache.conversation(channel)
     workspace = list(runtime.cache.workspace(team_id))
-    programs = [p for p, d in workspace if _concerns(p, d, conversation, (reporter, author))] or [
-        p for p, _ in workspace
-    ]
+    programs = [p for p, d in workspace if _concerns(d, conversation, (reporter, author))] or [p for p, _ in workspace]
     permalink = await runtime.api.permalink(channel, ts) if channel and ts else None
     now = runtime.now()
     text = concern_alert(reporter, channel, author, permalink, note.strip())
@@ -213,10 +211,10 @@ async def _route_concern(runtime: Runtime, body: dict) -> None:
     log.info("a concern was reported to %d program(s)", len(programs))
 
 
-def _concerns(program: Program, directory, conversation: Conversation | None, people) -> bool:
-    if conversation is not None and (
-        program.is_program_space(conversation) or any(directory.is_minor(u) for u in conversation.members)
-    ):
+def _concerns(directory: Directory, conversation: Conversation | None, people) -> bool:
+    """A reported message is a program's business if its conversation is, or its reporter or author
+    is on the program's roster."""
+    if conversation is not None and directory.concerns(conversation):
         return True
     return any(u and directory.person(u) is not None for u in people)
 

@@ -41,7 +41,7 @@ async def sweep(runtime: Runtime, team_id: str) -> SweepReport:
     workspace = list(runtime.cache.workspace(team_id))
     presence: dict[str, dict[str, frozenset[str]]] = {}
     for conversation in conversations.values():
-        relevant = [(p, d) for p, d in workspace if _matters(p, d, conversation)]
+        relevant = [(p, d) for p, d in workspace if d.concerns(conversation)]
         if relevant:
             presence[conversation.id] = await live_presence(runtime, team_id, conversation, relevant)
     findings = actions = 0
@@ -53,7 +53,7 @@ async def sweep(runtime: Runtime, team_id: str) -> SweepReport:
             runtime.cache.put_conversation(conversation)
         for program, directory in workspace:
             for conversation in conversations.values():
-                if not _matters(program, directory, conversation) or conversation.is_archived:
+                if not directory.concerns(conversation) or conversation.is_archived:
                     continue
                 active = presence.get(conversation.id, {}).get(program.id)
                 situation = Situation(program, directory, now, conversation=conversation, active_users=active)
@@ -68,10 +68,6 @@ async def sweep(runtime: Runtime, team_id: str) -> SweepReport:
     report = SweepReport(len(accounts), len(conversations), findings, actions)
     log.info("sweep of %s: %s", team_id, report)
     return report
-
-
-def _matters(program, directory, conversation: Conversation) -> bool:
-    return program.is_program_space(conversation) or any(directory.is_minor(u) for u in conversation.members)
 
 
 async def visible_conversations(api: SlackApi, team_id: str, tokens: dict[str, str]) -> dict[str, Conversation]:

@@ -486,7 +486,7 @@ class Worker:
         one of their spaces. Other conversations are none of the app's business."""
         relevant = []
         for program, directory in self.runtime.cache.workspace(team_id):
-            if program.is_program_space(conversation) or any(directory.is_minor(u) for u in conversation.members):
+            if directory.concerns(conversation):
                 relevant.append((program, directory))
         return relevant
 

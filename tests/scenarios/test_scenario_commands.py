@@ -260,6 +260,16 @@ async def test_a_scheduled_session_reaches_the_guardians(world):
         assert any("Zoom 999" in m["text"] for m in world.direct_messages(guardian))
 
 
+async def test_a_channel_given_a_session_from_slack_is_watched_as_a_program_space(world):
+    """The program file does not list it; the session scheduled there makes it a session channel."""
+    workshop = world.slack.add_channel("C0WORKSHP1", name="workshop", members=["U0SAFEBOT1", STAFF1, STAFF2])
+    answer = await ask(world, Command.SESSION, f"<#{workshop}> 2026-07-07T14:00-04:00 16:00", user=ADMIN1)
+    assert "is scheduled" in answer["text"]
+    await world.slack.user_joins(STRANGER, workshop)
+    await world.settle()
+    assert [a for a in world.alerts_for("unauthorized-member") if workshop in a["text"]]
+
+
 async def test_a_session_without_an_offset_is_in_the_askers_time_zone(world):
     await ask(world, Command.SESSION, f"<#{SESSION}> 2026-07-08T09:00 10:30", user=ADMIN1)
     with storage.session_scope(world.engine) as session:
