@@ -190,7 +190,31 @@ async def _alert_administrators_directly(runtime: Runtime, incident: Incident, p
         with contextlib.suppress(SlackApiError):
             await runtime.api.post(admin, alert_text(incident) + note, blocks=alert_blocks(incident))
     detail = f"The alert channel refused the alert ({reason}); the administrators were told by DM."
-    return _note(runtime, incident, "action-failed", detail)
+    now = runtime.now()
+
+    def record(session: storage.Session) -> None:
+        storage.add_incident_event(incident.id, kind="action-failed", detail=detail, now=now, session=session)
+        storage.add_incident_event(incident.id, kind=ALERTED_BY_DM, detail=detail, now=now, session=session)
+
+    return record
+
+
+#: The incident event that says the alert went to each administrator by DM: its updates follow it there.
+ALERTED_BY_DM = "alerted-by-dm"
+
+
+def _alerted_by_dm(runtime: Runtime, incident: Incident) -> bool:
+    with runtime.session() as session:
+        return any(e.kind == ALERTED_BY_DM for e in storage.incident_timeline(incident.id, session=session))
+
+
+async def _tell_administrators(runtime: Runtime, incident: Incident, text: str) -> None:
+    """An update of an incident whose alert went to the administrators by DM, sent the same way."""
+    program = _program(runtime, runtime.team_id, incident)
+    directory = next((d for p, d in runtime.cache.workspace(runtime.team_id) if program and p.id == program.id), None)
+    for admin in administrators(directory) if directory is not None else ():
+        with contextlib.suppress(SlackApiError):
+            await runtime.api.post(admin, f"Incident {incident.id} (`{incident.rule}`): {text}")
 
 
 class AlertNotPostedYet(Exception):
@@ -201,9 +225,14 @@ async def _post_in_thread(runtime: Runtime, incident: Incident | None, op: dict)
     if incident is None:
         raise PermanentFailure("the incident no longer exists")
     if not incident.alert_ts:
-        if rule_by_symbol(incident.rule).alerts and op["op"] == "thread":
+        if not rule_by_symbol(incident.rule).alerts:
+            return None  # a reminder incident has no alert thread
+        if _alerted_by_dm(runtime, incident):
+            await _tell_administrators(runtime, incident, op["text"])
+            return None
+        if op["op"] == "thread":
             raise AlertNotPostedYet(f"incident {incident.id}")
-        return None  # a reminder incident has no alert thread
+        return None
     await runtime.api.post(incident.alert_channel or "", op["text"], thread_ts=incident.alert_ts)
     if op["op"] == "resolved":
         await _refresh_alert(runtime.api, incident)

@@ -183,4 +183,18 @@ async def test_when_the_alert_channel_cannot_take_alerts_every_administrator_is_
     [incident] = world.incidents("unauthorized-member")
     with storage.session_scope(world.engine) as session:
         kinds = [e.kind for e in storage.incident_timeline(incident.id, session=session)]
-    assert "action-failed" in kinds
+    assert "action-failed" in kinds and "alerted-by-dm" in kinds
+
+
+async def test_an_incident_alerted_by_dm_is_followed_up_by_dm_and_leaves_nothing_retrying(world):
+    """Its alert has no thread: the updates go where the alert went, instead of waiting for a thread
+    that will never exist (and failing eight times)."""
+    world.slack.conversations["C0ALERTS01"].members.remove("U0SAFEBOT1")
+    await world.slack.user_joins(STRANGER, GENERAL)
+    await world.settle()
+    await world.slack.user_leaves(STRANGER, GENERAL)  # the condition is over: the incident resolves
+    await world.settle()
+    for admin in (ADMIN1, ADMIN2, DLC):
+        assert [m for m in world.direct_messages(admin) if "Resolved by Safe Contact" in m["text"]]
+    body = await health(world)
+    assert body["retrying"] == 0 and body["pending"] == 0
