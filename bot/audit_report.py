@@ -19,7 +19,6 @@ import csv
 import html
 import io
 import json
-import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from datetime import date, datetime
 
 from bot.audit import AuditFinding
 from bot.model import Directory
+from bot.report import with_names
 from bot.rules import rule_by_symbol
 
 SCHEMA = "safe-contact-audit/1"
@@ -42,7 +42,6 @@ CSV_COLUMNS = (
     "evidence",
     "occurrences",
 )
-_MENTION = re.compile(r"<([@#])([A-Z0-9]+)(?:\|([^>]*))?>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,14 +86,11 @@ class AuditReport:
     def readable(self, text: str) -> str:
         """Slack markup as names: `<@U1>` is `Alex`, `<#C1>` is `#general`."""
 
-        def name(match: re.Match) -> str:
-            kind, ident, label = match.groups()
-            if kind == "@":
-                return self.person(ident).name
+        def channel(ident: str, label: str | None) -> str:
             space = self.space(ident)
             return "#" + (label or (space.name if space else ident))
 
-        return _MENTION.sub(name, text)
+        return with_names(text, lambda ident: self.person(ident).name, channel)
 
 
 def people_and_spaces(directories: list[Directory], conversations) -> tuple[dict[str, Person], dict[str, Space]]:

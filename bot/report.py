@@ -7,7 +7,7 @@ import csv
 import html
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from bot.model import Directory, Incident, Program
@@ -28,8 +28,18 @@ INCIDENT_COLUMNS = (
     "resolved_by",
     "escalated_at",
 )
-_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-_CHANNEL = re.compile(r"<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>")
+#: Slack's markup for a person (`<@U1>`) or a channel (`<#C1|general>`).
+_MARKUP = re.compile(r"<([@#])([A-Z0-9]+)(?:\|([^>]*))?>")
+
+
+def with_names(text: str, person: Callable[[str], str], channel: Callable[[str, str | None], str]) -> str:
+    """Slack's markup in `text` replaced: people by `person(id)`, channels by `channel(id, label)`."""
+
+    def name(match: re.Match) -> str:
+        kind, ident, label = match.groups()
+        return person(ident) if kind == "@" else channel(ident, label)
+
+    return _MARKUP.sub(name, text)
 
 
 def person_name(directory: Directory, user_id: str) -> str:
@@ -42,8 +52,7 @@ def person_name(directory: Directory, user_id: str) -> str:
 
 def readable(text: str, directory: Directory) -> str:
     """Slack's mention markup as names: `<@U1>` becomes `Alex (U1)`, `<#C1>` becomes `#C1`."""
-    text = _MENTION.sub(lambda m: person_name(directory, m.group(1)), text)
-    return _CHANNEL.sub(lambda m: f"#{m.group(2) or m.group(1)}", text)
+    return with_names(text, lambda uid: person_name(directory, uid), lambda cid, label: f"#{label or cid}")
 
 
 def _moment(moment: datetime | None) -> str:
