@@ -51,7 +51,7 @@ EVENT = "event"
 BATCH = 100
 #: Items the worker holds in memory, handed over by this process's inbox writer, at most: beyond it,
 #: events wait in the database like any other, so a flood cannot fill the memory.
-HANDOFF_LIMIT = 5000
+HANDOVER_LIMIT = 5000
 #: Items claimed from the database in every round, at least, however many were handed over: queued
 #: actions (the alerts) never wait behind a flood of events.
 CLAIM_AT_LEAST = 20
@@ -140,7 +140,7 @@ class Worker:
     @property
     def takes_handovers(self) -> bool:
         """Whether the inbox writer may hand events over: the loop runs and has room for them."""
-        return self._running and len(self._handed) < HANDOFF_LIMIT
+        return self._running and len(self._handed) < HANDOVER_LIMIT
 
     def hand_over(self, items: list[storage.InboxItem]) -> None:
         """Items stored as claimed by this worker, to deal with from memory."""
@@ -216,7 +216,12 @@ class Worker:
             with self.runtime.connection() as session:
                 items = storage.claim_events(self.name, limit - from_memory, now=self.runtime.now(), session=session)
         more_due = from_database and len(items) == limit - from_memory
-        items += self._still_mine([self._handed.popleft() for _ in range(from_memory)])
+        taken = [self._handed.popleft() for _ in range(from_memory)]
+        try:
+            items += self._still_mine(taken)
+        except Exception:  # the database went away: they wait in memory for the next round
+            self._handed.extendleft(reversed(taken))
+            raise
         nothing_to_write: list[int] = []
         try:
             for item in items:

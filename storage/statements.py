@@ -36,7 +36,3 @@ def select_rows(table: type[RowT]) -> SelectOfScalar[RowT]:
 def dialect_name(executor: Session | Connection) -> str:
     """The kind of database a session or a Core connection talks to."""
     return executor.dialect.name if isinstance(executor, Connection) else executor.get_bind().dialect.name
-
-
-def is_postgresql(session: Session | Connection) -> bool:
-    return dialect_name(session) == "postgresql"
