@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from slack_sdk.errors import SlackApiError
 
@@ -86,6 +86,8 @@ async def carry_out(runtime: Runtime, team_id: str, op: dict, *, attempt: int = 
                 where = "in the thread" if op.get("thread_ts") else "in the channel"
                 return _note(runtime, incident, "warned", f"Posted {where} <#{posted.channel}>.")
             case "dm":
+                if attempt > 1 and await _sent_before(runtime, op["user"], op["text"], incident):
+                    return _note(runtime, incident, "warned", f"Sent a direct message to <@{op['user']}>.")
                 connect = runtime.connect_url(team_id) if op["user"] not in _connected(runtime, team_id) else None
                 blocks = reminder_blocks(op["text"], op.get("rule"), op.get("program"), connect_url=connect)
                 await runtime.api.post(op["user"], op["text"], blocks=blocks)
@@ -97,7 +99,7 @@ async def carry_out(runtime: Runtime, team_id: str, op: dict, *, attempt: int = 
             case "report":
                 return await _send_report(runtime, team_id, op)
             case "escalate":
-                return await _escalate(runtime, incident, op["user"])
+                return await _escalate(runtime, incident, op["user"], retry=attempt > 1)
     except SlackApiError as error:
         code = str(error.response.get("error") or "")
         if code not in PERMANENT_ERRORS:
@@ -217,6 +219,20 @@ async def _tell_administrators(runtime: Runtime, incident: Incident, text: str) 
             await runtime.api.post(admin, f"Incident {incident.id} (`{incident.rule}`): {text}")
 
 
+async def _sent_before(runtime: Runtime, user: str, text: str, incident: Incident | None) -> bool:
+    """Whether the app already sent `user` this very text (since the incident opened, or within a
+    day): a retry may follow a crash after Slack accepted the message and before it was recorded."""
+    since = incident.opened_at if incident is not None else runtime.now() - timedelta(days=1)
+    try:
+        messages = await runtime.api.history(await runtime.api.dm_channel(user), oldest=since.timestamp() - 1)
+    except SlackApiError:
+        return False  # cannot look: sending it again is better than not at all
+    if any(m.get("bot_id") and m.get("text") == text for m in messages):
+        log.info("a direct message was sent before a crash; not sending it again")
+        return True
+    return False
+
+
 class AlertNotPostedYet(Exception):
     """A thread update waits for its alert: the item is retried shortly."""
 
@@ -284,11 +300,13 @@ async def _kick(runtime: Runtime, op: dict):
     return None
 
 
-async def _escalate(runtime: Runtime, incident: Incident | None, user: str):
+async def _escalate(runtime: Runtime, incident: Incident | None, user: str, *, retry: bool):
     if incident is None or not incident.is_open or incident.acknowledged_at is not None:
         return None  # acknowledged or resolved meanwhile: nobody needs chasing
     link = await runtime.api.permalink(incident.alert_channel, incident.alert_ts) if incident.alert_ts else None
-    await runtime.api.post(user, escalation_text(incident, link))
+    text = escalation_text(incident, link)
+    if not (retry and await _sent_before(runtime, user, text, incident)):
+        await runtime.api.post(user, text)
     return _note(runtime, incident, "escalated", f"Told <@{user}> directly.")
 
 
@@ -331,7 +349,7 @@ async def _send_report(runtime: Runtime, team_id: str, op: dict):
         for program, directory in runtime.cache.workspace(team_id):
             if program.id in op["programs"]:
                 rows.extend(incident_rows(program, directory, report_incidents(program.id, since, session=session)))
-    dm = (await runtime.api.client.conversations_open(users=op["user"]))["channel"]["id"]
+    dm = await runtime.api.dm_channel(op["user"])
     span = f" since {since.isoformat()}" if since else ""
     await runtime.api.client.files_upload_v2(
         channel=dm,

@@ -116,6 +116,10 @@ class SlackApi:
             members = await self.members(info["id"])
         return conversation_from_info(info, members, team_id=team_id)
 
+    async def dm_channel(self, user_id: str) -> str:
+        """The app's direct-message channel with an account (`conversations.open`)."""
+        return (await self.client.conversations_open(users=user_id))["channel"]["id"]
+
     async def history(self, channel: str, *, oldest: float) -> list[dict]:
         """A conversation's messages since `oldest` (epoch seconds), oldest first
         (`conversations.history`, paged; only a member's token may read it)."""

@@ -168,6 +168,36 @@ async def test_killed_amid_a_flood_every_event_it_held_in_memory_is_dealt_with_a
     assert unfinished, "the kill came after everything was done: the test proved nothing"
 
 
+async def test_killed_after_slack_accepted_a_warning_it_is_not_sent_twice(crashing):
+    """The same for the direct message that reminds the adult of the rule."""
+    slack, app = crashing
+    slack.after_accepting["chat.postMessage"] = kill_on_the_warning(slack, app, STAFF1)
+    dm = slack.add_dm(STAFF1, MINOR1)
+    await slack.user_says(STAFF1, dm, "hey, add me on snap")
+    await until(lambda: app.process is not None and app.process.returncode is not None)
+
+    def warnings() -> list[dict]:
+        return [m for m in slack.posted(channel=slack.add_dm(BOT_USER, STAFF1)) if "Welcome" not in m["text"]]
+
+    [first] = warnings()  # Slack has it; the app died before recording it
+    await app.start()
+    await quiet(slack)
+    texts = [m["text"] for m in warnings()]
+    assert texts.count(first["text"]) == 1 and len(texts) == len(set(texts))
+
+
+def kill_on_the_warning(slack: FakeSlack, app: AppProcess, user: str):
+    """Kill the app as soon as Slack has accepted its direct message to `user` (re-armed until then)."""
+
+    def hook(call):
+        if call.params.get("channel") in (user, slack.add_dm(BOT_USER, user)):
+            app.kill()
+        else:
+            slack.after_accepting["chat.postMessage"] = hook
+
+    return hook
+
+
 def kill_on_the_alert(slack: FakeSlack, app: AppProcess):
     """Kill the app as soon as Slack has accepted the alert (the hook fires once: re-armed until then)."""
 
