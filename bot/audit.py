@@ -110,11 +110,11 @@ def audit_program(
     )
     record(evaluate(rules, program_situation), snapshot.as_of or now)
     for conversation in snapshot.conversations:
-        if conversation.is_archived and not snapshot.messages.get(conversation.id):
-            continue
         if not directory.concerns(conversation):
             continue
-        messages = snapshot.messages.get(conversation.id, ())
+        messages = snapshot.messages.get(conversation.id, ())  # read once: an export's come from the archive
+        if conversation.is_archived and not messages:
+            continue
         first_seen = snapshot.created.get(conversation.id) or _first_time(messages) or now
         record(evaluate(rules, Situation(program, directory, now, conversation=conversation)), first_seen)
         for message in messages:

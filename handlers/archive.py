@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
@@ -79,37 +79,61 @@ class _Files:
 
 def read_export(path: Path | str, *, progress: Progress | None = None) -> Snapshot:
     """The archive as a snapshot: its accounts, its conversations with their members, and the
-    messages people wrote in them (the app's and other bots' left out)."""
+    messages people wrote in them (the app's and other bots' left out).
+
+    Every daily file is read and checked here, so that a corrupt one stops the audit before it
+    starts; the messages themselves are read again when the audit asks for a conversation's, and
+    not kept, so an archive of any size is audited in the memory of its largest conversation."""
     files = _Files(Path(path))
     try:
         users = _list_of_objects(files, "users.json")
         team_id = next((str(u["team_id"]) for u in users if u.get("team_id")), "")
         accounts = tuple(account_from_user(u, team_id) for u in users if u.get("id"))
         listed = [(info, kind) for name, kind in CONVERSATION_FILES for info in _list_of_objects(files, name)]
-        conversations, messages, created = [], {}, {}
+        conversations, folders, created, latest = [], {}, {}, []
         for done, (info, kind) in enumerate(listed, start=1):
             conversation = _conversation(info, kind, team_id)
             if conversation is None:
                 continue
             conversations.append(conversation)
             folder = info.get("name") if kind is not ConversationKind.IM else conversation.id
-            messages[conversation.id] = tuple(_messages(files, str(folder or conversation.id), conversation.id))
+            folders[conversation.id] = str(folder or conversation.id)
+            times = [t for m in _messages(files, folders[conversation.id], conversation.id) if (t := message_time(m))]
+            if times:
+                latest.append(max(times))
             if str(info.get("created", "")).isdigit():
                 created[conversation.id] = datetime.fromtimestamp(int(info["created"]), UTC)
             if progress is not None:
                 progress(done, len(listed))
-    finally:
+    except BaseException:
         files.close()
-    times = [t for listed_messages in messages.values() for m in listed_messages if (t := message_time(m))]
+        raise
     return Snapshot(
         team_id=team_id,
         accounts=accounts,
         conversations=tuple(conversations),
-        messages=messages,
+        messages=_ExportMessages(files, folders),
         created=created,
         complete=bool(accounts),
-        as_of=max(times, default=None),
+        as_of=max(latest, default=None),
     )
+
+
+class _ExportMessages(Mapping[str, tuple[Message, ...]]):
+    """Each conversation's messages, oldest first, read from the archive when asked for (and not
+    kept: the audit looks at one conversation at a time). The archive stays open meanwhile."""
+
+    def __init__(self, files: _Files, folders: dict[str, str]):
+        self._files, self._folders = files, folders
+
+    def __getitem__(self, conversation_id: str) -> tuple[Message, ...]:
+        return tuple(_messages(self._files, self._folders[conversation_id], conversation_id))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._folders)
+
+    def __len__(self) -> int:
+        return len(self._folders)
 
 
 def _list_of_objects(files: _Files, name: str) -> list[dict]:

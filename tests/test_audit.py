@@ -281,3 +281,15 @@ def test_audit_program_reports_nothing_for_conversations_outside_the_program(tmp
     snapshot = read_export(export.folder(tmp_path))
     findings = audit_program(replace(program(), roster=program().roster[:3]), snapshot, now=NOW)
     assert all(f.conversation != "D0ELSE0001" for f in findings)
+
+
+def test_an_exports_messages_are_read_when_the_audit_asks_for_them_not_held(tmp_path):
+    """So an archive of any size is audited in the memory of one conversation: what the snapshot
+    gives for a conversation is what the archive holds when asked."""
+    folder = everything_wrong().folder(tmp_path)
+    snapshot = read_export(folder)
+    assert [m.text for m in snapshot.messages["D0DM000001"]] == ["hi Alex"]
+    day = next((folder / "D0DM000001").glob("*.json"))
+    day.write_text(json.dumps([message(STAFF1, "text me at 617-555-0134")]))
+    assert [m.text for m in snapshot.messages["D0DM000001"]] == ["text me at 617-555-0134"]
+    assert set(snapshot.messages) == {c.id for c in snapshot.conversations}
