@@ -229,7 +229,7 @@ class Worker:
         finally:
             if nothing_to_write:  # one transaction for every item that changed nothing (benign messages)
                 with self.runtime.connection() as session:
-                    storage.complete_events(nothing_to_write, now=self.runtime.now(), session=session)
+                    storage.forget_events(nothing_to_write, session=session)
         return len(items), more_due
 
     def _still_mine(self, handed: list[tuple[float, storage.InboxItem]]) -> list[storage.InboxItem]:
@@ -251,7 +251,7 @@ class Worker:
                 return
 
     async def process(self, item: storage.InboxItem, *, settled: list[int] | None = None) -> None:
-        """Deal with one item. One that changes nothing is added to `settled` (completed with others
+        """Deal with one item. One that changes nothing is added to `settled` (forgotten with others
         in one transaction) when given; otherwise it is completed in its own."""
         try:
             apply = await self._dispatch(item)

@@ -210,6 +210,14 @@ def complete_events(item_ids: list[int], *, now: datetime, session: Executor) ->
     _execute(session, _COMPLETE, {"ids": item_ids, "now": now})
 
 
+def forget_events(item_ids: list[int], *, session: Executor) -> None:
+    """Delete items that were dealt with and changed nothing (benign messages, in one statement).
+    Nothing of them is kept, and their event ids are not needed: a second delivery of one would only
+    be judged again. Cheaper for the database than marking them done (about a third less written)."""
+    _execute(session, _FORGET, {"ids": item_ids})
+
+
+_FORGET = delete(INBOX).where(INBOX.c.id.in_(bindparam("ids", expanding=True)))
 _COMPLETE = (
     update(INBOX)
     .where(INBOX.c.id.in_(bindparam("ids", expanding=True)))

@@ -19,6 +19,7 @@ from storage import (
     enqueue_event,
     enqueue_events,
     fail_event,
+    forget_events,
     pending_count,
     purge_inbox,
     release_claims,
@@ -226,3 +227,14 @@ def test_a_worker_renews_only_the_claims_it_still_holds(session):
     assert taken.id == mine[0].id
     assert session.get(InboxRow, mine[1].id, populate_existing=True).claimed_at == later
     assert session.get(InboxRow, taken.id, populate_existing=True).claimed_by == "worker-2"
+
+
+def test_items_that_changed_nothing_are_forgotten_and_a_late_redelivery_is_judged_again(engine):
+    with connection_scope(engine) as connection:
+        items = enqueue_claimed_events(
+            [Received.of("Ev01", "T0TEAM0001", PAYLOAD)], "event", "w", now=NOW, session=connection
+        )
+        forget_events([i.id for i in items], session=connection)
+    with session_scope(engine) as session:
+        assert session.get(InboxRow, items[0].id) is None  # nothing of the message is kept
+        assert enqueue(session, "Ev01")  # Slack's late retry is stored again, to be judged again
