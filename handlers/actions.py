@@ -178,8 +178,7 @@ async def _posted_before(runtime: Runtime, channel: str, incident: Incident) -> 
 async def _alert_administrators_directly(runtime: Runtime, incident: Incident, program: Program, code: str):
     """The alert channel is gone or the app was removed from it: every administrator gets the alert by
     DM, so that nobody misses it, and is told to fix the alert channel."""
-    directory = next((d for p, d in runtime.cache.workspace(runtime.team_id) if p.id == program.id), None)
-    admins = administrators(directory) if directory is not None else ()
+    admins = _administrators_of(runtime, incident.program_id)
     reason = _FAILURE_REASONS.get(code, code)
     note = f"\n(The alert channel <#{program.alert_channel}> cannot take alerts: {reason}. Please fix it.)"
     log.warning(
@@ -212,11 +211,15 @@ def _alerted_by_dm(runtime: Runtime, incident: Incident) -> bool:
 
 async def _tell_administrators(runtime: Runtime, incident: Incident, text: str) -> None:
     """An update of an incident whose alert went to the administrators by DM, sent the same way."""
-    program = _program(runtime, runtime.team_id, incident)
-    directory = next((d for p, d in runtime.cache.workspace(runtime.team_id) if program and p.id == program.id), None)
-    for admin in administrators(directory) if directory is not None else ():
+    for admin in _administrators_of(runtime, incident.program_id):
         with contextlib.suppress(SlackApiError):
             await runtime.api.post(admin, f"Incident {incident.id} (`{incident.rule}`): {text}")
+
+
+def _administrators_of(runtime: Runtime, program_id: str) -> tuple[str, ...]:
+    """The accounts of a program's administrators (program and DLC admins), in this workspace."""
+    directory = next((d for p, d in runtime.cache.workspace(runtime.team_id) if p.id == program_id), None)
+    return administrators(directory) if directory is not None else ()
 
 
 async def _sent_before(runtime: Runtime, user: str, text: str, incident: Incident | None) -> bool:
