@@ -5,6 +5,7 @@ a queued alert never waits behind a flood of them; a stopping worker gives back 
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from dataclasses import replace
 from datetime import timedelta
 
@@ -35,12 +36,8 @@ def statuses(world, *, flood_only: bool = False) -> dict[str, int]:
     """How many inbox items are in each status (of the flood's alone, with `flood_only`)."""
     with storage.session_scope(world.engine) as session:
         rows = session.exec(select(InboxRow)).all()
-    counts: dict[str, int] = {}
-    for row in rows:
-        if flood_only and not (row.event_id or "").startswith("Ev0FLOOD"):
-            continue
-        counts[row.status] = counts.get(row.status, 0) + 1
-    return counts
+    flooded = (r for r in rows if not flood_only or (r.event_id or "").startswith("Ev0FLOOD"))
+    return dict(Counter(row.status for row in flooded))
 
 
 def event_rows(world) -> list[InboxRow]:
