@@ -88,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "report":
         return incident_report(args, settings)
     if command == "demo":
-        from handlers.demo import run_demo  # deferred: the demo brings its own simulated Slack
+        from cli.demo import run_demo  # deferred: the demo brings its own simulated Slack
 
         return run_demo()
     print(f"safe-contact: unknown command {command!r}", file=sys.stderr)
@@ -195,7 +195,7 @@ def barriers(args: argparse.Namespace, settings: Settings) -> int:
     """Check the barrier between a program's minors and adults; with --apply, put it in place."""
     import asyncio
 
-    from handlers.barriers import ORG_ADMIN_SCOPES
+    from handlers.audit.barriers import ORG_ADMIN_SCOPES
 
     if not settings.org_admin_token:
         print(NEEDS_ORG_ADMIN.format(scopes=", ".join(ORG_ADMIN_SCOPES)), file=sys.stderr)
@@ -209,8 +209,8 @@ def barriers(args: argparse.Namespace, settings: Settings) -> int:
 async def _barriers(program: Program, args: argparse.Namespace, settings: Settings) -> int:
     from slack_sdk.errors import SlackApiError
 
-    from handlers.barriers import check_barriers
-    from handlers.slack_api import SlackApi, api_error
+    from handlers.audit.barriers import check_barriers
+    from handlers.slack.api import SlackApi, api_error
 
     api = SlackApi.connect(settings.org_admin_token, settings.api_url)
     try:
@@ -242,7 +242,7 @@ async def _barriers(program: Program, args: argparse.Namespace, settings: Settin
 def purge(settings: Settings) -> int:
     """What the app does daily, on demand: message text older than the retention period goes."""
     import storage
-    from handlers.retention import purge as purge_now
+    from handlers.scheduled.retention import purge as purge_now
 
     engine = storage.create_engine_from_url(settings.database_url)
     storage.migrate(engine)
@@ -260,8 +260,8 @@ def audit(args: argparse.Namespace, settings: Settings) -> int:
     import asyncio
 
     from bot.audit_report import RENDERERS
-    from handlers.archive import ArchiveError, read_export
-    from handlers.audit import build_report
+    from handlers.audit.export import ArchiveError, read_export
+    from handlers.audit.live import build_report
 
     programs = _programs(settings, args.program, "audit")
     if programs is None:
@@ -295,8 +295,8 @@ def audit(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _live_audit(programs: list[Program], settings: Settings, now: datetime, progress):
     import storage
-    from handlers.audit import build_report, live_snapshot, program_facts
-    from handlers.slack_api import SlackApi
+    from handlers.audit.live import build_report, live_snapshot, program_facts
+    from handlers.slack.api import SlackApi
 
     api = SlackApi.connect(settings.bot_token, settings.api_url)
     engine = storage.create_engine_from_url(settings.database_url)

@@ -48,8 +48,8 @@ from bot.model import (
     Situation,
 )
 from bot.rules import CATALOGUE
+from cli.demo import ALERTS, BOT, GENERAL, TEAM, demo_program, demo_workspace
 from fakeslack import FakeSlack
-from handlers.demo import ALERTS, BOT, GENERAL, TEAM, demo_program, demo_workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -19,13 +19,13 @@ from slack_sdk.signature import SignatureVerifier
 
 import storage
 from bot.config import Settings
-from handlers import commands, events, interactions
-from handlers.oauth import WorkspaceAuthorize, oauth_flow
-from handlers.retention import purge
+from handlers.listeners import commands, events, interactions
+from handlers.listeners.oauth import WorkspaceAuthorize, oauth_flow
 from handlers.runtime import Runtime, Timing, WorkspaceCache, utc_now
-from handlers.slack_api import SlackApi, api_error, web_client
-from handlers.sweep import run_periodically, scheduled_checks, sweep
-from handlers.worker import Worker
+from handlers.scheduled.retention import purge
+from handlers.scheduled.sweep import run_periodically, scheduled_checks, sweep
+from handlers.slack.api import SlackApi, api_error, web_client
+from handlers.worker.loop import Worker
 
 log = logging.getLogger(__name__)
 
@@ -180,7 +180,7 @@ class SafeContactApp:
         self._tasks = []
 
     async def purge(self) -> None:
-        """The daily retention run (see `handlers.retention`)."""
+        """The daily retention run (see `handlers.scheduled.retention`)."""
         purge(self.runtime.engine, now=self.runtime.now(), retention_days=self.settings.retention_days)
 
     async def sweep(self) -> None:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import storage
 from bot.model import Account, Conversation, Directory, Program
-from handlers.slack_api import SlackApi
+from handlers.slack.api import SlackApi
 
 
 def utc_now() -> datetime:

@@ -4,7 +4,14 @@ that take a keyword-only `session` and return `bot.model` objects (never rows)."
 from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 
-from storage.audit import audit_entries, record_audit
+from storage.audit_log import audit_entries, record_audit
+from storage.database import (
+    connection_scope,
+    create_engine_from_url,
+    database_answers,
+    database_url,
+    session_scope,
+)
 from storage.directory import (
     account_by_email,
     add_member,
@@ -14,13 +21,6 @@ from storage.directory import (
     remove_member,
     save_conversation,
     upsert_accounts,
-)
-from storage.engine import (
-    connection_scope,
-    create_engine_from_url,
-    database_answers,
-    database_url,
-    session_scope,
 )
 from storage.inbox import (
     InboxItem,

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Integer, and_, bindparam, case, delete, func,
 from sqlmodel import Session, col, select
 
 from storage.columns import SerializedJSON, UTCDateTime, as_utc
-from storage.engine import dump_json
+from storage.database import dump_json
 from storage.statements import dialect_name, insert_for, insert_for_dialect
 from storage.tables import InboxRow
 
@@ -150,7 +150,7 @@ def claim_events(
 @cache
 def _claim(dialect: str) -> Any:
     """One statement claims and returns the items (the worker's hot path: no separate select). On
-    SQLite, transactions begin IMMEDIATE (see storage.engine): one claimer at a time; on PostgreSQL,
+    SQLite, transactions begin IMMEDIATE (see storage.database): one claimer at a time; on PostgreSQL,
     claimers skip each other's locked rows."""
     now = bindparam("now", type_=UTCDateTime())
     claimable = or_(

@@ -12,7 +12,7 @@ from alembic import command
 from alembic.config import CommandLine, Config
 from sqlalchemy import Connection, Engine
 
-from storage.engine import create_engine_from_url
+from storage.database import create_engine_from_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 

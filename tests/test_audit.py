@@ -37,8 +37,8 @@ from export_builder import DAY, Export, message, user
 from bot.audit import NOT_IN_AN_EXPORT, audit_program
 from bot.audit_report import CSV_COLUMNS, SCHEMA, findings_per_day, render_csv, render_html, render_json, render_text
 from bot.rules import CATALOGUE
-from handlers.archive import ArchiveError, read_export
-from handlers.audit import build_report
+from handlers.audit.export import ArchiveError, read_export
+from handlers.audit.live import build_report
 
 REAL_ARCHIVE = Path(__file__).resolve().parents[2] / "shared" / "slack-reference" / "exports"
 REAL_ARCHIVE /= "slack-export-viewer-testarchive.zip"

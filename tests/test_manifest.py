@@ -44,7 +44,7 @@ def test_manifest_declares_every_slash_command(manifest):
 
 
 def test_the_manifest_subscribes_to_exactly_the_events_the_worker_handles(manifest):
-    from handlers.worker import Worker
+    from handlers.worker.loop import Worker
 
     handled = set(Worker(runtime=None, name="manifest-check").handled_events)  # type: ignore[arg-type]
     subscribed = set(manifest["settings"]["event_subscriptions"]["bot_events"])
@@ -56,7 +56,7 @@ def test_the_manifest_subscribes_to_exactly_the_events_the_worker_handles(manife
 
 
 def test_the_manifest_grants_exactly_the_scopes_the_oauth_flow_asks_for(manifest):
-    from handlers.oauth import BOT_SCOPES, USER_SCOPES
+    from handlers.listeners.oauth import BOT_SCOPES, USER_SCOPES
 
     scopes = manifest["oauth_config"]["scopes"]
     assert sorted(scopes["bot"]) == sorted(BOT_SCOPES)
@@ -72,7 +72,7 @@ def test_every_scope_is_justified_in_the_readme(manifest):
 
 
 def test_the_manifest_has_home_interactivity_the_shortcut_and_one_address(manifest):
-    from handlers.views import CONCERN_SHORTCUT
+    from handlers.slack.views import CONCERN_SHORTCUT
 
     features = manifest["features"]
     assert features["app_home"]["home_tab_enabled"] is True

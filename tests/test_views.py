@@ -12,8 +12,8 @@ from builders import GENERAL, NOW, ROSTER, STAFF1, program
 from bot.access import Command, commands_for
 from bot.model import Incident, IncidentStatus, Person, Role, Severity
 from bot.status import Coverage, ProgramOverview, SpaceStatus
-from handlers.blocks import ACKNOWLEDGE_ACTION, CONDUCT_ACKNOWLEDGE_ACTION, RESOLVE_ACTION
-from handlers.views import admin_home, concern_modal, help_blocks, member_home, roster_modal, space_blocks
+from handlers.slack.blocks import ACKNOWLEDGE_ACTION, CONDUCT_ACKNOWLEDGE_ACTION, RESOLVE_ACTION
+from handlers.slack.views import admin_home, concern_modal, help_blocks, member_home, roster_modal, space_blocks
 
 
 def incident(n: int) -> Incident:

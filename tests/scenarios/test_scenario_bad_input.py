@@ -15,7 +15,7 @@ from scenario_world import TEAM
 from sqlmodel import select
 
 import storage
-from handlers.worker import Worker
+from handlers.worker.loop import Worker
 from storage.tables import InboxRow
 
 FORM = "application/x-www-form-urlencoded"

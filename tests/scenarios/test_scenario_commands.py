@@ -31,7 +31,7 @@ from builders import (
 import storage
 from bot.access import Command, refusal
 from fakeslack.reference import check_call, find_reference_dir, scope_problems
-from handlers.oauth import BOT_SCOPES, USER_SCOPES
+from handlers.listeners.oauth import BOT_SCOPES, USER_SCOPES
 
 ROLES = {
     "program-admin": ADMIN1,

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from cli.demo import program_day
 from fakeslack.reference import check_call, find_reference_dir, scope_problems
 from fakeslack.web_api import METHODS
-from handlers.demo import program_day
-from handlers.oauth import BOT_SCOPES, USER_SCOPES
+from handlers.listeners.oauth import BOT_SCOPES, USER_SCOPES
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = find_reference_dir()

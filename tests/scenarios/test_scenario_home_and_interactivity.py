@@ -12,8 +12,8 @@ from builders import ADMIN1, ALERTS, DLC, GENERAL, GUARD1, MINOR1, MINOR2, PENDI
 import storage
 from bot.access import Command
 from bot.model import EnforcementMode
-from handlers.blocks import ACKNOWLEDGE_ACTION, CONDUCT_ACKNOWLEDGE_ACTION, RESOLVE_ACTION
-from handlers.views import CONCERN_SHORTCUT
+from handlers.slack.blocks import ACKNOWLEDGE_ACTION, CONDUCT_ACKNOWLEDGE_ACTION, RESOLVE_ACTION
+from handlers.slack.views import CONCERN_SHORTCUT
 
 MENTION = re.compile(r"<@(U[A-Z0-9]+)")
 

@@ -17,7 +17,7 @@ from scenario_world import start_world, stop_world
 from sqlalchemy import text
 
 import storage
-from handlers.oauth import BOT_SCOPES, USER_SCOPES
+from handlers.listeners.oauth import BOT_SCOPES, USER_SCOPES
 
 KEY = Fernet.generate_key().decode()
 TEAM2 = "T0TEAM0002"

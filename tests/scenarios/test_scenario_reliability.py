@@ -8,7 +8,7 @@ import json
 from builders import ADMIN1, ADMIN2, DLC, GENERAL, MINOR1, STAFF1, STRANGER
 
 import storage
-from handlers.blocks import ACKNOWLEDGE_ACTION, RESOLVE_ACTION
+from handlers.slack.blocks import ACKNOWLEDGE_ACTION, RESOLVE_ACTION
 
 
 async def stranger_alert(world):

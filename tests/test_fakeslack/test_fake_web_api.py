@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from fakeslack import FakeSlack
-from handlers.slack_api import web_client
+from handlers.slack.api import web_client
 
 BOT = "U0SAFEBOT1"
 

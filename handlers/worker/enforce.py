@@ -25,7 +25,7 @@ from bot.enforcement import (
 from bot.engine import checked_scopes, evaluate
 from bot.model import Finding, Situation
 from bot.rules import CATALOGUE
-from handlers.blocks import resolved_text, update_text
+from handlers.slack.blocks import resolved_text, update_text
 
 #: Logged for every decision, one line each, never with message text (the demo prints these).
 activity = logging.getLogger("safe_contact.activity")

@@ -16,7 +16,7 @@ from slack_bolt.response import BoltResponse
 
 import storage
 from handlers.runtime import Runtime
-from handlers.worker import EVENT, Worker
+from handlers.worker.loop import EVENT, Worker
 
 log = logging.getLogger(__name__)
 

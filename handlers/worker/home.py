@@ -13,8 +13,8 @@ import storage
 from bot.model import Conversation, ConversationKind, Directory, Program
 from bot.status import ProgramOverview, SpaceStatus, program_overview, space_status
 from handlers.runtime import Runtime
-from handlers.slack_api import api_error
-from handlers.views import admin_home, member_home
+from handlers.slack.api import api_error
+from handlers.slack.views import admin_home, member_home
 
 log = logging.getLogger(__name__)
 

@@ -16,9 +16,9 @@ from bot.enforcement import administrators
 from bot.model import Incident, Program
 from bot.report import incident_csv, incident_rows
 from bot.rules import rule_by_symbol
-from handlers.blocks import alert_blocks, alert_text, escalation_text, reminder_blocks
 from handlers.runtime import Runtime
-from handlers.slack_api import Posted, SlackApi
+from handlers.slack.api import Posted, SlackApi
+from handlers.slack.blocks import alert_blocks, alert_text, escalation_text, reminder_blocks
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from bot.model import Incident, Lockdown, Person, Program, Role, SessionWindow, 
 from bot.onboarding import expectations
 from bot.rules import rule_by_symbol
 from bot.status import ProgramOverview, SpaceStatus
-from handlers.blocks import (
+from handlers.slack.blocks import (
     ACKNOWLEDGE_ACTION,
     CONDUCT_ACKNOWLEDGE_ACTION,
     RESOLVE_ACTION,

@@ -16,20 +16,20 @@ import storage
 from bot.access import Command, may_use
 from bot.model import AuditEntry, Conversation, Directory, Program
 from bot.roster import RosterChange, remove_person, replace_roster, upsert_person
-from handlers.actions import refresh_alert
-from handlers.blocks import (
+from handlers.runtime import Runtime
+from handlers.slack.api import api_error
+from handlers.slack.blocks import (
     ACKNOWLEDGE_ACTION,
     CONDUCT_ACKNOWLEDGE_ACTION,
     CONNECT_ACTION,
     RESOLVE_ACTION,
     resolved_text,
 )
-from handlers.enforce import enforce, queue
-from handlers.home import publish_home
-from handlers.runtime import Runtime
-from handlers.slack_api import api_error
-from handlers.views import CONCERN_CALLBACK, CONCERN_SHORTCUT, ROSTER_CALLBACK, concern_alert, concern_modal
-from handlers.worker import program_situation
+from handlers.slack.views import CONCERN_CALLBACK, CONCERN_SHORTCUT, ROSTER_CALLBACK, concern_alert, concern_modal
+from handlers.worker.carry_out import refresh_alert
+from handlers.worker.enforce import enforce, queue
+from handlers.worker.home import publish_home
+from handlers.worker.loop import program_situation
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.barriers import Barrier, BarrierReport, barrier_report
 from bot.model import Directory, Program
-from handlers.slack_api import SlackApi
+from handlers.slack.api import SlackApi
 
 #: What an org admin's token needs (the app installed at org level by an org admin or owner).
 ORG_ADMIN_SCOPES = ("admin.barriers:read", "admin.barriers:write", "usergroups:read", "users:read", "users:read.email")

@@ -1,5 +1,5 @@
 """The worker: drains the inbox. Each stored Slack event updates the stored picture of the workspace
-and is judged by the rules (`handlers.enforce`); each queued action is carried out against Slack.
+and is judged by the rules (`handlers.worker.enforce`); each queued action is carried out against Slack.
 Web API calls happen before the item's one short transaction, never while it holds the database."""
 
 from __future__ import annotations
@@ -31,13 +31,13 @@ from bot.model import (
     Situation,
 )
 from bot.rules import MESSAGE_RULES
-from handlers.actions import PERMANENT_ERRORS, PermanentFailure, carry_out
-from handlers.enforce import ACTION, enforce
-from handlers.enforce import queue as enforce_queue
-from handlers.home import publish_home
-from handlers.onboarding import welcome
 from handlers.runtime import Runtime
-from handlers.slack_api import account_from_user, api_error
+from handlers.slack.api import account_from_user, api_error
+from handlers.worker.carry_out import PERMANENT_ERRORS, PermanentFailure, carry_out
+from handlers.worker.enforce import ACTION, enforce
+from handlers.worker.enforce import queue as enforce_queue
+from handlers.worker.home import publish_home
+from handlers.worker.onboarding import welcome
 
 log = logging.getLogger(__name__)
 

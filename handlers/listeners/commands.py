@@ -32,12 +32,9 @@ from bot.model import (
     Program,
     SessionWindow,
 )
-from handlers.actions import report_incidents
-from handlers.enforce import queue
-from handlers.home import overview, space
 from handlers.runtime import Runtime
-from handlers.slack_api import api_error
-from handlers.views import (
+from handlers.slack.api import api_error
+from handlers.slack.views import (
     closure_notice,
     guardian_lockdown_text,
     guardian_unlock_text,
@@ -51,7 +48,10 @@ from handlers.views import (
     space_blocks,
     unlock_alert,
 )
-from handlers.worker import live_presence
+from handlers.worker.carry_out import report_incidents
+from handlers.worker.enforce import queue
+from handlers.worker.home import overview, space
+from handlers.worker.loop import live_presence
 
 log = logging.getLogger(__name__)
 

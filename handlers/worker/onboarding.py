@@ -12,7 +12,7 @@ import storage
 from bot.enforcement import administrators
 from bot.model import Directory, EnforcementMode, Program
 from bot.onboarding import welcome_text
-from handlers.enforce import queue
+from handlers.worker.enforce import queue
 
 
 def welcome(

@@ -13,9 +13,9 @@ import storage
 from bot.audit import NOT_IN_AN_EXPORT, ProgramFacts, Snapshot, audit_program, rules_not_checked
 from bot.audit_report import AuditReport, people_and_spaces
 from bot.model import Conversation, Directory, Program
-from handlers.slack_api import SlackApi, api_error
-from handlers.sweep import visible_conversations
-from handlers.worker import spoken_message
+from handlers.scheduled.sweep import visible_conversations
+from handlers.slack.api import SlackApi, api_error
+from handlers.worker.loop import spoken_message
 
 #: How far back a live audit reads conversations' history.
 HISTORY_DAYS = 365

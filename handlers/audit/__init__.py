@@ -1,0 +1,1 @@
+"""Read-only one-shots: the live audit, the export reader, information barriers."""

@@ -1,0 +1,1 @@
+"""What answers while Slack waits: storing events, slash commands, interactivity, OAuth."""

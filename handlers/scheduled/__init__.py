@@ -1,0 +1,1 @@
+"""What runs on a timer, under a lease: sweeps, scheduled checks, retention."""
