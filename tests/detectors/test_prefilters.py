@@ -8,14 +8,24 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import detectors
-from bot.detectors import find_contact_details, find_hazardous_activity
+from bot.detectors import (
+    contact_details,
+    find_contact_details,
+    find_hazardous_activity,
+    hazardous_activity,
+    phone_numbers,
+)
 from tests.detectors.test_contact_details import FIRES as CONTACT_FIRES
 from tests.detectors.test_contact_details import SILENT as CONTACT_SILENT
 from tests.detectors.test_hazardous_activity import FIRES as HAZARD_FIRES
 from tests.detectors.test_hazardous_activity import SILENT as HAZARD_SILENT
 
-GATES = ("_may_hold_phone", "_may_name_platform", "_may_hold_term")
+#: Each quick check, in the module whose detector calls it: switching it off there is what takes effect.
+GATES = (
+    (phone_numbers, "_may_hold_phone"),
+    (contact_details, "_may_name_platform"),
+    (hazardous_activity, "_may_hold_term"),
+)
 
 WORDS = """bleach ammonia mix heat sulfuric acid acids citric lye sodium hydroxide thermite bomb bombs bath
 peroxide hydrogen concentrated 35% bacteria petri dish agar mold mould spores grow culture dead bird
@@ -47,11 +57,15 @@ def verdicts(text: str) -> tuple:
     return find_contact_details(text, ("mit.edu",)), find_hazardous_activity(text)
 
 
-def ungated(text: str) -> tuple:
+def gated_to(answer: bool, text: str) -> tuple:
     with pytest.MonkeyPatch.context() as patched:
-        for gate in GATES:
-            patched.setattr(detectors, gate, lambda *_: True)
+        for module, gate in GATES:
+            patched.setattr(module, gate, lambda *_: answer)
         return verdicts(text)
+
+
+def ungated(text: str) -> tuple:
+    return gated_to(True, text)
 
 
 CORPUS = [case.values[0] for case in CONTACT_FIRES + HAZARD_FIRES + CONTACT_SILENT + HAZARD_SILENT]
@@ -71,26 +85,35 @@ def test_the_quick_checks_change_no_verdict_on_generated_text(text):
 def test_the_quick_checks_do_pass_over_ordinary_text():
     """They are not vacuous: an ordinary message is passed over by every one of them."""
     text = "Can we go over problem 3 again on Tuesday at 3:30?"
-    assert not any(getattr(detectors, gate)(text) for gate in GATES)
+    assert not any(getattr(module, gate)(text) for module, gate in GATES)
     assert all(
-        getattr(detectors, gate)(sample)
-        for gate, sample in zip(GATES, ("call 617-555-0134", "my Insta", "ſulfuric acid"), strict=True)
+        getattr(module, gate)(sample)
+        for (module, gate), sample in zip(GATES, ("call 617-555-0134", "my Insta", "ſulfuric acid"), strict=True)
     )
+
+
+def test_switching_the_quick_checks_reaches_the_detectors():
+    """The comparisons above mean something only if the patched checks are the ones the detectors
+    call: with every check answering "no", a text that fires on each is passed over."""
+    text = "text me at 617-555-0134, my snapchat is alex.cool22. Tonight, mix bleach and ammonia in your kitchen"
+    contacts, hazards = verdicts(text)
+    assert [detail.kind for detail in contacts] == ["phone", "handle"] and hazards
+    assert gated_to(False, text) == ([], [])
 
 
 @settings(max_examples=600, deadline=None)
 @given(detector_text())
 def test_each_quick_check_lets_through_whatever_its_patterns_match(text):
     """Checked against the patterns themselves, not only the verdicts built on them."""
-    if not detectors._may_hold_term(text):
-        assert not any(pattern.search(text) for pattern, *_ in detectors._TERMS)
+    if not hazardous_activity._may_hold_term(text):
+        assert not any(pattern.search(text) for pattern, *_ in hazardous_activity._TERMS)
     handle_patterns = (
-        detectors._MY_HANDLE,
-        detectors._LABELLED_HANDLE,
-        detectors._PLATFORM_AT_HANDLE,
-        detectors._CONTACT_INVITE,
-        detectors._PLATFORM_VERB,
-        detectors._SKYPE_URI,
+        contact_details._MY_HANDLE,
+        contact_details._LABELLED_HANDLE,
+        contact_details._PLATFORM_AT_HANDLE,
+        contact_details._CONTACT_INVITE,
+        contact_details._PLATFORM_VERB,
+        contact_details._SKYPE_URI,
     )
-    if not detectors._may_name_platform(text):
+    if not contact_details._may_name_platform(text):
         assert not any(pattern.search(text) for pattern in handle_patterns)
