@@ -163,6 +163,8 @@ def parse_program(data: Mapping, *, source: str, base_dir: Path) -> Program:
     for domain in domains:
         if not _DOMAIN.match(domain):
             problem("institution_domains", f"{domain!r} is not a domain name")
+    dlc = _text(section, "dlc", problem)
+    safety_contact = _text(section, "safety_contact", problem)
     team_id = _text(section, "team_id", problem) or None
     if team_id and not _TEAM_ID.match(team_id):
         problem("team_id", f"{team_id!r} is not a Slack workspace id (like T0TEAM0001)")
@@ -192,11 +194,11 @@ def parse_program(data: Mapping, *, source: str, base_dir: Path) -> Program:
         name=name,
         alert_channel=alert_channel,
         institution_domains=tuple(domains),
-        dlc=_text(section, "dlc", problem),
+        dlc=dlc,
         team_id=team_id,
         channels=tuple(channels),
         session_channels=session_channel_ids,
-        safety_contact=_text(section, "safety_contact", problem),
+        safety_contact=safety_contact,
         mode=mode,
         roster=tuple(roster),
         sessions=tuple(sessions),

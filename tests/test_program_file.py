@@ -163,6 +163,12 @@ roster = "roster.csv"
             "ends (",
             id="session-ends-before-start",
         ),
+        pytest.param(GOOD + "dlc = 5\n", "program.dlc: must be text, not 5", id="dlc-not-text"),
+        pytest.param(
+            GOOD + 'safety_contact = ["a@mit.edu"]\n',
+            "program.safety_contact: must be text",
+            id="safety-contact-not-text",
+        ),
         pytest.param("[program\nid=", "not valid TOML", id="not-toml"),
         pytest.param("title = 'x'\n", "missing the [program] table", id="no-program-table"),
     ],
