@@ -20,11 +20,15 @@ from slack_sdk.signature import SignatureVerifier
 import storage
 from bot.config import Settings
 from handlers.listeners import commands, events, interactions
+from handlers.listeners.events import EVENT
 from handlers.listeners.oauth import WorkspaceAuthorize, oauth_flow
 from handlers.runtime import Runtime, Timing, WorkspaceCache, utc_now
 from handlers.scheduled.retention import purge
 from handlers.scheduled.sweep import run_periodically, scheduled_checks, sweep
 from handlers.slack.api import SlackApi, api_error, web_client
+from handlers.worker.carry_out import action_job
+from handlers.worker.enforce import ACTION
+from handlers.worker.judge import Judge
 from handlers.worker.loop import Worker
 
 log = logging.getLogger(__name__)
@@ -42,7 +46,7 @@ class SafeContactApp:
         self.settings = settings
         self.runtime = runtime
         self.bolt = bolt
-        self.worker = Worker(runtime)
+        self.worker = Worker(runtime, {EVENT: Judge(runtime), ACTION: action_job(runtime)})
         self.inbox = events.InboxWriter(runtime, self.worker)
         #: Checks Slack's signature before a body is parsed (Socket Mode has none to check).
         self.verifier = SignatureVerifier(settings.signing_secret) if settings.signing_secret else None

@@ -14,8 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from bot.audit import Snapshot, message_time
 from bot.model import Conversation, ConversationKind, Message
-from handlers.slack.api import account_from_user
-from handlers.worker.loop import spoken_message
+from handlers.slack.parsing import account_from_user, spoken_message
 
 #: The conversation lists of an export, and the kind of conversation each holds.
 CONVERSATION_FILES = (

@@ -15,7 +15,7 @@ from bot.audit_report import AuditReport, people_and_spaces
 from bot.model import Conversation, Directory, Program
 from handlers.scheduled.sweep import visible_conversations
 from handlers.slack.api import SlackApi, api_error
-from handlers.worker.loop import spoken_message
+from handlers.slack.parsing import spoken_message
 
 #: How far back a live audit reads conversations' history.
 HISTORY_DAYS = 365

@@ -33,6 +33,7 @@ from bot.model import (
     SessionWindow,
 )
 from handlers.runtime import Runtime
+from handlers.situations import live_presence
 from handlers.slack.api import api_error
 from handlers.slack.views import (
     closure_notice,
@@ -51,7 +52,6 @@ from handlers.slack.views import (
 from handlers.worker.carry_out import report_incidents
 from handlers.worker.enforce import queue
 from handlers.worker.home import overview, space
-from handlers.worker.loop import live_presence
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,10 @@ from slack_bolt.response import BoltResponse
 
 import storage
 from handlers.runtime import Runtime
-from handlers.worker.loop import EVENT, Worker
+from handlers.worker.loop import Worker
+
+#: The inbox kind of a stored Slack event.
+EVENT = "event"
 
 log = logging.getLogger(__name__)
 

@@ -17,6 +17,7 @@ from bot.access import Command, may_use
 from bot.model import AuditEntry, Conversation, Directory, Program
 from bot.roster import RosterChange, remove_person, replace_roster, upsert_person
 from handlers.runtime import Runtime
+from handlers.situations import program_situation
 from handlers.slack.api import api_error
 from handlers.slack.blocks import (
     ACKNOWLEDGE_ACTION,
@@ -29,7 +30,6 @@ from handlers.slack.views import CONCERN_CALLBACK, CONCERN_SHORTCUT, ROSTER_CALL
 from handlers.worker.carry_out import refresh_alert
 from handlers.worker.enforce import enforce, queue
 from handlers.worker.home import publish_home
-from handlers.worker.loop import program_situation
 
 log = logging.getLogger(__name__)
 

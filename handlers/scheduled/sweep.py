@@ -15,9 +15,9 @@ import storage
 from bot.enforcement import administrators, plan_escalations
 from bot.model import Conversation, EnforcementMode, Situation
 from handlers.runtime import Runtime
+from handlers.situations import live_presence, program_situation
 from handlers.slack.api import BOT_CONVERSATION_TYPES, USER_CONVERSATION_TYPES, SlackApi, api_error
 from handlers.worker.enforce import enforce, queue
-from handlers.worker.loop import live_presence, program_situation
 from handlers.worker.onboarding import welcome
 
 log = logging.getLogger(__name__)

@@ -19,6 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.barriers import RESTRICTED_SUBJECTS
 from bot.model import Account, Conversation, ConversationKind
+from handlers.slack.parsing import account_from_user, conversation_from_info, conversation_kind
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,34 @@ PAGE_SIZE = 200
 BOT_CONVERSATION_TYPES = "public_channel,private_channel"
 #: What a connected account lets the app see besides the bot's channels.
 USER_CONVERSATION_TYPES = "private_channel,mpim,im"
+
+
+#: Slack errors that trying again will not fix.
+PERMANENT_ERRORS = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "user_not_found",
+        "users_not_found",
+        "cannot_dm_bot",
+        "user_disabled",
+        "user_is_restricted",
+        "restricted_action",
+        "method_not_supported_for_channel_type",
+        "cant_invite",
+        "cant_invite_self",
+        "not_allowed_token_type",
+        "missing_scope",
+        "msg_too_long",
+        "no_text",
+        "invalid_blocks",
+        "message_not_found",
+        "cant_update_message",
+        "ekm_access_denied",
+        "team_access_not_granted",
+    }
+)
 
 
 def retry_handlers() -> list:
@@ -215,37 +244,13 @@ def api_error(error: Exception) -> str:
     return type(error).__name__
 
 
-def account_from_user(user: dict, team_id: str = "") -> Account:
-    profile = user.get("profile") or {}
-    return Account(
-        id=user["id"],
-        email=profile.get("email") or "",
-        name=profile.get("real_name") or user.get("real_name") or user.get("name") or "",
-        team_id=user.get("team_id") or team_id,
-        is_bot=bool(user.get("is_bot")) or user.get("id") == "USLACKBOT",
-        is_guest=bool(user.get("is_restricted") or user.get("is_ultra_restricted")),
-        is_external=bool(user.get("is_stranger")),
-        deleted=bool(user.get("deleted")),
-    )
+class PermanentFailure(Exception):
+    """A queued action that can never be carried out as given (it names nothing that exists)."""
 
 
-def conversation_kind(info: dict) -> ConversationKind:
-    if info.get("is_im"):
-        return ConversationKind.IM
-    if info.get("is_mpim"):
-        return ConversationKind.MPIM
-    if info.get("is_private") or info.get("is_group"):
-        return ConversationKind.PRIVATE_CHANNEL
-    return ConversationKind.PUBLIC_CHANNEL
-
-
-def conversation_from_info(info: dict, members: frozenset[str], *, team_id: str = "") -> Conversation:
-    team = team_id or info.get("context_team_id") or ""
-    return Conversation(
-        id=info["id"],
-        kind=conversation_kind(info),
-        members=members,
-        name=info.get("name") or "",
-        team_id=team,
-        is_archived=bool(info.get("is_archived")),
-    )
+def is_permanent(error: Exception) -> bool:
+    """Errors no retry will cure: Slack saying the thing does not exist or may not be done, and
+    payloads missing what they must hold. Outages, rate limits and database hiccups are retried."""
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error") or "") in PERMANENT_ERRORS
+    return isinstance(error, (ValueError, KeyError, TypeError, AttributeError))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta
 
 from slack_sdk.errors import SlackApiError
@@ -17,37 +18,10 @@ from bot.model import Incident, Program
 from bot.report import incident_csv, incident_rows
 from bot.rules import rule_by_symbol
 from handlers.runtime import Runtime
-from handlers.slack.api import Posted, SlackApi
+from handlers.slack.api import PERMANENT_ERRORS, PermanentFailure, Posted, SlackApi
 from handlers.slack.blocks import alert_blocks, alert_text, escalation_text, reminder_blocks
 
 log = logging.getLogger(__name__)
-
-#: Slack errors that trying again will not fix.
-PERMANENT_ERRORS = frozenset(
-    {
-        "channel_not_found",
-        "not_in_channel",
-        "is_archived",
-        "user_not_found",
-        "users_not_found",
-        "cannot_dm_bot",
-        "user_disabled",
-        "user_is_restricted",
-        "restricted_action",
-        "method_not_supported_for_channel_type",
-        "cant_invite",
-        "cant_invite_self",
-        "not_allowed_token_type",
-        "missing_scope",
-        "msg_too_long",
-        "no_text",
-        "invalid_blocks",
-        "message_not_found",
-        "cant_update_message",
-        "ekm_access_denied",
-        "team_access_not_granted",
-    }
-)
 
 #: Errors of `conversations.kick` that mean the app may not remove that person from that channel.
 _KICK_REFUSALS = frozenset({"cant_kick_from_general", "cant_kick_self", "not_supported"})
@@ -65,8 +39,14 @@ _FAILURE_REASONS = {
 }
 
 
-class PermanentFailure(Exception):
-    """A queued action that can never be carried out as given (it names nothing that exists)."""
+def action_job(runtime: Runtime) -> Callable[[storage.InboxItem], Awaitable[Callable[[storage.Session], None] | None]]:
+    """The worker's job for queued actions: each is carried out with its workspace's bot."""
+
+    async def job(item: storage.InboxItem) -> Callable[[storage.Session], None] | None:
+        team_id = item.team_id or runtime.team_id
+        return await carry_out(runtime.for_team(team_id), team_id, dict(item.payload), attempt=item.attempts)
+
+    return job
 
 
 async def carry_out(runtime: Runtime, team_id: str, op: dict, *, attempt: int = 1):

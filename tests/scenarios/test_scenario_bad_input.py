@@ -15,7 +15,7 @@ from scenario_world import TEAM
 from sqlmodel import select
 
 import storage
-from handlers.worker.loop import Worker
+from handlers.worker.judge import HANDLED_EVENTS
 from storage.tables import InboxRow
 
 FORM = "application/x-www-form-urlencoded"
@@ -92,7 +92,7 @@ VALUES = st.recursive(
 )
 IDS = st.sampled_from(["U0STAFF1", "U0MINOR1", "U0STRANGER", "C0GENERAL1", "D0NOWHERE1", "", "U0SAFEBOT1"])
 FIELDS = ("channel", "user", "text", "subtype", "ts", "thread_ts", "files", "message", "tokens", "tab", "bot_id")
-EVENT_TYPES = sorted(Worker(runtime=None, name="types").handled_events | {"reaction_added", "", "app_mention"})  # type: ignore[arg-type]
+EVENT_TYPES = sorted(HANDLED_EVENTS | {"reaction_added", "", "app_mention"})
 EVENTS = st.fixed_dictionaries(
     {"type": st.sampled_from(EVENT_TYPES)},
     optional={name: IDS | VALUES for name in FIELDS},

@@ -14,7 +14,7 @@ from scenario_world import TEAM, until
 from sqlmodel import select
 
 import storage
-from handlers.worker.loop import EVENT
+from handlers.listeners.events import EVENT
 from storage.tables import InboxRow
 
 
