@@ -20,12 +20,12 @@ import html
 import io
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from bot.audit import AuditFinding
-from bot.model import Directory
+from bot.model import Conversation, Directory
 from bot.report import with_names
 from bot.rules import rule_by_symbol
 
@@ -93,7 +93,9 @@ class AuditReport:
         return with_names(text, lambda ident: self.person(ident).name, channel)
 
 
-def people_and_spaces(directories: list[Directory], conversations) -> tuple[dict[str, Person], dict[str, Space]]:
+def people_and_spaces(
+    directories: Iterable[Directory], conversations: Iterable[Conversation]
+) -> tuple[dict[str, Person], dict[str, Space]]:
     """Who is who (roster name and role, else the account's name) and what each conversation is called."""
     people: dict[str, Person] = {}
     for directory in directories:
@@ -103,9 +105,9 @@ def people_and_spaces(directories: list[Directory], conversations) -> tuple[dict
             if account.id not in people or person is not None:
                 people[account.id] = Person((person.name if person else "") or account.name or account.id, role)
         for person in directory.program.roster:
-            account = directory.account_id(person)
-            if account:
-                people[account] = Person(person.name or account, person.role.value.replace("_", " "))
+            user_id = directory.account_id(person)
+            if user_id:
+                people[user_id] = Person(person.name or user_id, person.role.value.replace("_", " "))
     spaces = {c.id: Space(c.name or c.id, c.kind.value) for c in conversations}
     return people, spaces
 
@@ -155,7 +157,7 @@ def render_json(report: AuditReport) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _finding_json(report: AuditReport, finding: AuditFinding) -> dict:
+def _finding_json(report: AuditReport, finding: AuditFinding) -> dict[str, object]:
     space = report.space(finding.conversation)
     return {
         "program": finding.program_id,

@@ -7,7 +7,7 @@ import csv
 import io
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -121,6 +121,10 @@ _PROGRAM_KEYS = {
 }  # fmt: skip
 _SESSION_KEYS = {"channel", "start", "end", "access_info"}
 _CONSENT_VALUES = {"yes": True, "no": False, "": False}
+_TIME_EXAMPLE = "a date and time with a UTC offset, like 2026-07-06T14:00:00-04:00"
+
+#: Records one problem with a program setting: its key and the reason.
+Problem = Callable[[str, str], None]
 
 
 def load_program(path: Path | str) -> Program:
@@ -137,7 +141,7 @@ def load_program(path: Path | str) -> Program:
     return parse_program(data, source=str(path), base_dir=path.parent)
 
 
-def parse_program(data: Mapping, *, source: str, base_dir: Path) -> Program:
+def parse_program(data: Mapping[str, object], *, source: str, base_dir: Path) -> Program:
     """Validate a parsed program file and load its roster (relative to `base_dir`)."""
     problems: list[str] = []
     section = data.get("program")
@@ -304,7 +308,7 @@ def roster_person(values: Mapping[str, str]) -> tuple[Person | None, list[str]]:
     )
 
 
-def _text(section: Mapping, key: str, problem, *, required: bool = False) -> str:
+def _text(section: Mapping[str, object], key: str, problem: Problem, *, required: bool = False) -> str:
     value = section.get(key, "")
     if not isinstance(value, str):
         problem(key, f"must be text, not {value!r}")
@@ -315,7 +319,7 @@ def _text(section: Mapping, key: str, problem, *, required: bool = False) -> str
     return value
 
 
-def _text_list(section: Mapping, key: str, problem) -> list[str]:
+def _text_list(section: Mapping[str, object], key: str, problem: Problem) -> list[str]:
     value = section.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         problem(key, f"must be a list of text, not {value!r}")
@@ -323,7 +327,7 @@ def _text_list(section: Mapping, key: str, problem) -> list[str]:
     return [v.strip() for v in value if v.strip()]
 
 
-def _channel_list(section: Mapping, key: str, problem) -> list[str]:
+def _channel_list(section: Mapping[str, object], key: str, problem: Problem) -> list[str]:
     channels = _text_list(section, key, problem)
     for channel in channels:
         if not _CHANNEL_ID.match(channel):
@@ -331,7 +335,7 @@ def _channel_list(section: Mapping, key: str, problem) -> list[str]:
     return channels
 
 
-def _sessions(value: object, problem) -> list[SessionWindow]:
+def _sessions(value: object, problem: Problem) -> list[SessionWindow]:
     if not isinstance(value, list):
         problem("sessions", "must be [[program.sessions]] tables")
         return []
@@ -346,24 +350,26 @@ def _sessions(value: object, problem) -> list[SessionWindow]:
         channel = entry.get("channel", "")
         if not isinstance(channel, str) or not _CHANNEL_ID.match(channel):
             problem(f"{key}.channel", f"{channel!r} is not a Slack channel id")
-        start, end = entry.get("start"), entry.get("end")
-        times_ok = True
-        for name, when in (("start", start), ("end", end)):
-            if not isinstance(when, datetime) or when.tzinfo is None:
-                problem(
-                    f"{key}.{name}",
-                    f"{when!r} must be a date and time with a UTC offset, like 2026-07-06T14:00:00-04:00",
-                )
-                times_ok = False
-        if times_ok and end <= start:
+        start, end = _session_time(entry, key, "start", problem), _session_time(entry, key, "end", problem)
+        if start is not None and end is not None and end <= start:
             problem(key, f"ends ({end.isoformat()}) before it starts ({start.isoformat()})")
         access_info = entry.get("access_info", "")
         if not isinstance(access_info, str):
             problem(f"{key}.access_info", "must be text")
             access_info = ""
-        if times_ok and isinstance(channel, str):
+        if start is not None and end is not None and isinstance(channel, str):
             sessions.append(SessionWindow(channel=channel, start=start, end=end, access_info=access_info.strip()))
     return sessions
+
+
+def _session_time(entry: Mapping[str, object], key: str, name: str, problem: Problem) -> datetime | None:
+    """A session's `start` or `end`: a date and time that says its UTC offset (TOML's offset
+    date-time), else None with the problem recorded."""
+    when = entry.get(name)
+    if isinstance(when, datetime) and when.utcoffset() is not None:
+        return when
+    problem(f"{key}.{name}", f"is required ({_TIME_EXAMPLE})" if when is None else f"{when!r} must be {_TIME_EXAMPLE}")
+    return None
 
 
 def _mode(section: object, source: str, problems: list[str]) -> EnforcementMode:

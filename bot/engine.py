@@ -61,11 +61,13 @@ def evaluate(rules: Iterable[Rule], situation: Situation) -> list[Finding]:
     return sorted(findings, key=_severity_order)
 
 
-def checked_scopes(rules: Iterable[Rule], situation: Situation, findings: Iterable[Finding]) -> frozenset:
+def checked_scopes(
+    rules: Iterable[Rule], situation: Situation, findings: Iterable[Finding]
+) -> frozenset[tuple[str, str]]:
     """The (rule symbol, scope) pairs this evaluation settled: a condition rule's open incident in one
     of them with no finding is over. A rule that failed or could not decide settled nothing."""
     unsettled = {(f.rule, f.scope) for f in findings if f.undecided}
-    checked = set()
+    checked: set[tuple[str, str]] = set()
     for rule in rules:
         scope = scope_key(rule, situation)
         if scope is not None and rule.condition and (rule.symbol, scope) not in unsettled:

@@ -245,9 +245,9 @@ class Directory:
             if person.slack_id:
                 by_id[person.slack_id] = person
         for account in self.accounts.values():
-            person = self._by_email.get(normalize_email(account.email))
-            if person is not None and account.id not in by_id and not person.slack_id:
-                by_id[account.id] = person
+            listed = self._by_email.get(normalize_email(account.email))
+            if listed is not None and account.id not in by_id and not listed.slack_id:
+                by_id[account.id] = listed
         self._by_id = by_id
 
     def person(self, user_id: str) -> Person | None:

@@ -35,7 +35,7 @@ _MARKUP = re.compile(r"<([@#])([A-Z0-9]+)(?:\|([^>]*))?>")
 def with_names(text: str, person: Callable[[str], str], channel: Callable[[str, str | None], str]) -> str:
     """Slack's markup in `text` replaced: people by `person(id)`, channels by `channel(id, label)`."""
 
-    def name(match: re.Match) -> str:
+    def name(match: re.Match[str]) -> str:
         kind, ident, label = match.groups()
         return person(ident) if kind == "@" else channel(ident, label)
 

@@ -163,6 +163,21 @@ roster = "roster.csv"
             "ends (",
             id="session-ends-before-start",
         ),
+        pytest.param(
+            GOOD + '[[program.sessions]]\nchannel = "C0S1"\nstart = 2026-07-06T14:00:00-04:00\n',
+            "program.sessions[1].end: is required (a date and time with a UTC offset",
+            id="session-without-end",
+        ),
+        pytest.param(
+            GOOD + '[[program.sessions]]\nchannel = "C0S1"\nend = 2026-07-06T14:00:00-04:00\n',
+            "program.sessions[1].start: is required",
+            id="session-without-start",
+        ),
+        pytest.param(
+            GOOD + '[[program.sessions]]\nchannel = "C0S1"\nstart = 2026-07-06T14:00:00-04:00\nend = 2026-07-06\n',
+            "program.sessions[1].end: datetime.date(2026, 7, 6) must be a date and time",
+            id="session-ends-on-a-date",
+        ),
         pytest.param(GOOD + "dlc = 5\n", "program.dlc: must be text, not 5", id="dlc-not-text"),
         pytest.param(
             GOOD + 'safety_contact = ["a@mit.edu"]\n',

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from bot.model import ConversationKind, Severity, Situation
+from bot.model import ConversationKind, Person, Severity, Situation
 from bot.rules.common import adults_in, is_own_guardian, mentions, minors_in
 from bot.rules.registry import Breach, Remedy, Scope, rule
 
@@ -121,7 +121,7 @@ def group_dm_with_minor(s: Situation) -> Iterator[Breach]:
     )
 
 
-def _is_one_family(minors, adults) -> bool:
+def _is_one_family(minors: Sequence[tuple[str, Person]], adults: Sequence[tuple[str, Person | None]]) -> bool:
     """Every adult guards a minor present and every minor has a guardian present."""
     if not adults:
         return False

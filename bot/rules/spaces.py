@@ -82,7 +82,8 @@ def guardian_cannot_see(s: Situation) -> Iterator[Breach]:
     conversation = s.conversation
     if conversation.kind not in (ConversationKind.PRIVATE_CHANNEL, ConversationKind.MPIM):
         return
-    unseen, invitable = [], []
+    unseen: list[str] = []
+    invitable: list[str] = []
     for minor_id, minor in minors_in(s, conversation):
         guardians = s.directory.guardians_of(minor)
         guardian_ids = s.directory.user_ids(guardians)
