@@ -20,6 +20,7 @@ from aiohttp import web
 import storage
 from bot.config import Settings
 from bot.model import BackgroundCheck, Person, Program, Role, SessionWindow
+from cli.database import open_database
 from fakeslack import FakeSlack
 from handlers import create_app
 from handlers.runtime import Timing
@@ -174,9 +175,10 @@ async def program_day(out=sys.stdout) -> FakeSlack:
     """Run the scripted day; returns the fake Slack with everything the app sent."""
     now = datetime.now(UTC).replace(microsecond=0)
     clock = {"now": now}
-    with tempfile.TemporaryDirectory(prefix="safe-contact-demo-") as folder:
-        engine = storage.create_engine_from_url(f"sqlite:///{Path(folder) / 'demo.db'}")
-        storage.migrate(engine)
+    with (
+        tempfile.TemporaryDirectory(prefix="safe-contact-demo-") as folder,
+        open_database(f"sqlite:///{Path(folder) / 'demo.db'}") as engine,
+    ):
         program = demo_program(now)
         with storage.session_scope(engine) as session:
             storage.save_program(program, session=session)
@@ -202,7 +204,6 @@ async def program_day(out=sys.stdout) -> FakeSlack:
             await app.stop()
             await runner.cleanup()
             await slack.stop()
-            engine.dispose()
     return slack
 
 

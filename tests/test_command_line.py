@@ -173,9 +173,9 @@ def test_unknown_command_is_a_usage_error(tmp_path):
 
 
 def test_the_progress_bar_redraws_one_line(capsys):
-    import app
+    from cli.output import progress_bar
 
-    draw = app._progress_bar("Reading")
+    draw = progress_bar("Reading")
     draw(3, 10)
     draw(10, 10)
     err = capsys.readouterr().err
