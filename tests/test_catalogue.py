@@ -1,11 +1,15 @@
 """The rule catalogue matches DESIGN's table, and every rule documents itself and is tested."""
 
+import importlib
+import pkgutil
 from pathlib import Path
 
 import pytest
 
+import bot.rules
 from bot.model import Severity
-from bot.rules import CATALOGUE, rule_by_symbol
+from bot.rules import CATALOGUE, CATALOGUE_ORDER, ordered_catalogue, rule_by_symbol
+from bot.rules.registry import registered_rules
 
 #: DESIGN section 1: symbol -> severity. Symbols are a contract: alerts and tools show them.
 DESIGN_TABLE = {
@@ -58,3 +62,38 @@ def test_a_symbol_cannot_be_declared_twice():
         rule("dm-adult-minor", severity=Severity.INFO, clause="", summary="", scopes=[Scope.PROGRAM])(
             lambda s: iter(())
         )
+
+
+def test_the_catalogue_order_names_every_registered_rule_once():
+    registered = [r.symbol for r in registered_rules()]
+    assert sorted(CATALOGUE_ORDER) == sorted(registered)
+    assert len(set(CATALOGUE_ORDER)) == len(CATALOGUE_ORDER)
+    assert [r.symbol for r in CATALOGUE] == list(CATALOGUE_ORDER)
+
+
+def test_every_rule_module_is_imported_by_the_catalogue():
+    """A module of rules that `bot.rules` does not import registers nothing, and its rules never run."""
+    for module in pkgutil.iter_modules(bot.rules.__path__):
+        importlib.import_module(f"bot.rules.{module.name}")
+    assert {r.symbol for r in registered_rules()} == {r.symbol for r in CATALOGUE}
+
+
+def test_a_rule_left_out_of_the_order_stops_the_import():
+    """What building the catalogue at import does with an order that forgets a rule: raise, naming it."""
+    order = tuple(s for s in CATALOGUE_ORDER if s != "hazardous-activity")
+    with pytest.raises(ValueError, match=r"registered but not in CATALOGUE_ORDER: hazardous-activity$"):
+        ordered_catalogue(registered_rules(), order)
+
+
+@pytest.mark.parametrize(
+    ("order", "expected"),
+    [
+        pytest.param((*CATALOGUE_ORDER, "no-rule"), "in CATALOGUE_ORDER but not registered: no-rule", id="unknown"),
+        pytest.param(
+            (*CATALOGUE_ORDER, "dm-adult-minor"), "more than once in CATALOGUE_ORDER: dm-adult-minor", id="twice"
+        ),
+    ],
+)
+def test_an_order_naming_other_rules_stops_the_import(order, expected):
+    with pytest.raises(ValueError, match=expected):
+        ordered_catalogue(registered_rules(), order)
