@@ -1,250 +1,25 @@
 """Slack I/O, the only code that speaks to Slack. `create_app` builds the Bolt app with every
-listener, the inbox worker, the sweeps and the scheduled checks; `SafeContactApp.serve` runs them
-over HTTP (or Socket Mode) with the health endpoint beside them."""
+listener and wires it to the running app (`handlers.server.SafeContactApp`: the routes, the inbox
+worker, the sweeps and the scheduled checks)."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import json
 import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
-from slack_sdk.signature import SignatureVerifier
 
 import storage
 from bot.config import Settings
 from handlers.listeners import commands, events, interactions
-from handlers.listeners.events import EVENT
 from handlers.listeners.oauth import WorkspaceAuthorize, oauth_flow
 from handlers.runtime import Runtime, Timing, WorkspaceCache, utc_now
-from handlers.scheduled.retention import purge
-from handlers.scheduled.sweep import run_periodically, scheduled_checks, sweep
+from handlers.server import SafeContactApp
 from handlers.slack.api import SlackApi, api_error, web_client
-from handlers.worker.carry_out import action_job
-from handlers.worker.enforce import ACTION
-from handlers.worker.judge import Judge
-from handlers.worker.loop import Worker
 
-log = logging.getLogger(__name__)
-
-EVENTS_PATH = "/slack/events"
-INSTALL_PATH = "/slack/install"
-OAUTH_REDIRECT_PATH = "/slack/oauth_redirect"
-HEALTH_PATH = "/healthz"
-
-
-class SafeContactApp:
-    """The running app: Bolt for requests, a worker for the inbox, timers for sweeps and checks."""
-
-    def __init__(self, settings: Settings, runtime: Runtime, bolt: AsyncApp):
-        self.settings = settings
-        self.runtime = runtime
-        self.bolt = bolt
-        self.worker = Worker(runtime, {EVENT: Judge(runtime), ACTION: action_job(runtime)})
-        self.inbox = events.InboxWriter(runtime, self.worker)
-        #: Checks Slack's signature before a body is parsed (Socket Mode has none to check).
-        self.verifier = SignatureVerifier(settings.signing_secret) if settings.signing_secret else None
-        self._stop = asyncio.Event()
-        self._tasks: list[asyncio.Task] = []
-
-    # -- HTTP -------------------------------------------------------------------------------------
-
-    def web_app(self) -> web.Application:
-        """`POST /slack/events` (everything Slack sends, verified by Bolt) and `GET /healthz`."""
-        application = web.Application(client_max_size=1024 * 1024)
-        application.router.add_post(EVENTS_PATH, self._handle_slack)
-        application.router.add_get(HEALTH_PATH, self._health)
-        if self.bolt.oauth_flow is not None:  # Bolt's OAuth flow answers both
-            application.router.add_get(INSTALL_PATH, self._handle_install)
-            application.router.add_get(OAUTH_REDIRECT_PATH, self._handle_oauth_redirect)
-        return application
-
-    async def _handle_slack(self, request: web.Request) -> web.Response:
-        """Everything Slack sends. The signature is checked first (401, nothing read); then a body
-        that is not the object Slack's payloads are, or whose fields have the wrong types, gets 400
-        and is logged, instead of reaching Bolt, which would answer 500 and have Slack retry it."""
-        body = await request.read()
-        text = _utf8(body)
-        if self.verifier is not None and (text is None or not self._signed(text, request)):
-            return web.json_response({"ok": False, "error": "invalid signature"}, status=401)
-        if request.content_type == "application/json" and text is not None:
-            stored = await self._store_event_callback(text)
-            if stored is not None:
-                return stored
-        try:
-            bolt_request = await to_bolt_request(request)
-            if not isinstance(bolt_request.body, dict):
-                raise TypeError(f"a {type(bolt_request.body).__name__} body")
-            return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
-        except (ValueError, TypeError, AttributeError, KeyError) as error:
-            log.warning("a malformed request was refused: %s", type(error).__name__)
-            return web.json_response({"ok": False, "error": "malformed request body"}, status=400)
-
-    async def _store_event_callback(self, body: str) -> web.Response | None:
-        """The short road for event callbacks (most of Slack's traffic): stored as sent, then 200.
-        None for anything else, which Bolt handles."""
-        try:
-            parsed = json.loads(body)
-        except ValueError:
-            return web.json_response({"ok": False, "error": "malformed request body"}, status=400)
-        if not isinstance(parsed, dict) or parsed.get("type") != "event_callback":
-            return None
-        problem = events.event_callback_problem(parsed)
-        if problem is not None:
-            log.warning("an event callback was refused: %s", problem)
-            status = 200 if problem == events.NO_EVENT else 400
-            return web.Response(status=status)
-        try:
-            await self.inbox.store(parsed, body)
-        except Exception as error:  # the database: Slack retries a 500 later
-            log.warning("an event could not be stored: %s", type(error).__name__)
-            return web.Response(status=500)
-        return web.Response(status=200)
-
-    def _signed(self, body: str, request: web.Request) -> bool:
-        """Slack's signature, and a fresh timestamp (a timestamp that is not a number is not fresh)."""
-        headers = request.headers
-        try:
-            return self.verifier.is_valid(
-                body, headers.get("X-Slack-Request-Timestamp"), headers.get("X-Slack-Signature")
-            )
-        except ValueError:
-            return False
-
-    async def _handle_install(self, request: web.Request) -> web.Response:
-        """The install (or, with `?connect=1`, connect) link: a state, and off to Slack's authorize page."""
-        flow = self.bolt.oauth_flow
-        return await to_aiohttp_response(await flow.handle_installation(await to_bolt_request(request)))
-
-    async def _handle_oauth_redirect(self, request: web.Request) -> web.Response:
-        """Slack sends the browser back here: the state is checked, the code exchanged, tokens stored."""
-        flow = self.bolt.oauth_flow
-        return await to_aiohttp_response(await flow.handle_callback(await to_bolt_request(request)))
-
-    async def _health(self, request: web.Request) -> web.Response:
-        try:
-            with self.runtime.session() as session:
-                pending = storage.pending_count(session=session)
-                retrying, _ = storage.retrying(session=session)
-        except Exception as error:
-            log.warning("health check: the database does not answer: %s", type(error).__name__)
-            return web.json_response({"ok": False, "database": "unreachable"}, status=503)
-        body = {
-            "ok": True,
-            "database": "ok",
-            "pending": pending,
-            "retrying": retrying,
-            "teams": len(self.runtime.teams()),
-        }
-        return web.json_response(body)
-
-    # -- background work ------------------------------------------------------------------------
-
-    async def start(self, *, background: bool = True) -> None:
-        """Learn who the app is in its own workspace (with `SLACK_BOT_TOKEN`), then start the worker,
-        the sweeps and the scheduled checks of every workspace it serves."""
-        if self.settings.bot_token:
-            identity = await self.runtime.api.identity()
-            self.runtime.bot_user_id = identity.get("user_id", "")
-            self.runtime.bot_id = identity.get("bot_id", "")
-            self.runtime.team_id = identity.get("team_id", "")
-            self.runtime.bound[self.runtime.team_id] = self.runtime
-        if not background:
-            return
-        timing = self.runtime.timing
-        self._tasks = [
-            asyncio.create_task(self.worker.run(self._stop), name="worker"),
-            asyncio.create_task(
-                run_periodically(self._stop, timing.sweep_every, self.sweep, name="sweep"), name="sweep"
-            ),
-            asyncio.create_task(
-                run_periodically(
-                    self._stop, timing.tick_every, self.scheduled_checks, name="scheduled checks", first_delay=1.0
-                ),
-                name="checks",
-            ),
-            asyncio.create_task(
-                run_periodically(self._stop, timing.purge_every, self.purge, name="retention", first_delay=60.0),
-                name="retention",
-            ),
-        ]
-
-    async def stop(self) -> None:
-        self._stop.set()
-        self.runtime.wake.set()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(task, timeout=10)
-        self._tasks = []
-
-    async def purge(self) -> None:
-        """The daily retention run (see `handlers.scheduled.retention`)."""
-        purge(self.runtime.engine, now=self.runtime.now(), retention_days=self.settings.retention_days)
-
-    async def sweep(self) -> None:
-        """Sweep every workspace now (as at start and on the timer). One failing workspace does not
-        stop the others'."""
-        for team in self.runtime.teams():
-            # Marked before it starts: the scheduled checks must not start a second sweep of a large
-            # workspace while the first is still listing it.
-            self.runtime.swept.add(team)
-            try:
-                await sweep(self.runtime.for_team(team), team)
-            except Exception as error:
-                self.runtime.swept.discard(team)
-                log.warning("sweep of %s failed: %s", team, api_error(error))
-
-    async def scheduled_checks(self) -> None:
-        """Each workspace's scheduled checks; a workspace not swept yet (just installed) is swept first."""
-        for team in self.runtime.teams():
-            bound = self.runtime.for_team(team)
-            try:
-                if team not in self.runtime.swept:
-                    self.runtime.swept.add(team)
-                    await sweep(bound, team)
-                await scheduled_checks(bound, team)
-            except Exception as error:
-                self.runtime.swept.discard(team)  # if it was the first sweep that failed, the next tick tries again
-                log.warning("scheduled checks of %s failed: %s", team, api_error(error))
-
-    async def serve(self, port: int) -> None:
-        """Run until cancelled: HTTP on `port` (Bolt requests unless Socket Mode, and health)."""
-        # No access log: a line per Slack request is noise (and cost) at Slack's rates; the app logs
-        # what it decides.
-        runner = web.AppRunner(self.web_app(), access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "0.0.0.0", port).start()
-        socket_mode = None
-        try:
-            await self.start()
-            if self.settings.socket_mode:
-                from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
-
-                socket_mode = AsyncSocketModeHandler(self.bolt, self.settings.app_token)
-                await socket_mode.connect_async()
-                log.info("Safe Contact is connected over Socket Mode; health on port %d", port)
-            else:
-                log.info("Safe Contact is listening on port %d (%s)", port, EVENTS_PATH)
-            await asyncio.Event().wait()
-        finally:
-            if socket_mode is not None:
-                await socket_mode.close_async()
-            await self.stop()
-            await runner.cleanup()
-
-
-def _utf8(body: bytes) -> str | None:
-    """The body as text. Slack signs text: a body that is not UTF-8 was not signed by Slack."""
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
+__all__ = ["SafeContactApp", "create_app"]
 
 
 def quiet_slack_libraries() -> None:
