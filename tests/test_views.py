@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 
 from builders import GENERAL, NOW, ROSTER, STAFF1, program
 
 from bot.access import Command, commands_for
 from bot.model import Incident, IncidentStatus, Person, Role, Severity
 from bot.status import Coverage, ProgramOverview, SpaceStatus
-from handlers.slack.blocks import ACKNOWLEDGE_ACTION, CONDUCT_ACKNOWLEDGE_ACTION, RESOLVE_ACTION
+from handlers.slack.blocks import ACKNOWLEDGE_ACTION, CONDUCT_ACKNOWLEDGE_ACTION, RESOLVE_ACTION, when
 from handlers.slack.views import admin_home, concern_modal, help_blocks, member_home, roster_modal, space_blocks
 
 
@@ -123,3 +124,11 @@ def test_the_concern_modal_remembers_the_message():
 def test_help_lists_the_commands_given():
     text = json.dumps(help_blocks(commands_for([None]), is_admin=False))
     assert Command.HELP.value in text and Command.LOCKDOWN.value not in text
+
+
+def test_a_time_s_fallback_text_is_in_utc_whatever_the_time_zone_it_was_given_in():
+    """Slack shows the fallback where it cannot render the date token (notifications, old clients):
+    a session at 14:00 in New York is 18:00 UTC, not '14:00 UTC'."""
+    eastern = datetime(2026, 7, 6, 14, 0, tzinfo=timezone(timedelta(hours=-4)))
+    assert when(eastern).endswith("|2026-07-06 18:00 UTC>")
+    assert when(eastern).startswith(f"<!date^{int(eastern.timestamp())}^")

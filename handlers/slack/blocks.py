@@ -3,7 +3,7 @@ without Slack; every text here also works as the notification fallback."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bot.model import Finding, Incident, IncidentStatus, Severity
 from bot.rules import rule_by_symbol
@@ -59,7 +59,7 @@ def button(label: str, action_id: str, value: str, *, style: str | None = None) 
 
 
 def _status_line(incident: Incident) -> str:
-    line = f"Incident #{incident.id} · {incident.status.value} · opened {_when(incident.opened_at)}"
+    line = f"Incident #{incident.id} · {incident.status.value} · opened {when(incident.opened_at)}"
     if incident.acknowledged_by:
         line += f" · acknowledged by <@{incident.acknowledged_by}>"
     if incident.status is IncidentStatus.RESOLVED:
@@ -67,10 +67,9 @@ def _status_line(incident: Incident) -> str:
     return line
 
 
-def _when(moment: datetime) -> str:
-    """Slack renders this in each reader's own time zone."""
-    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
-    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
+def when(moment: datetime, style: str = "{date_short_pretty} {time}") -> str:
+    """A time every reader sees in their own time zone (Slack renders it); the fallback is in UTC."""
+    return f"<!date^{int(moment.timestamp())}^{style}|{moment.astimezone(UTC).strftime('%Y-%m-%d %H:%M UTC')}>"
 
 
 def update_text(finding: Finding) -> str:

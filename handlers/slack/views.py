@@ -20,6 +20,7 @@ from handlers.slack.blocks import (
     alert_text,
     button,
     connect_button,
+    when,
 )
 
 ROSTER_CALLBACK = "roster_edit"
@@ -52,11 +53,6 @@ def header(text: str) -> dict:
 
 def plain(text: str) -> dict:
     return {"type": "plain_text", "text": text}
-
-
-def when(moment: datetime, style: str = "{date_short_pretty} {time}") -> str:
-    """A time every reader sees in their own time zone."""
-    return f"<!date^{int(moment.timestamp())}^{style}|{moment.strftime('%Y-%m-%d %H:%M UTC')}>"
 
 
 def mentions(user_ids: Iterable[str], *, limit: int = 20) -> str:
