@@ -152,12 +152,12 @@ def _to_conversations(conversation_ids: list[str], session: Session) -> list[Con
     if not conversation_ids:
         return []
     members: dict[str, set[str]] = defaultdict(set)
-    statement = select(MembershipRow.conversation_id, MembershipRow.user_id).where(
+    memberships = select(MembershipRow.conversation_id, MembershipRow.user_id).where(
         col(MembershipRow.conversation_id).in_(conversation_ids)
     )
-    for conversation_id, user_id in session.exec(statement):
+    for conversation_id, user_id in session.exec(memberships):
         members[conversation_id].add(user_id)
-    statement = (
+    conversations = (
         select_rows(ConversationRow)
         .where(col(ConversationRow.id).in_(conversation_ids))
         .order_by(col(ConversationRow.id))
@@ -171,5 +171,5 @@ def _to_conversations(conversation_ids: list[str], session: Session) -> list[Con
             team_id=row.team_id,
             is_archived=row.is_archived,
         )
-        for row in session.exec(statement)
+        for row in session.exec(conversations)
     ]

@@ -15,13 +15,13 @@ from sqlmodel import Session, col, select
 
 from storage.columns import SerializedJSON, UTCDateTime, as_utc
 from storage.database import dump_json
-from storage.statements import dialect_name, insert_for, insert_for_dialect
+from storage.statements import dialect_name, insert_for, insert_for_dialect, table_of
 from storage.tables import InboxRow
 
 #: The table itself: the inbox is the hot path, so its statements are Core statements on the table,
 #: built once per database kind with bound parameters (no statement construction, no cache-key
 #: computation per call), and run on a Core connection (`storage.connection_scope`) or a session.
-INBOX = InboxRow.__table__
+INBOX = table_of(InboxRow)
 #: What the hot statements run on: a Core connection (cheapest) or an ORM session.
 Executor = Connection | Session
 #: A claim older than this is taken to belong to a worker that died, and is claimed again.

@@ -3,7 +3,7 @@ open incident per (program, rule, subject), safe when several processes open the
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import datetime
 
 from sqlalchemy import update
@@ -57,6 +57,8 @@ def open_incident(finding: Finding, *, program_id: str, now: datetime, session: 
         if winner is None:  # not a lost race (e.g. an unknown program): a real error
             raise
         return _to_incident(winner), False
+    if row.id is None:  # the flush inserted it: the database has given it its id
+        raise RuntimeError("the new incident has no id after being inserted")
     _add_event(row.id, kind="opened", actor=None, detail=finding.summary, now=now, session=session)
     return _to_incident(row), True
 
@@ -130,7 +132,7 @@ def _transition(
     incident_id: int,
     allowed_from: Collection[str],
     to: str,
-    values: dict[str, object],
+    values: Mapping[str, object],
     *,
     actor: str | None,
     now: datetime,
@@ -214,7 +216,7 @@ def purge_evidence(older_than: datetime, *, session: Session) -> int:
     """Blank the evidence of incidents opened before the retention cutoff; how many were purged."""
     statement = (
         update(IncidentRow)
-        .where(col(IncidentRow.opened_at) < older_than, IncidentRow.evidence != "")
+        .where(col(IncidentRow.opened_at) < older_than, col(IncidentRow.evidence) != "")
         .values(evidence="")
         .execution_options(synchronize_session=False)
     )

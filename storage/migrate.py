@@ -66,7 +66,12 @@ def migration_connection(engine: Engine) -> Iterator[Connection]:
 
 
 def _set_sqlite_foreign_keys(connection: Connection, *, on: bool) -> None:
-    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    # Straight on the sqlite3 connection: through SQLAlchemy it would begin a transaction, in which
+    # SQLite ignores this PRAGMA.
+    driver_connection = connection.connection.driver_connection
+    if driver_connection is None:  # only once the connection was invalidated or closed
+        raise RuntimeError("the SQLite connection is closed: foreign keys cannot be switched")
+    driver_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

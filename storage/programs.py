@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from typing import TypedDict
 
 from sqlmodel import Session, SQLModel, col
 
@@ -20,8 +21,9 @@ def save_program(program: Program, *, session: Session, now: datetime | None = N
     now = now or datetime.now(UTC)
     row = session.get(ProgramRow, program.id)
     if row is None:
-        row = ProgramRow(id=program.id, name=program.name, alert_channel=program.alert_channel)
-        row.created_at = row.updated_at = now
+        row = ProgramRow(
+            id=program.id, name=program.name, alert_channel=program.alert_channel, created_at=now, updated_at=now
+        )
         session.add(row)
     changed = _assign(row, _program_values(program))
     session.flush()  # the program row must exist before its roster refers to it
@@ -64,7 +66,7 @@ def _program_values(program: Program) -> dict[str, object]:
     }
 
 
-def _assign(row: SQLModel, values: dict[str, object]) -> bool:
+def _assign(row: SQLModel, values: Mapping[str, object]) -> bool:
     """Set the attributes that differ; True when any did."""
     changed = False
     for name, value in values.items():
@@ -74,16 +76,27 @@ def _assign(row: SQLModel, values: dict[str, object]) -> bool:
     return changed
 
 
+class _PersonValues(TypedDict):
+    """A roster entry's stored attributes besides its program and email (which identify it)."""
+
+    position: int
+    name: str
+    role: str
+    slack_id: str | None
+    background_check: str | None
+    recording_consent: bool
+
+
 def _save_roster(program: Program, session: Session) -> bool:
     wanted = _roster_by_email(program.roster)
     existing = {r.email: r for r in session.exec(select_rows(PersonRow).where(PersonRow.program_id == program.id))}
     changed = False
-    for email, row in existing.items():
+    for email, stale in existing.items():
         if email not in wanted:
-            session.delete(row)
+            session.delete(stale)
             changed = True
     for position, (email, person) in enumerate(wanted.items()):
-        values = {
+        values: _PersonValues = {
             "position": position,
             "name": person.name,
             "role": Role(person.role).value,
@@ -121,9 +134,9 @@ def _save_guardian_links(program: Program, session: Session) -> bool:
     statement = select_rows(GuardianLinkRow).where(GuardianLinkRow.program_id == program.id)
     existing = {(r.guardian_email, r.minor_email): r for r in session.exec(statement)}
     changed = False
-    for key, row in existing.items():
+    for key, stale in existing.items():
         if key not in wanted:
-            session.delete(row)
+            session.delete(stale)
             changed = True
     for (guardian, minor), position in wanted.items():
         row = existing.get((guardian, minor))
@@ -144,9 +157,9 @@ def _save_sessions(program: Program, session: Session) -> bool:
     statement = select_rows(SessionWindowRow).where(SessionWindowRow.program_id == program.id)
     existing = {(r.channel, r.start): r for r in session.exec(statement)}
     changed = False
-    for key, row in existing.items():
-        if key not in wanted and row.scheduled_by is None:
-            session.delete(row)
+    for key, stale in existing.items():
+        if key not in wanted and stale.scheduled_by is None:
+            session.delete(stale)
             changed = True
     for (channel, start), window in wanted.items():
         row = existing.get((channel, start))
@@ -174,24 +187,24 @@ def _to_programs(rows: Sequence[ProgramRow], session: Session) -> list[Program]:
     if not ids:
         return []
     people: dict[str, list[PersonRow]] = defaultdict(list)
-    statement = select_rows(PersonRow).where(col(PersonRow.program_id).in_(ids)).order_by(col(PersonRow.position))
-    for person in session.exec(statement):
+    roster = select_rows(PersonRow).where(col(PersonRow.program_id).in_(ids)).order_by(col(PersonRow.position))
+    for person in session.exec(roster):
         people[person.program_id].append(person)
     guarded: dict[tuple[str, str], list[str]] = defaultdict(list)
-    statement = (
+    links = (
         select_rows(GuardianLinkRow)
         .where(col(GuardianLinkRow.program_id).in_(ids))
         .order_by(col(GuardianLinkRow.position))
     )
-    for link in session.exec(statement):
+    for link in session.exec(links):
         guarded[link.program_id, link.guardian_email].append(link.minor_email)
     sessions: dict[str, list[SessionWindow]] = defaultdict(list)
-    statement = (
+    windows = (
         select_rows(SessionWindowRow)
         .where(col(SessionWindowRow.program_id).in_(ids))
         .order_by(col(SessionWindowRow.start), col(SessionWindowRow.channel), col(SessionWindowRow.id))
     )
-    for window in session.exec(statement):
+    for window in session.exec(windows):
         sessions[window.program_id].append(_to_session_window(window))
     consents = _latest_consents(ids, session)
     return [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Table, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -31,6 +31,16 @@ def select_rows(table: type[RowT]) -> SelectOfScalar[RowT]:
     """SELECT rows of `table`, refreshing any already in the session: upserts and bulk updates go
     around the identity map, so an object loaded earlier in the session may be out of date."""
     return select(table).execution_options(populate_existing=True)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core `Table` a table model is mapped to, for Core statements. SQLAlchemy sets it on the
+    class as `__table__`, which SQLModel's typing does not declare; the mapper declares it as a
+    `FromClause`, so it is checked to be the `Table` it always is for a `table=True` model."""
+    table = inspect(model).local_table
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return table
 
 
 def dialect_name(executor: Session | Connection) -> str:

@@ -1,7 +1,10 @@
 """Alembic's environment: runs the migrations on the connection `storage.migrate` hands over
 (offline, `--sql`, it writes SQL for the configured URL instead)."""
 
+from typing import Literal
+
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
 
@@ -11,7 +14,7 @@ config = context.config
 target_metadata = SQLModel.metadata
 
 
-def render_item(kind: str, item: object, _context: object) -> str | bool:
+def render_item(kind: str, item: object, _context: AutogenContext) -> str | Literal[False]:
     """Autogenerate writes the project's column types as the plain SQLAlchemy types they stand for,
     so that a migration never imports application code (which will have changed by the time it runs)."""
     if kind == "type" and isinstance(item, TypeDecorator):
