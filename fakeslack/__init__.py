@@ -12,7 +12,7 @@ import itertools
 import json
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
@@ -118,16 +118,16 @@ class FakeSlack:
 
     async def _serve_method(self, request: web.Request) -> web.Response:
         name = request.match_info["method"]
-        params = dict(request.query)
+        arguments: dict[str, object] = dict(request.query)  # a JSON body's values are any JSON
         if request.can_read_body:
             if request.content_type == "application/json":
                 body = await request.json()
-                params.update(body if isinstance(body, dict) else {})
+                arguments.update(body if isinstance(body, dict) else {})
             else:
-                params.update(dict(parse_qsl((await request.read()).decode(), keep_blank_values=True)))
-        token = _bearer(request.headers.get("Authorization", "")) or params.pop("token", None)
-        params.pop("token", None)
-        params = {k: _parsed(k, v) for k, v in params.items()}
+                arguments.update(dict(parse_qsl((await request.read()).decode(), keep_blank_values=True)))
+        given = arguments.pop("token", None)
+        token = _bearer(request.headers.get("Authorization", "")) or (given if isinstance(given, str) else None)
+        params = {k: _parsed(k, v) for k, v in arguments.items()}
         failure = self._take_failure(name)
         if failure is not None:
             self.calls.append(Call(name, params, token, ok=False, error=failure.error))
@@ -234,7 +234,13 @@ class FakeSlack:
         return user
 
     def add_channel(
-        self, channel_id: str, *, name: str, private: bool = False, members: list[str] = (), is_archived: bool = False
+        self,
+        channel_id: str,
+        *,
+        name: str,
+        private: bool = False,
+        members: Iterable[str] = (),
+        is_archived: bool = False,
     ) -> str:
         channel = Channel(channel_id, name=name, is_private=private, members=list(members), is_archived=is_archived)
         self.workspace.conversations[channel_id] = channel
@@ -407,7 +413,7 @@ class FakeSlack:
 
     def posted(self, channel: str | None = None) -> list[dict]:
         """Messages the app posted, as stored (with their conversation and ts), oldest first."""
-        found = []
+        found: list[dict] = []
         for channel_id, history in self.workspace.history.items():
             if channel is not None and channel_id != channel:
                 continue
@@ -420,7 +426,13 @@ class FakeSlack:
         self, user: str, channel: str, text: str, *, files: list[dict] | None = None, thread_ts: str | None = None
     ) -> dict:
         conversation = self.workspace.conversation(channel)
-        message = {"type": "message", "user": user, "text": text, "ts": self.workspace.new_ts(), "team": self.team_id}
+        message: dict[str, object] = {
+            "type": "message",
+            "user": user,
+            "text": text,
+            "ts": self.workspace.new_ts(),
+            "team": self.team_id,
+        }
         if files:
             message.update(subtype="file_share", files=files)
         if thread_ts:
@@ -474,7 +486,7 @@ class FakeSlack:
         await self._send(event)
 
     async def create_channel(
-        self, channel_id: str, *, name: str, creator: str, private: bool = False, members: list[str] = ()
+        self, channel_id: str, *, name: str, creator: str, private: bool = False, members: Iterable[str] = ()
     ) -> None:
         self.add_channel(channel_id, name=name, private=private, members=list(dict.fromkeys([creator, *members])))
         self.workspace.conversations[channel_id].creator = creator
