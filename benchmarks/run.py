@@ -101,6 +101,8 @@ class Process:
 
     def peak_memory_mb(self) -> float:
         """The process's peak resident memory (VmHWM), in MB."""
+        if self.process is None:
+            raise RuntimeError("the process was not started: it has no memory to measure")
         status = Path(f"/proc/{self.process.pid}/status").read_text()
         line = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
         return int(line.split()[1]) / 1024
