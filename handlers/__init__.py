@@ -5,10 +5,12 @@ worker, the sweeps and the scheduled checks)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import cast
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.response import BoltResponse
 
 import storage
@@ -57,7 +59,8 @@ def create_app(
     bolt = AsyncApp(
         client=client,
         # The identity of each workspace's bot, kept in memory: no Web API call per request.
-        authorize=WorkspaceAuthorize(runtime),
+        # Bolt takes an `AsyncAuthorize` as it is (its own type hint names only plain callables).
+        authorize=cast(Callable[..., Awaitable[AuthorizeResult]], WorkspaceAuthorize(runtime)),
         oauth_flow=oauth_flow(settings, runtime, client) if settings.oauth_enabled else None,
         signing_secret=settings.signing_secret,
         # The listener stores the event before Slack gets its 200: nothing is lost in a crash.

@@ -107,6 +107,8 @@ class SafeContactApp:
     def _signed(self, body: str, request: web.Request) -> bool:
         """Slack's signature, and a fresh timestamp (a timestamp that is not a number is not fresh)."""
         headers = request.headers
+        if self.verifier is None:  # no signing secret: nothing can be signed for this app
+            return False
         try:
             return self.verifier.is_valid(
                 body, headers.get("X-Slack-Request-Timestamp"), headers.get("X-Slack-Signature")
@@ -117,11 +119,15 @@ class SafeContactApp:
     async def _handle_install(self, request: web.Request) -> web.Response:
         """The install (or, with `?connect=1`, connect) link: a state, and off to Slack's authorize page."""
         flow = self.bolt.oauth_flow
+        if flow is None:  # the route is served only with OAuth configured
+            raise web.HTTPNotFound()
         return await to_aiohttp_response(await flow.handle_installation(await to_bolt_request(request)))
 
     async def _handle_oauth_redirect(self, request: web.Request) -> web.Response:
         """Slack sends the browser back here: the state is checked, the code exchanged, tokens stored."""
         flow = self.bolt.oauth_flow
+        if flow is None:
+            raise web.HTTPNotFound()
         return await to_aiohttp_response(await flow.handle_callback(await to_bolt_request(request)))
 
     async def _health(self, request: web.Request) -> web.Response:

@@ -112,5 +112,5 @@ class InboxWriter:
                 future.set_result(None)
         if worker is None or len(handed) < len(rows):
             self.runtime.wake.set()  # something was stored for any worker to claim
-        if handed:
+        if handed and worker is not None:  # only a worker taking hand-overs is handed any
             worker.hand_over(handed)

@@ -13,6 +13,7 @@ from logging import Logger
 
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.authorization.async_authorize import AsyncAuthorize
+from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.request.async_request import AsyncBoltRequest
@@ -48,13 +49,15 @@ BOT_SCOPES = (
     "users:read",
     "users:read.email",
 )
-#: What a connected account grants (DESIGN section 2): reading its DMs and group DMs, and listing
+#: What a connected account grants (DESIGN section 2): reading its DMs, group DMs and the private
+#: channels it is in (`groups:history` is what the user event `message.groups` needs), and listing
 #: the private conversations it is in.
 USER_SCOPES = (
     "im:history",
     "im:read",
     "mpim:history",
     "mpim:read",
+    "groups:history",
     "groups:read",
     "channels:read",
     "users:read",
@@ -204,7 +207,17 @@ class WorkspaceAuthorize(AsyncAuthorize):
         super().__init__()
         self.runtime = runtime
 
-    async def __call__(self, *, context, enterprise_id, team_id, user_id) -> AuthorizeResult | None:
+    async def __call__(
+        self,
+        *,
+        context: AsyncBoltContext,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None,
+        actor_enterprise_id: str | None = None,
+        actor_team_id: str | None = None,
+        actor_user_id: str | None = None,
+    ) -> AuthorizeResult | None:
         bound = self.runtime.for_team(team_id or "")
         if not bound.api.client.token or (team_id and bound.team_id and bound.team_id != team_id):
             return None  # a workspace the app is not installed in

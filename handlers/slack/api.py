@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -16,6 +17,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.barriers import RESTRICTED_SUBJECTS
 from bot.model import Account, Conversation, ConversationKind
@@ -99,11 +101,11 @@ class SlackApi:
 
     async def identity(self) -> dict:
         """`auth.test`: who the token is (team_id, user_id, bot_id)."""
-        return dict((await self.client.auth_test()).data)
+        return response_data(await self.client.auth_test())
 
     # -- reading the workspace ----------------------------------------------------------------
 
-    async def _pages(self, method: str, key: str, **params: object) -> AsyncIterator[dict]:
+    async def _pages(self, method: str, key: str, **params: object) -> AsyncIterator[Any]:
         cursor = ""
         while True:
             response = await self.client.api_call(
@@ -171,12 +173,10 @@ class SlackApi:
         self, channel: str, text: str, *, blocks: list[dict] | None = None, thread_ts: str | None = None
     ) -> Posted:
         """`chat.postMessage`; a user id as `channel` is a direct message from the app."""
-        arguments: dict[str, object] = {"channel": channel, "text": text, "unfurl_links": False}
-        if blocks:
-            arguments["blocks"] = blocks
-        if thread_ts:
-            arguments["thread_ts"] = thread_ts
-        response = await self.client.chat_postMessage(**arguments)
+        # slack_sdk leaves out the arguments that are None: no blocks, no thread.
+        response = await self.client.chat_postMessage(
+            channel=channel, text=text, unfurl_links=False, blocks=blocks or None, thread_ts=thread_ts or None
+        )
         return Posted(channel=response["channel"], ts=response["ts"])
 
     async def update(self, channel: str, ts: str, text: str, *, blocks: list[dict] | None = None) -> None:
@@ -222,19 +222,31 @@ class SlackApi:
 
     async def save_barrier(self, primary: str, barriered_from: list[str], *, barrier_id: str | None) -> None:
         """Create the barrier, or widen the existing one, for DMs, group DMs and calls."""
-        arguments = {
-            "primary_usergroup_id": primary,
-            "barriered_from_usergroup_ids": barriered_from,
-            "restricted_subjects": list(RESTRICTED_SUBJECTS),
-        }
+        subjects = list(RESTRICTED_SUBJECTS)
         if barrier_id:
-            await self.client.admin_barriers_update(barrier_id=barrier_id, **arguments)
+            await self.client.admin_barriers_update(
+                barrier_id=barrier_id,
+                primary_usergroup_id=primary,
+                barriered_from_usergroup_ids=barriered_from,
+                restricted_subjects=subjects,
+            )
         else:
-            await self.client.admin_barriers_create(**arguments)
+            await self.client.admin_barriers_create(
+                primary_usergroup_id=primary, barriered_from_usergroup_ids=barriered_from, restricted_subjects=subjects
+            )
 
     async def remove(self, channel: str, user_id: str) -> None:
         """`conversations.kick`: take an account out of a channel."""
         await self.client.conversations_kick(channel=channel, user=user_id)
+
+
+def response_data(response: AsyncSlackResponse) -> dict[str, Any]:
+    """A Web API answer's JSON body (slack_sdk types it as possibly bytes, which only file
+    downloads return)."""
+    data = response.data
+    if not isinstance(data, dict):
+        raise TypeError(f"{response.api_url} answered with {type(data).__name__}, not a JSON object")
+    return data
 
 
 def api_error(error: Exception) -> str:

@@ -337,7 +337,7 @@ ROLE_OPTIONS = [{"text": plain(ROLE_LABELS[r]), "value": r.value} for r in Role]
 def roster_modal(program: Program, account_of: dict[str, str | None]) -> dict:
     """The roster as it stands, and the ways to change it: add or update a person, remove one, or
     import a roster CSV uploaded in Slack (validated as the command line validates it)."""
-    listing = []
+    listing: list[dict] = []
     for role in Role:
         people = [p for p in program.roster if p.role is role]
         if not people:
