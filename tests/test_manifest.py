@@ -84,3 +84,24 @@ def test_the_manifest_has_home_interactivity_the_shortcut_and_one_address(manife
     urls += [manifest["settings"]["interactivity"]["request_url"]]
     urls += [manifest["settings"]["event_subscriptions"]["request_url"]]
     assert set(urls) == {base + "/slack/events"}
+
+
+EVENTS_REFERENCE = ROOT.parent / "shared" / "slack-reference" / "events"
+
+
+@pytest.mark.parametrize("kind", ["bot", "user"])
+def test_every_subscribed_event_has_a_scope_that_delivers_it(manifest, kind):
+    """Slack delivers an event only with one of the scopes its reference lists (`message.groups` as a
+    user event needs the user scope `groups:history`): a subscription without it is silently empty."""
+    if not EVENTS_REFERENCE.exists():
+        pytest.skip(f"Slack's event reference is not beside the project ({EVENTS_REFERENCE})")
+    granted = set(manifest["oauth_config"]["scopes"][kind])
+    undelivered = []
+    for event in manifest["settings"]["event_subscriptions"][f"{kind}_events"]:
+        reference = EVENTS_REFERENCE / f"{event}.json"
+        if not reference.exists():  # the reference holds 118 of Slack's events, not every one
+            continue
+        needed = json.loads(reference.read_text()).get("scopes") or []
+        if needed and not granted & set(needed):
+            undelivered.append(f"{event} needs one of {needed}")
+    assert undelivered == []
