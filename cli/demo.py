@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TextIO
 
 from aiohttp import web
 
@@ -22,7 +23,7 @@ from bot.config import Settings
 from bot.model import BackgroundCheck, Person, Program, Role, SessionWindow
 from cli.database import open_database
 from fakeslack import FakeSlack
-from handlers import create_app
+from handlers import SafeContactApp, create_app
 from handlers.runtime import Timing
 
 TEAM, BOT = "T0DEMO0001", "U0SAFEBOT1"
@@ -30,10 +31,26 @@ GENERAL, SESSION, ALERTS, PROJECT = "C0GENERAL1", "C0SESSION1", "C0ALERTS01", "C
 SIGNING_SECRET = "demo-signing-secret"
 
 
-def _person(name: str, role: str, uid: str | None, email: str, **extra) -> Person:
+def _person(
+    name: str,
+    role: str,
+    uid: str | None,
+    email: str,
+    *,
+    recording_consent: bool = False,
+    guardian_of: tuple[str, ...] = (),
+) -> Person:
+    """A roster entry; the demo's staff and administrators are all cleared."""
     staff = role in ("staff", "program_admin", "dlc_admin")
-    check = extra.pop("check", BackgroundCheck.CLEARED if staff else None)
-    return Person(name=name, email=email, role=Role(role), slack_id=uid, background_check=check, **extra)
+    return Person(
+        name=name,
+        email=email,
+        role=Role(role),
+        slack_id=uid,
+        background_check=BackgroundCheck.CLEARED if staff else None,
+        guardian_of=guardian_of,
+        recording_consent=recording_consent,
+    )
 
 
 def demo_program(now: datetime) -> Program:
@@ -93,10 +110,10 @@ class Step:
 class Narrator:
     """Prints what Slack received from the app since the last step, in a program administrator's words."""
 
-    def __init__(self, slack: FakeSlack, out=sys.stdout):
+    def __init__(self, slack: FakeSlack, out: TextIO = sys.stdout) -> None:
         self.slack, self.out, self.seen = slack, out, 0
 
-    def name(self, match: re.Match) -> str:
+    def name(self, match: re.Match[str]) -> str:
         kind, ident = match.group(1), match.group(2)
         if kind == "@":
             user = self.slack.users.get(ident)
@@ -162,16 +179,18 @@ class Narrator:
 
 def _buttons(blocks: object) -> str:
     """The buttons a message carries, as `[Acknowledge] [Resolve]`."""
+    if not isinstance(blocks, list):
+        return ""
     labels = [
         e["text"]["text"]
-        for b in blocks or []
+        for b in blocks
         if isinstance(b, dict) and b.get("type") == "actions"
         for e in b.get("elements") or []
     ]
     return "".join(f" [{label}]" for label in labels)
 
 
-async def program_day(out=sys.stdout) -> FakeSlack:
+async def program_day(out: TextIO = sys.stdout) -> FakeSlack:
     """Run the scripted day; returns the fake Slack with everything the app sent."""
     now = datetime.now(UTC).replace(microsecond=0)
     clock = {"now": now}
@@ -189,9 +208,9 @@ async def program_day(out=sys.stdout) -> FakeSlack:
         app = create_app(settings, engine=engine, timing=Timing(poll_every=0.05), clock=lambda: clock["now"])
         runner = web.AppRunner(app.web_app())
         await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        slack.events_url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/slack/events"
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        port = runner.addresses[0][1]
+        slack.events_url = f"http://127.0.0.1:{port}/slack/events"
         narrator = Narrator(slack, out)
         try:
             await app.start(background=False)
@@ -207,7 +226,9 @@ async def program_day(out=sys.stdout) -> FakeSlack:
     return slack
 
 
-def _script(slack: FakeSlack, app, clock: dict, program: Program, narrator: Narrator) -> list[Step]:
+def _script(
+    slack: FakeSlack, app: SafeContactApp, clock: dict[str, datetime], program: Program, narrator: Narrator
+) -> list[Step]:
     async def connect(user: str) -> None:
         token = slack.connect_user(user)
         with storage.session_scope(app.runtime.engine) as session:
