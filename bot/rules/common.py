@@ -12,8 +12,13 @@ def mention(user_id: str) -> str:
     return f"<@{user_id}>"
 
 
-def mentions(user_ids: Iterable[str]) -> str:
-    return ", ".join(mention(u) for u in user_ids)
+def mentions(user_ids: Iterable[str], *, limit: int | None = None) -> str:
+    """The accounts as Slack mentions, comma-separated; past `limit`, how many more were left out (a
+    crowd must not crowd out the rest of a message)."""
+    ids = list(user_ids)
+    shown = ids if limit is None else ids[:limit]
+    more = f" and {len(ids) - len(shown)} more" if len(ids) > len(shown) else ""
+    return ", ".join(mention(u) for u in shown) + more
 
 
 def channel_ref(channel_id: str) -> str:

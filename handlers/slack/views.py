@@ -12,6 +12,7 @@ from bot.access import PURPOSE, USAGE, Command
 from bot.model import Incident, Lockdown, Person, Program, Role, SessionWindow, Severity
 from bot.onboarding import expectations
 from bot.rules import rule_by_symbol
+from bot.rules.common import mentions
 from bot.status import ProgramOverview, SpaceStatus
 from handlers.slack.blocks import (
     ACKNOWLEDGE_ACTION,
@@ -55,11 +56,9 @@ def plain(text: str) -> dict:
     return {"type": "plain_text", "text": text}
 
 
-def mentions(user_ids: Iterable[str], *, limit: int = 20) -> str:
-    """At most `limit` mentions, then how many more: a crowd must not crowd out the rest of a status."""
-    ids = list(user_ids)
-    shown = ", ".join(f"<@{u}>" for u in ids[:limit]) or "nobody"
-    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+def mentioned(user_ids: Iterable[str]) -> str:
+    """At most 20 mentions, then how many more, or "nobody"."""
+    return mentions(user_ids, limit=20) or "nobody"
 
 
 def capped(blocks: list[dict], limit: int) -> list[dict]:
@@ -104,7 +103,7 @@ def space_lines(status: SpaceStatus) -> list[str]:
         lines.append(":lock: *Locked down*: only the program's cleared adults are in it.")
     if not status.app_is_member:
         lines.append(":warning: Safe Contact is not a member: invite it so that the space is watched.")
-    adults = f"Program adults present: {len(status.program_adults)} ({mentions(status.program_adults)})"
+    adults = f"Program adults present: {len(status.program_adults)} ({mentioned(status.program_adults)})"
     if status.active_adults is not None:
         adults += f"; active now: {len(status.active_adults)}"
     if status.adults_needed:
@@ -115,7 +114,7 @@ def space_lines(status: SpaceStatus) -> list[str]:
     elif status.next_session is not None:
         lines.append(f"Next session: {when(status.next_session.start)}.")
     if status.is_private:
-        dlc = mentions(status.dlc_admins) if status.dlc_admins else "none :warning:" if status.minors else "none"
+        dlc = mentioned(status.dlc_admins) if status.dlc_admins else "none :warning:" if status.minors else "none"
         lines.append(f"DLC admin present: {dlc}")
     if status.minors:
         covered = len(status.minors) - len(status.minors_without_guardian)
@@ -123,16 +122,16 @@ def space_lines(status: SpaceStatus) -> list[str]:
         if status.is_private:
             guardian_line += f"; covered by a guardian in the space: {covered}/{len(status.minors)}"
             if status.minors_without_guardian:
-                guardian_line += f" (missing for {mentions(status.minors_without_guardian)})"
+                guardian_line += f" (missing for {mentioned(status.minors_without_guardian)})"
         lines.append(guardian_line)
         if status.minors_without_consent:
-            lines.append(f"No recording consent on record: {mentions(status.minors_without_consent)}")
+            lines.append(f"No recording consent on record: {mentioned(status.minors_without_consent)}")
     if status.not_on_roster:
-        lines.append(f":warning: Not on the roster: {mentions(status.not_on_roster)}")
+        lines.append(f":warning: Not on the roster: {mentioned(status.not_on_roster)}")
     if status.not_acknowledged:
-        lines.append(f"Not yet acknowledged the expectations: {mentions(status.not_acknowledged)}")
+        lines.append(f"Not yet acknowledged the expectations: {mentioned(status.not_acknowledged)}")
     if status.not_connected:
-        lines.append(f"Not connected (their DMs are not watched): {mentions(status.not_connected)}")
+        lines.append(f"Not connected (their DMs are not watched): {mentioned(status.not_connected)}")
     if status.open_incidents:
         counts = ", ".join(f"`{rule}` {n}" for rule, n in status.open_incidents.items())
         lines.append(f"Open incidents: {counts}")
@@ -206,7 +205,7 @@ def lockdown_alert(lockdown: Lockdown, *, removing: Sequence[str], staying: Sequ
     reason = f" Reason: {lockdown.reason.rstrip('.')}." if lockdown.reason else " No reason was given."
     return (
         f":lock: <@{lockdown.locked_by}> locked down <#{lockdown.channel}> at {when(lockdown.locked_at)}.{reason}\n"
-        f"Removing {len(removing)}: {mentions(removing)}. Staying: {mentions(staying)}. "
+        f"Removing {len(removing)}: {mentioned(removing)}. Staying: {mentioned(staying)}. "
         f"`/minors-unlock <#{lockdown.channel}>` reopens it."
     )
 
@@ -214,7 +213,7 @@ def lockdown_alert(lockdown: Lockdown, *, removing: Sequence[str], staying: Sequ
 def unlock_alert(lockdown: Lockdown, *, readmitting: Sequence[str]) -> str:
     return (
         f":unlock: <@{lockdown.lifted_by}> reopened <#{lockdown.channel}> (locked since "
-        f"{when(lockdown.locked_at)}). Bringing back: {mentions(readmitting)}."
+        f"{when(lockdown.locked_at)}). Bringing back: {mentioned(readmitting)}."
     )
 
 
