@@ -50,8 +50,8 @@ from handlers.slack.views import (
     unlock_alert,
 )
 from handlers.worker.carry_out import report_incidents
-from handlers.worker.enforce import queue
 from handlers.worker.home import overview, space
+from handlers.worker.queued import Invitation, Kick, Post, SendReport, queue
 
 log = logging.getLogger(__name__)
 
@@ -267,12 +267,12 @@ async def lockdown(runtime: Runtime, asked: Asked, standing_: Standing) -> Answe
     )
 
 
-def _kick(channel: str, user: str, program: Program) -> dict:
-    return {"op": "kick", "channel": channel, "user": user, "alert_channel": program.alert_channel}
+def _kick(channel: str, user: str, program: Program) -> Kick:
+    return Kick(channel=channel, user=user, alert_channel=program.alert_channel)
 
 
 def _queue_post(channel: str, text: str, *, team: str, session: storage.Session, now: datetime) -> None:
-    queue({"op": "post", "channel": channel, "text": text}, team_id=team, session=session, now=now)
+    queue(Post(channel=channel, text=text), team_id=team, session=session, now=now)
 
 
 def _guardians_of(directory: Directory, program: Program, members) -> list[str]:
@@ -300,8 +300,7 @@ async def unlock(runtime: Runtime, asked: Asked, standing_: Standing) -> Answer:
         # Only people still on the roster come back: someone removed from it since stays out.
         readmitting = [u for u in lifted.removed if directory.person(u) is not None]
         for user in readmitting:
-            op = {"op": "invite", "channel": channel, "user": user, "reason": ""}
-            queue(op, team_id=team, session=session, now=now)
+            queue(Invitation(channel=channel, user=user), team_id=team, session=session, now=now)
         _queue_post(channel, reopening_notice(program), team=team, session=session, now=now)
         _queue_post(
             program.alert_channel, unlock_alert(lifted, readmitting=readmitting), team=team, session=session, now=now
@@ -424,11 +423,12 @@ async def report(runtime: Runtime, asked: Asked, standing_: Standing) -> Answer:
     now = runtime.now()
     since_date = parse_since(asked.text, today=now.date())
     programs = [p.id for p, _, _ in allowed]
-    op = {"op": "report", "user": asked.user_id, "programs": programs, "since": str(since_date or "")}
+    sending = SendReport(user=asked.user_id, programs=tuple(programs), since=since_date)
     with runtime.session() as session:
         count = sum(len(report_incidents(p, since_date, session=session)) for p in programs)
-        queue(op, team_id=asked.team_id, session=session, now=now)
-        _audit(runtime, session, asked.user_id, "export_report", programs[0], programs=programs, since=op["since"])
+        queue(sending, team_id=asked.team_id, session=session, now=now)
+        since = str(since_date or "")
+        _audit(runtime, session, asked.user_id, "export_report", programs[0], programs=programs, since=since)
     runtime.wake.set()
     span = f" since {since_date.isoformat()}" if since_date else ""
     return Answer(

@@ -28,8 +28,9 @@ from handlers.slack.blocks import (
 )
 from handlers.slack.views import CONCERN_CALLBACK, CONCERN_SHORTCUT, ROSTER_CALLBACK, concern_alert, concern_modal
 from handlers.worker.carry_out import refresh_alert
-from handlers.worker.enforce import enforce, queue
+from handlers.worker.enforce import enforce
 from handlers.worker.home import publish_home
+from handlers.worker.queued import Post, queue
 
 log = logging.getLogger(__name__)
 
@@ -191,12 +192,7 @@ async def _route_concern(runtime: Runtime, body: dict) -> None:
     text = concern_alert(reporter, channel, author, permalink, note.strip())
     with runtime.session() as session:
         for program in programs:
-            queue(
-                {"op": "post", "channel": program.alert_channel, "text": text},
-                team_id=team_id,
-                session=session,
-                now=now,
-            )
+            queue(Post(channel=program.alert_channel, text=text), team_id=team_id, session=session, now=now)
             entry = AuditEntry(
                 at=now, actor=reporter, action="report_concern", program_id=program.id, detail={"channel": channel}
             )
@@ -206,7 +202,7 @@ async def _route_concern(runtime: Runtime, body: dict) -> None:
             if programs
             else "Thank you. No program is set up in this workspace yet, so please tell an administrator directly."
         )
-        queue({"op": "post", "channel": reporter, "text": thanks}, team_id=team_id, session=session, now=now)
+        queue(Post(channel=reporter, text=thanks), team_id=team_id, session=session, now=now)
     runtime.wake.set()
     log.info("a concern was reported to %d program(s)", len(programs))
 

@@ -17,8 +17,9 @@ from bot.model import Conversation, EnforcementMode, Situation
 from handlers.runtime import Runtime
 from handlers.situations import live_presence, program_situation
 from handlers.slack.api import BOT_CONVERSATION_TYPES, USER_CONVERSATION_TYPES, SlackApi, api_error
-from handlers.worker.enforce import enforce, queue
+from handlers.worker.enforce import enforce
 from handlers.worker.onboarding import welcome
+from handlers.worker.queued import Escalation, queue
 
 log = logging.getLogger(__name__)
 
@@ -108,12 +109,7 @@ def escalate(runtime: Runtime, team_id: str) -> None:
         for action in plan_escalations(candidates, now=now, admins=admins):
             if storage.mark_escalated(action.incident.id, now=now, session=session):
                 for user in action.recipients:
-                    queue(
-                        {"op": "escalate", "incident": action.incident.id, "user": user},
-                        team_id=team_id,
-                        session=session,
-                        now=now,
-                    )
+                    queue(Escalation(incident=action.incident.id, user=user), team_id=team_id, session=session, now=now)
 
 
 async def check_live_sessions(runtime: Runtime, team_id: str, *, force: bool = False) -> None:

@@ -9,6 +9,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta
+from typing import assert_never
 
 from slack_sdk.errors import SlackApiError
 
@@ -20,6 +21,19 @@ from bot.rules import rule_by_symbol
 from handlers.runtime import Runtime
 from handlers.slack.api import PERMANENT_ERRORS, PermanentFailure, Posted, SlackApi
 from handlers.slack.blocks import alert_blocks, alert_text, escalation_text, reminder_blocks
+from handlers.worker.queued import (
+    DirectMessage,
+    Escalation,
+    Invitation,
+    Kick,
+    Post,
+    PostAlert,
+    QueuedAction,
+    Resolution,
+    SendReport,
+    ThreadUpdate,
+    from_payload,
+)
 
 log = logging.getLogger(__name__)
 
@@ -40,54 +54,63 @@ _FAILURE_REASONS = {
 
 
 def action_job(runtime: Runtime) -> Callable[[storage.InboxItem], Awaitable[Callable[[storage.Session], None] | None]]:
-    """The worker's job for queued actions: each is carried out with its workspace's bot."""
+    """The worker's job for queued actions: each is carried out with its workspace's bot. A payload
+    that cannot be read raises `MalformedAction`: the item fails for good with the reason."""
 
     async def job(item: storage.InboxItem) -> Callable[[storage.Session], None] | None:
+        action = from_payload(item.payload)
         team_id = item.team_id or runtime.team_id
-        return await carry_out(runtime.for_team(team_id), team_id, dict(item.payload), attempt=item.attempts)
+        return await carry_out(runtime.for_team(team_id), team_id, action, attempt=item.attempts)
 
     return job
 
 
-async def carry_out(runtime: Runtime, team_id: str, op: dict, *, attempt: int = 1):
+async def carry_out(runtime: Runtime, team_id: str, action: QueuedAction, *, attempt: int = 1):
     """Carry out one queued action. Returns the database changes that record its outcome. `attempt`
     counts the tries: a retry may follow a crash after Slack accepted the action."""
-    kind = op.get("op")
-    incident = _incident(runtime, op.get("incident"))
-    program = _program(runtime, team_id, incident)
+    incident = _incident(runtime, _incident_id(action))
     try:
-        match kind:
-            case "alert":
+        match action:
+            case PostAlert():
+                program = _program(runtime, team_id, incident)
                 return await _post_alert(runtime, incident, program, retry=attempt > 1)
-            case "thread" | "resolved":
-                return await _post_in_thread(runtime, incident, op)
-            case "post":
-                posted = await runtime.api.post(op["channel"], op["text"], thread_ts=op.get("thread_ts"))
-                where = "in the thread" if op.get("thread_ts") else "in the channel"
+            case ThreadUpdate() | Resolution():
+                return await _post_in_thread(runtime, incident, action)
+            case Post(channel=channel, text=text, thread_ts=thread_ts):
+                posted = await runtime.api.post(channel, text, thread_ts=thread_ts)
+                where = "in the thread" if thread_ts else "in the channel"
                 return _note(runtime, incident, "warned", f"Posted {where} <#{posted.channel}>.")
-            case "dm":
-                if attempt > 1 and await _sent_before(runtime, op["user"], op["text"], incident):
-                    return _note(runtime, incident, "warned", f"Sent a direct message to <@{op['user']}>.")
-                connect = runtime.connect_url(team_id) if op["user"] not in _connected(runtime, team_id) else None
-                blocks = reminder_blocks(op["text"], op.get("rule"), op.get("program"), connect_url=connect)
-                await runtime.api.post(op["user"], op["text"], blocks=blocks)
-                return _note(runtime, incident, "warned", f"Sent a direct message to <@{op['user']}>.")
-            case "invite":
-                return await _invite(runtime, incident, op)
-            case "kick":
-                return await _kick(runtime, op)
-            case "report":
-                return await _send_report(runtime, team_id, op)
-            case "escalate":
-                return await _escalate(runtime, incident, op["user"], retry=attempt > 1)
+            case DirectMessage(user=user, text=text):
+                if attempt > 1 and await _sent_before(runtime, user, text, incident):
+                    return _note(runtime, incident, "warned", f"Sent a direct message to <@{user}>.")
+                connect = runtime.connect_url(team_id) if user not in _connected(runtime, team_id) else None
+                blocks = reminder_blocks(text, action.rule, action.program, connect_url=connect)
+                await runtime.api.post(user, text, blocks=blocks)
+                return _note(runtime, incident, "warned", f"Sent a direct message to <@{user}>.")
+            case Invitation():
+                return await _invite(runtime, incident, action)
+            case Kick():
+                return await _kick(runtime, action)
+            case SendReport():
+                return await _send_report(runtime, team_id, action)
+            case Escalation(user=user):
+                return await _escalate(runtime, incident, user, retry=attempt > 1)
+            case _:
+                assert_never(action)
     except SlackApiError as error:
         code = str(error.response.get("error") or "")
         if code not in PERMANENT_ERRORS:
             raise  # passing: the worker retries the item with back-off
-        return await _could_not(runtime, incident, op, code)
-    except KeyError as missing:
-        raise PermanentFailure(f"queued action {kind!r} lacks {missing}") from None
-    raise PermanentFailure(f"unknown queued action {kind!r}")
+        return await _could_not(runtime, incident, action, code)
+
+
+def _incident_id(action: QueuedAction) -> int | None:
+    """The incident the action is about, if any: its outcome goes on that incident's timeline."""
+    match action:
+        case Kick() | SendReport():
+            return None
+        case _:
+            return action.incident
 
 
 def _connected(runtime: Runtime, team_id: str) -> frozenset[str]:
@@ -95,11 +118,11 @@ def _connected(runtime: Runtime, team_id: str) -> frozenset[str]:
         return storage.connected_users(team_id, session=session)
 
 
-def _incident(runtime: Runtime, incident_id: object) -> Incident | None:
+def _incident(runtime: Runtime, incident_id: int | None) -> Incident | None:
     if incident_id is None:
         return None
     with runtime.session() as session:
-        return storage.get_incident(int(incident_id), session=session)
+        return storage.get_incident(incident_id, session=session)
 
 
 def _program(runtime: Runtime, team_id: str, incident: Incident | None) -> Program | None:
@@ -220,20 +243,20 @@ class AlertNotPostedYet(Exception):
     """A thread update waits for its alert: the item is retried shortly."""
 
 
-async def _post_in_thread(runtime: Runtime, incident: Incident | None, op: dict):
+async def _post_in_thread(runtime: Runtime, incident: Incident | None, action: ThreadUpdate | Resolution):
     if incident is None:
         raise PermanentFailure("the incident no longer exists")
     if not incident.alert_ts:
         if not rule_by_symbol(incident.rule).alerts:
             return None  # a reminder incident has no alert thread
         if _alerted_by_dm(runtime, incident):
-            await _tell_administrators(runtime, incident, op["text"])
+            await _tell_administrators(runtime, incident, action.text)
             return None
-        if op["op"] == "thread":
+        if isinstance(action, ThreadUpdate):
             raise AlertNotPostedYet(f"incident {incident.id}")
         return None
-    await runtime.api.post(incident.alert_channel or "", op["text"], thread_ts=incident.alert_ts)
-    if op["op"] == "resolved":
+    await runtime.api.post(incident.alert_channel or "", action.text, thread_ts=incident.alert_ts)
+    if isinstance(action, Resolution):
         await _refresh_alert(runtime.api, incident)
     return None
 
@@ -255,18 +278,18 @@ async def refresh_alert(runtime: Runtime, incident_id: int) -> None:
         await _refresh_alert(runtime.api, incident)
 
 
-async def _invite(runtime: Runtime, incident: Incident | None, op: dict):
-    outcome = await runtime.api.invite(op["channel"], op["user"])
-    if outcome == "invited" and op.get("reason"):
-        await runtime.api.post(op["channel"], f"<@{op['user']}> was invited. {op['reason']}")
-    return _note(runtime, incident, "invited", f"<@{op['user']}> {outcome} in <#{op['channel']}>.")
+async def _invite(runtime: Runtime, incident: Incident | None, invite: Invitation):
+    outcome = await runtime.api.invite(invite.channel, invite.user)
+    if outcome == "invited" and invite.reason:
+        await runtime.api.post(invite.channel, f"<@{invite.user}> was invited. {invite.reason}")
+    return _note(runtime, incident, "invited", f"<@{invite.user}> {outcome} in <#{invite.channel}>.")
 
 
-async def _kick(runtime: Runtime, op: dict):
+async def _kick(runtime: Runtime, kick: Kick):
     """Take someone out of a locked-down channel. One already gone needs nothing; one Slack will not
     let the app remove (#general, a workspace setting) is told to the administrators at once."""
     try:
-        await runtime.api.remove(op["channel"], op["user"])
+        await runtime.api.remove(kick.channel, kick.user)
     except SlackApiError as error:
         code = str(error.response.get("error") or "")
         if code == "not_in_channel":
@@ -275,40 +298,52 @@ async def _kick(runtime: Runtime, op: dict):
             raise
         reason = _FAILURE_REASONS.get(code, f"Slack answered {code}")
         detail = (
-            f":warning: Could not remove <@{op['user']}> from <#{op['channel']}>: {reason}. Please remove them by hand."
+            f":warning: Could not remove <@{kick.user}> from <#{kick.channel}>: {reason}. Please remove them by hand."
         )
-        log.warning("lockdown of %s: could not remove an account: %s", op["channel"], code)
+        log.warning("lockdown of %s: could not remove an account: %s", kick.channel, code)
         with contextlib.suppress(SlackApiError):
-            await runtime.api.post(op["alert_channel"], detail)
+            await runtime.api.post(kick.alert_channel, detail)
     return None
 
 
 async def _escalate(runtime: Runtime, incident: Incident | None, user: str, *, retry: bool):
     if incident is None or not incident.is_open or incident.acknowledged_at is not None:
         return None  # acknowledged or resolved meanwhile: nobody needs chasing
-    link = await runtime.api.permalink(incident.alert_channel, incident.alert_ts) if incident.alert_ts else None
+    link = None
+    if incident.alert_channel and incident.alert_ts:
+        link = await runtime.api.permalink(incident.alert_channel, incident.alert_ts)
     text = escalation_text(incident, link)
     if not (retry and await _sent_before(runtime, user, text, incident)):
         await runtime.api.post(user, text)
     return _note(runtime, incident, "escalated", f"Told <@{user}> directly.")
 
 
-async def _could_not(runtime: Runtime, incident: Incident | None, op: dict, code: str):
+async def _could_not(runtime: Runtime, incident: Incident | None, action: QueuedAction, code: str):
     """Record an action Slack refused for good, and tell the administrators in the alert's thread."""
     reason = _FAILURE_REASONS.get(code, f"Slack answered {code}")
-    what = {
-        "invite": f"invite <@{op.get('user')}> to <#{op.get('channel')}>",
-        "dm": f"send <@{op.get('user')}> a direct message",
-        "post": f"post in <#{op.get('channel')}>",
-        "escalate": f"tell <@{op.get('user')}> directly",
-        "alert": "post the alert",
-    }.get(str(op.get("op")), f"do {op.get('op')}")
-    detail = f"Could not {what}: {reason}."
+    detail = f"Could not {_attempted(action)}: {reason}."
     log.warning("incident %s: %s", incident.id if incident else "-", detail)
     if incident is not None and incident.alert_ts:
         with contextlib.suppress(SlackApiError):  # the timeline below still records it
             await runtime.api.post(incident.alert_channel or "", detail, thread_ts=incident.alert_ts)
     return _note(runtime, incident, "action-failed", detail)
+
+
+def _attempted(action: QueuedAction) -> str:
+    """What the app tried to do, for the administrators."""
+    match action:
+        case Invitation(channel=channel, user=user):
+            return f"invite <@{user}> to <#{channel}>"
+        case DirectMessage(user=user):
+            return f"send <@{user}> a direct message"
+        case Post(channel=channel):
+            return f"post in <#{channel}>"
+        case Escalation(user=user):
+            return f"tell <@{user}> directly"
+        case PostAlert():
+            return "post the alert"
+        case _:
+            return f"do {action.OP}"
 
 
 def _note(runtime: Runtime, incident: Incident | None, kind: str, detail: str):
@@ -324,15 +359,15 @@ def report_incidents(program_id: str, since: date | None, *, session: storage.Se
     return storage.incidents_since(program_id, start, session=session)
 
 
-async def _send_report(runtime: Runtime, team_id: str, op: dict):
+async def _send_report(runtime: Runtime, team_id: str, report: SendReport):
     """The incident record of the administrator's programs, as a CSV file in their DM with the app."""
-    since = date.fromisoformat(op["since"]) if op.get("since") else None
+    since = report.since
     rows = []
     with runtime.session() as session:
         for program, directory in runtime.cache.workspace(team_id):
-            if program.id in op["programs"]:
+            if program.id in report.programs:
                 rows.extend(incident_rows(program, directory, report_incidents(program.id, since, session=session)))
-    dm = await runtime.api.dm_channel(op["user"])
+    dm = await runtime.api.dm_channel(report.user)
     span = f" since {since.isoformat()}" if since else ""
     await runtime.api.client.files_upload_v2(
         channel=dm,

@@ -26,12 +26,21 @@ from bot.engine import checked_scopes, evaluate
 from bot.model import Finding, Situation
 from bot.rules import CATALOGUE
 from handlers.slack.blocks import resolved_text, update_text
+from handlers.worker.queued import ACTION as ACTION  # re-exported: the app's wiring imports it from here
+from handlers.worker.queued import (
+    DirectMessage,
+    Escalation,
+    Invitation,
+    Post,
+    PostAlert,
+    QueuedAction,
+    Resolution,
+    ThreadUpdate,
+    queue,
+)
 
 #: Logged for every decision, one line each, never with message text (the demo prints these).
 activity = logging.getLogger("safe_contact.activity")
-
-#: The inbox kind of a queued Slack action.
-ACTION = "action"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +70,6 @@ def enforce(situation: Situation, *, session: storage.Session, now: datetime, te
     return Outcome(len(findings), descriptions)
 
 
-def queue(op: dict, *, team_id: str, session: storage.Session, now: datetime) -> None:
-    """Queue one Slack action; the worker carries it out (and retries it) after this commits."""
-    storage.enqueue_event(None, team_id, ACTION, op, now=now, session=session)
-
-
 class _Recorder:
     """Records one plan: database changes now, Slack calls queued, each remedy tied to its incident."""
 
@@ -73,8 +77,8 @@ class _Recorder:
         self.program_id, self.team_id, self.session, self.now = program_id, team_id, session, now
         self.incidents: dict[tuple[str, str], int] = incidents
 
-    def queue(self, op: dict) -> None:
-        queue(op, team_id=self.team_id, session=self.session, now=self.now)
+    def queue(self, action: QueuedAction) -> None:
+        queue(action, team_id=self.team_id, session=self.session, now=self.now)
 
     def incident(self, finding: Finding) -> int | None:
         return self.incidents.get((finding.rule, finding.subject))
@@ -87,27 +91,36 @@ class _Recorder:
                 opened, created = storage.open_incident(finding, program_id=self.program_id, now=now, session=session)
                 self.incidents[(finding.rule, finding.subject)] = opened.id
                 if created and isinstance(action, Alert):
-                    self.queue({"op": "alert", "incident": opened.id})
+                    self.queue(PostAlert(incident=opened.id))
             case Update(incident, finding):
                 storage.update_incident(incident.id, finding, now=now, session=session)
-                self.queue({"op": "thread", "incident": incident.id, "text": update_text(finding)})
+                self.queue(ThreadUpdate(incident=incident.id, text=update_text(finding)))
             case Warn(finding, text, users, channel):
+                tied = self.incident(finding)
                 if channel:
-                    self.queue({"op": "post", "incident": self.incident(finding), "channel": channel, "text": text})
+                    self.queue(Post(channel=channel, text=text, incident=tied, for_finding=True))
                 for user in users:
-                    op = {"op": "dm", "user": user, "text": text, "rule": finding.rule, "program": self.program_id}
-                    self.queue({**op, "incident": self.incident(finding)})
+                    self.queue(
+                        DirectMessage(
+                            user=user,
+                            text=text,
+                            rule=finding.rule,
+                            program=self.program_id,
+                            incident=tied,
+                            for_finding=True,
+                        )
+                    )
             case Invite(finding, channel, user, reason):
-                op = {"op": "invite", "channel": channel, "user": user, "reason": reason}
-                self.queue({**op, "incident": self.incident(finding)})
+                tied = self.incident(finding)
+                self.queue(Invitation(channel=channel, user=user, reason=reason, incident=tied, for_finding=True))
             case ThreadReply(finding, channel, thread_ts, text):
-                op = {"op": "post", "channel": channel, "thread_ts": thread_ts, "text": text}
-                self.queue({**op, "incident": self.incident(finding)})
+                tied = self.incident(finding)
+                self.queue(Post(channel=channel, text=text, thread_ts=thread_ts, incident=tied, for_finding=True))
             case Resolve(incident, reason):
                 storage.resolve_incident(incident.id, actor=None, now=now, detail=reason, session=session)
-                self.queue({"op": "resolved", "incident": incident.id, "text": resolved_text(reason, None)})
+                self.queue(Resolution(incident=incident.id, text=resolved_text(reason, None)))
             case Escalate(incident, recipients):
                 if storage.mark_escalated(incident.id, now=now, session=session):
                     for user in recipients:
-                        self.queue({"op": "escalate", "incident": incident.id, "user": user})
+                        self.queue(Escalation(incident=incident.id, user=user))
         return describe(action)

@@ -18,9 +18,9 @@ from handlers.runtime import Runtime
 from handlers.situations import live_presence, program_situation
 from handlers.slack.parsing import account_from_user, observed_by_bot, observing_user, spoken_message
 from handlers.worker.enforce import enforce
-from handlers.worker.enforce import queue as enforce_queue
 from handlers.worker.home import publish_home
 from handlers.worker.onboarding import welcome
+from handlers.worker.queued import Kick, queue
 
 log = logging.getLogger(__name__)
 
@@ -117,12 +117,12 @@ class Judge:
         if not found or stays_in_lockdown(found[0][1].person(user)):
             return None
         program, directory = found[0]
-        op = {"op": "kick", "channel": locked.channel, "user": user, "alert_channel": program.alert_channel}
+        kick = Kick(channel=locked.channel, user=user, alert_channel=program.alert_channel)
 
         def apply(session: storage.Session) -> None:
             if directory.person(user) is not None:
                 storage.note_removed(locked.id, [user], session=session)
-            enforce_queue(op, team_id=team_id, session=session, now=self.runtime.now())
+            queue(kick, team_id=team_id, session=session, now=self.runtime.now())
 
         log.info("%s joined the locked-down %s: removing them", user, locked.channel)
         return apply

@@ -12,7 +12,7 @@ import storage
 from bot.enforcement import administrators
 from bot.model import Directory, EnforcementMode, Program
 from bot.onboarding import welcome_text
-from handlers.worker.enforce import queue
+from handlers.worker.queued import DirectMessage, queue
 
 
 def welcome(
@@ -35,14 +35,13 @@ def welcome(
             continue
         if not storage.record_welcome(program.id, user_id, now=now, session=session):
             continue
-        op = {
-            "op": "dm",
-            "user": user_id,
-            "text": welcome_text(program, person, admins),
+        welcome_message = DirectMessage(
+            user=user_id,
+            text=welcome_text(program, person, admins),
             # The reminder's button: Acknowledge the program's expectations.
-            "rule": "conduct-not-acknowledged",
-            "program": program.id,
-        }
-        queue(op, team_id=team_id, session=session, now=now)
+            rule="conduct-not-acknowledged",
+            program=program.id,
+        )
+        queue(welcome_message, team_id=team_id, session=session, now=now)
         sent += 1
     return sent
