@@ -6,6 +6,7 @@ guardians and accounts not on a roster never see other people's details."""
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 
 from bot.model import Person
 
@@ -78,7 +79,7 @@ def may_use(person: Person | None, command: Command) -> bool:
     return person.is_admin or person.is_program_adult
 
 
-def commands_for(people: list[Person | None]) -> list[Command]:
+def commands_for(people: Sequence[Person | None]) -> list[Command]:
     """The commands someone holding these roster entries (one per program) may use, in menu order."""
     return [c for c in Command if any(may_use(p, c) for p in people or [None])]
 

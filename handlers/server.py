@@ -23,9 +23,9 @@ from handlers.scheduled.retention import purge
 from handlers.scheduled.sweep import run_periodically, scheduled_checks, sweep
 from handlers.slack.api import api_error
 from handlers.worker.carry_out import action_job
-from handlers.worker.enforce import ACTION
 from handlers.worker.judge import Judge
 from handlers.worker.loop import Worker
+from handlers.worker.queued import ACTION
 
 log = logging.getLogger(__name__)
 

@@ -320,8 +320,7 @@ async def consent(runtime: Runtime, asked: Asked, standing_: Standing) -> Answer
     if not allowed:
         return Answer(refusal(Command.CONSENT))
     request = parse_consent(asked.text)
-    matches = [(p, d.person(request.user_id)) for p, d, _ in allowed]
-    matches = [(p, minor) for p, minor in matches if minor is not None and minor.is_minor]
+    matches = [(p, minor) for p, d, _ in allowed if (minor := d.person(request.user_id)) is not None and minor.is_minor]
     if not matches:
         return Answer(f"<@{request.user_id}> is not a minor on the roster of a program you administer.")
     now = runtime.now()

@@ -252,7 +252,11 @@ async def _save_roster(runtime: Runtime, body: dict) -> dict[str, str] | None:
         return dict(change.problems)
     with runtime.session() as session:
         storage.save_program(replace(program, roster=change.roster), session=session, now=runtime.now())
-        detail = {"added": list(change.added), "updated": list(change.updated), "removed": list(change.removed)}
+        detail: dict[str, object] = {
+            "added": list(change.added),
+            "updated": list(change.updated),
+            "removed": list(change.removed),
+        }
         if files:
             detail["file"] = str(files[0].get("name") or "")
         entry = AuditEntry(at=runtime.now(), actor=user, action="roster_change", program_id=program.id, detail=detail)

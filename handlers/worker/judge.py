@@ -192,7 +192,11 @@ class Judge:
     async def on_tokens_revoked(self, team_id: str, event: dict, envelope: dict) -> Apply | None:
         revoked = (event.get("tokens") or {}).get("oauth") or []
         log.info("%d user token(s) revoked in %s", len(revoked), team_id)
-        return lambda session: storage.forget_user_tokens(team_id, list(revoked), session=session)
+
+        def apply(session: storage.Session) -> None:
+            storage.forget_user_tokens(team_id, list(revoked), session=session)
+
+        return apply
 
     async def on_uninstalled(self, team_id: str, event: dict, envelope: dict) -> Apply | None:
         """The workspace removed the app: every token it had there is void, its bot's included."""
@@ -272,10 +276,11 @@ class Judge:
         observer = observing_user(envelope)
         api = self.runtime.api
         if observer and observer != self.runtime.bot_user_id and not observed_by_bot(envelope):
-            api = self.runtime.user_api(team_id, observer)
-            if api is None:
+            user_api = self.runtime.user_api(team_id, observer)
+            if user_api is None:
                 log.info("conversation %s seen by %s, whose token is gone; skipped", channel_id, observer)
                 return None
+            api = user_api
         info = (await api.client.conversations_info(channel=channel_id))["channel"]
         return await api.with_members(info, team_id=team_id, owner=observer or "")
 
