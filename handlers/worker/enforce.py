@@ -26,7 +26,6 @@ from bot.engine import checked_scopes, evaluate
 from bot.model import Finding, Situation
 from bot.rules import CATALOGUE
 from handlers.slack.blocks import resolved_text, update_text
-from handlers.worker.queued import ACTION as ACTION  # re-exported: the app's wiring imports it from here
 from handlers.worker.queued import (
     DirectMessage,
     Escalation,
