@@ -16,7 +16,6 @@ from slack_sdk.errors import SlackApiError
 import storage
 from bot.access import Command, commands_for, may_use, refusal, stays_in_lockdown
 from bot.commands import (
-    UsageError,
     parse_channel_and_rest,
     parse_channel_only,
     parse_consent,
@@ -32,6 +31,7 @@ from bot.model import (
     Program,
     SessionWindow,
 )
+from handlers.listeners.failures import failure_answer
 from handlers.runtime import Runtime
 from handlers.situations import live_presence
 from handlers.slack.api import api_error
@@ -109,14 +109,8 @@ def _listener(runtime: Runtime, command: Command, handler):
         bound = runtime.for_team(asked.team_id)
         try:
             answer = await handler(bound, asked, standing(bound, asked))
-        except UsageError as error:
-            answer = Answer(str(error))
-        except SlackApiError as error:
-            log.warning("%s failed: %s", command.value, api_error(error))
-            answer = Answer(f"Slack did not let Safe Contact do that ({api_error(error)}). Please try again.")
         except Exception as error:  # the asker gets an answer whatever went wrong; the log has the rest
-            log.exception("%s failed: %s", command.value, type(error).__name__)
-            answer = Answer("Safe Contact could not do that just now. Please try again in a minute.")
+            answer = Answer(failure_answer(error, doing=command.value))
         await ack(response_type="ephemeral", text=answer.text, blocks=answer.blocks)
         if command is Command.LOCKDOWN or command is Command.UNLOCK:
             runtime.wake.set()

@@ -5,8 +5,10 @@ program's alert channel, never to a single adult; the roster modal edits or repl
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+from collections.abc import AsyncIterator
 from dataclasses import replace
 
 from slack_bolt.async_app import AsyncApp
@@ -16,6 +18,7 @@ import storage
 from bot.access import Command, may_use
 from bot.model import AuditEntry, Conversation, Directory, Program
 from bot.roster import RosterChange, remove_person, replace_roster, upsert_person
+from handlers.listeners.failures import failure_answer
 from handlers.runtime import Runtime
 from handlers.situations import program_situation
 from handlers.slack.api import api_error
@@ -42,17 +45,20 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     @app.action(ACKNOWLEDGE_ACTION)
     async def acknowledge(ack, body, respond):
         await ack()
-        await _change_incident(_bound(runtime, body), body, respond, resolve=False)
+        async with _answering(body, respond, "acknowledging an incident"):
+            await _change_incident(_bound(runtime, body), body, respond, resolve=False)
 
     @app.action(RESOLVE_ACTION)
     async def resolve(ack, body, respond):
         await ack()
-        await _change_incident(_bound(runtime, body), body, respond, resolve=True)
+        async with _answering(body, respond, "resolving an incident"):
+            await _change_incident(_bound(runtime, body), body, respond, resolve=True)
 
     @app.action(CONDUCT_ACKNOWLEDGE_ACTION)
     async def acknowledge_conduct(ack, body, respond):
         await ack()
-        await _acknowledge_conduct(_bound(runtime, body), body, respond)
+        async with _answering(body, respond, "acknowledging the expectations"):
+            await _acknowledge_conduct(_bound(runtime, body), body, respond)
 
     @app.action(CONNECT_ACTION)
     async def connect_link(ack):
@@ -73,7 +79,10 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 
     @app.view(ROSTER_CALLBACK)
     async def roster_saved(ack, body):
-        errors = await _save_roster(_bound(runtime, body), body)
+        try:
+            errors = await _save_roster(_bound(runtime, body), body)
+        except Exception as error:  # the form stays open with the answer, and nothing was saved
+            errors = _form_error(body, failure_answer(error, doing="saving the roster"))
         if errors:
             await ack(response_action="errors", errors=errors)
         else:
@@ -83,6 +92,23 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 def _bound(runtime: Runtime, body: dict) -> Runtime:
     """The runtime of the workspace the interaction comes from."""
     return runtime.for_team((body.get("team") or {}).get("id") or runtime.team_id)
+
+
+@contextlib.asynccontextmanager
+async def _answering(body: dict, respond, doing: str) -> AsyncIterator[None]:
+    """Whatever goes wrong while handling a button, its presser is told (privately, where Slack gave a
+    way to) as a command's asker would be; the log has the rest."""
+    try:
+        yield
+    except Exception as error:
+        await _tell(body, respond, failure_answer(error, doing=doing))
+
+
+def _form_error(body: dict, answer: str) -> dict[str, str]:
+    """A modal's answer to a failed submission: shown under its first input, where Slack shows errors."""
+    blocks = (body.get("view") or {}).get("blocks") or []
+    first = next((b.get("block_id") for b in blocks if isinstance(b, dict) and b.get("type") == "input"), None)
+    return {first: answer} if first else {}
 
 
 def _from_home(body: dict) -> bool:

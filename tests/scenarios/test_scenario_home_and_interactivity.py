@@ -275,3 +275,23 @@ async def test_the_expectations_button_is_only_for_roster_members(world):
     assert world.slack.responses[-1]["text"] == "This reminder is not for you."
     with storage.session_scope(world.engine) as session:
         assert STRANGER not in storage.acknowledged_users(world.program.id, session=session)
+
+
+async def test_a_button_whose_work_fails_tells_its_presser_why_as_a_command_would(world):
+    """The note in the alert's thread could not be posted (Slack refused): the administrator is told so,
+    privately, with Slack's reason, instead of the press failing with nothing said; the acknowledgement
+    itself stands."""
+    world.slack.add_user("U0OTHER001", name="Other", email="other@example.com")
+    await world.slack.user_joins("U0OTHER001", GENERAL)
+    await world.settle()
+    [incident] = world.incidents("unauthorized-member")
+    [alert] = world.alerts_for("unauthorized-member")
+    world.slack.fail_next("chat.postMessage", error="not_in_channel")
+    status, _ = await world.slack.block_action(
+        ADMIN1, ACKNOWLEDGE_ACTION, str(incident.id), channel_id=ALERTS, message_ts=alert["ts"]
+    )
+    assert status == 200
+    assert "not_in_channel" in world.slack.responses[-1]["text"]
+    assert world.slack.responses[-1]["response_type"] == "ephemeral"
+    [after] = world.incidents("unauthorized-member")
+    assert after.acknowledged_by == ADMIN1
