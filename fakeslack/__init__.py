@@ -12,6 +12,7 @@ import itertools
 import json
 import random
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
@@ -70,8 +71,8 @@ class FakeSlack:
     #: the event; a user id names that person (who must be able to see it).
     authorization: str | None = None
     authorization_seed: int = 0
-    #: Every Events API delivery the fake made, as sent.
-    envelopes: list[dict] = field(default_factory=list)
+    #: The Events API deliveries the fake made, as sent (the latest 1,000: a soak stays bounded).
+    envelopes: deque[dict] = field(default_factory=lambda: deque(maxlen=1000))
 
     def __post_init__(self) -> None:
         self.workspace = Workspace(self.team_id, self.bot_user_id)
