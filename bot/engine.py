@@ -13,6 +13,8 @@ log = logging.getLogger(__name__)
 
 #: The subject of the finding that reports a rule which raised.
 RULE_FAILED = "rule-failed"
+#: Said after the summary of a finding a rule made over a conversation known only in part.
+PARTIAL_MEMBERS = " The app knows only some of its members, so this could not be decided."
 
 
 def scope_key(rule: Rule, situation: Situation) -> str | None:
@@ -32,12 +34,16 @@ def evaluate(rules: Iterable[Rule], situation: Situation) -> list[Finding]:
 
     A situation with a message is about that message: only message rules run. One with a
     conversation and no message is about the conversation's state; one with neither is about the
-    program."""
+    program. Over a conversation whose members are known only in part, a rule that needs the whole
+    membership makes undecided findings only: what the known members prove still holds for the
+    other rules (a minor in a group DM is in it), but no absence is concluded."""
     findings: list[Finding] = []
+    partial = situation.conversation is not None and situation.conversation.members_partial
     for rule in rules:
         scope = scope_key(rule, situation)
         if scope is None:
             continue
+        guessing = partial and rule.whole_membership
         try:
             findings.extend(
                 Finding(
@@ -45,13 +51,13 @@ def evaluate(rules: Iterable[Rule], situation: Situation) -> list[Finding]:
                     severity=rule.severity,
                     subject=breach.subject,
                     scope=scope,
-                    summary=breach.summary,
+                    summary=breach.summary + (PARTIAL_MEMBERS if guessing else ""),
                     people=breach.people,
                     channel=breach.channel,
                     evidence=breach.evidence,
                     message_ts=breach.message_ts,
-                    remedy_users=breach.remedy_users,
-                    undecided=breach.undecided,
+                    remedy_users=() if guessing else breach.remedy_users,
+                    undecided=breach.undecided or guessing,
                 )
                 for breach in rule(situation)
             )
@@ -65,7 +71,10 @@ def checked_scopes(
     rules: Iterable[Rule], situation: Situation, findings: Iterable[Finding]
 ) -> frozenset[tuple[str, str]]:
     """The (rule symbol, scope) pairs this evaluation settled: a condition rule's open incident in one
-    of them with no finding is over. A rule that failed or could not decide settled nothing."""
+    of them with no finding is over. A rule that failed or could not decide settled nothing, and
+    nothing is settled over a conversation whose members are known only in part."""
+    if situation.conversation is not None and situation.conversation.members_partial:
+        return frozenset()  # a member the app does not know of may be what an incident is about
     unsettled = {(f.rule, f.scope) for f in findings if f.undecided}
     checked: set[tuple[str, str]] = set()
     for rule in rules:

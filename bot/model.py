@@ -122,7 +122,9 @@ class Person:
 
 @dataclass(frozen=True, slots=True)
 class Account:
-    """A workspace account as Slack describes it (users.list), independent of any roster."""
+    """A workspace account as Slack describes it (users.list, or users.info for an external member),
+    independent of any roster. `team_id` is the workspace whose directory holds it; an external
+    (Slack Connect) member belongs to another organisation, which `is_external` says."""
 
     id: str
     email: str = ""
@@ -198,16 +200,21 @@ class Conversation:
     name: str = ""
     team_id: str = ""
     is_archived: bool = False
+    #: True when `members` holds only the members the app could prove (the sender and the account an
+    #: event came through) and others may exist: rules that need the whole membership cannot decide.
+    members_partial: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class SharedFile:
-    """A file attached to a message; only what the detectors need."""
+    """A file attached to a message; only what the detectors need. `described` is False while only
+    its id is known (what it is must first be looked up)."""
 
     id: str = ""
     name: str = ""
     mimetype: str = ""
     filetype: str = ""
+    described: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ import itertools
 import json
 import random
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
@@ -64,6 +65,14 @@ class FakeSlack:
     #: Called (once) with a call Slack accepted, before the answer leaves: lets a test kill the app
     #: after Slack has done what it asked, the worst moment for a crash.
     after_accepting: dict[str, Callable[[Call], None]] = field(default_factory=dict)
+    #: Which installation an event names in its one `authorizations` entry. Slack picks one of those
+    #: that can see the event, arbitrarily, even where the bot is a member: None picks at random
+    #: (reproducibly, from `authorization_seed`); "bot" or "user" prefers that kind when it can see
+    #: the event; a user id names that person (who must be able to see it).
+    authorization: str | None = None
+    authorization_seed: int = 0
+    #: The Events API deliveries the fake made, as sent (the latest 1,000: a soak stays bounded).
+    envelopes: deque[dict] = field(default_factory=lambda: deque(maxlen=1000))
 
     def __post_init__(self) -> None:
         self.workspace = Workspace(self.team_id, self.bot_user_id)
@@ -78,6 +87,7 @@ class FakeSlack:
         self._revoked: set[str] = set()
         self._failures: dict[str, list[_Failure]] = {}
         self._chaos_rate, self._chaos = 0.0, random.Random(0)
+        self._choices = random.Random(self.authorization_seed)
         self._oauth_codes: dict[str, dict] = {}
         self._event_ids = itertools.count(1)
         self._deliveries: set[asyncio.Task] = set()
@@ -233,6 +243,23 @@ class FakeSlack:
         self.workspace.users[user_id] = user
         return user
 
+    def add_external_user(self, user_id: str, *, team_id: str, name: str = "", email: str = "") -> User:
+        """A person of another organisation (Slack Connect): their own `team_id`, in no `users.list`
+        of this workspace, readable with `users.info` once they share a conversation with the caller."""
+        user = User(user_id, name=name or user_id, email=email, team_id=team_id)
+        self.workspace.users[user_id] = user
+        return user
+
+    def add_shared_channel(
+        self, channel_id: str, *, name: str, host_team: str, members: Iterable[str] = (), private: bool = False
+    ) -> str:
+        """A Slack Connect channel hosted by another organisation (`host_team`), with people of both.
+        Its events carry the host's `team_id` at the top (as Slack's shared-channel payloads do) and
+        this workspace's in `authorizations`; files shared in it arrive as their id only."""
+        self.add_channel(channel_id, name=name, private=private, members=members)
+        self.workspace.conversations[channel_id].host_team = host_team
+        return channel_id
+
     def add_channel(
         self,
         channel_id: str,
@@ -294,6 +321,7 @@ class FakeSlack:
             events_url=self.events_url,
             calls=self.calls,
             responses=self.responses,
+            envelopes=self.envelopes,
         )
         other._tokens, other._revoked, other._failures = self._tokens, self._revoked, self._failures
         other._oauth_codes, other._workspaces, other._event_ids = self._oauth_codes, self._workspaces, self._event_ids
@@ -423,36 +451,57 @@ class FakeSlack:
     # -- what people do ---------------------------------------------------------------------------
 
     async def user_says(
-        self, user: str, channel: str, text: str, *, files: list[dict] | None = None, thread_ts: str | None = None
+        self,
+        user: str,
+        channel: str,
+        text: str,
+        *,
+        files: list[dict] | None = None,
+        thread_ts: str | None = None,
+        authorization: str | None = None,
     ) -> dict:
         conversation = self.workspace.conversation(channel)
+        team = self._team_of(user)
         message: dict[str, object] = {
             "type": "message",
             "user": user,
             "text": text,
             "ts": self.workspace.new_ts(),
-            "team": self.team_id,
+            "team": team,
         }
+        if conversation.is_ext_shared:  # Slack Connect: whose organisation the sender is from
+            message.update(user_team=team, source_team=team)
         if files:
             message.update(subtype="file_share", files=files)
         if thread_ts:
             message["thread_ts"] = thread_ts
         self.workspace.history[channel].append(message)
         event = {**message, "channel": channel, "event_ts": message["ts"], "channel_type": conversation.channel_type}
-        await self._deliver_in(conversation, event, sender=user)
+        if files and conversation.is_ext_shared:  # files in Slack Connect channels: read them with files.info
+            event["files"] = [_id_only(f) for f in files]
+        await self._deliver_in(conversation, event, sender=user, authorization=authorization)
         return message
 
     async def user_shares_file(
-        self, user: str, channel: str, *, name: str, mimetype: str, filetype: str, text: str = ""
+        self,
+        user: str,
+        channel: str,
+        *,
+        name: str,
+        mimetype: str,
+        filetype: str,
+        text: str = "",
+        authorization: str | None = None,
     ) -> dict:
-        file = {
-            "id": self.workspace.new_id("F"),
-            "name": name,
-            "title": name,
-            "mimetype": mimetype,
-            "filetype": filetype,
-        }
-        return await self.user_says(user, channel, text, files=[file])
+        file_id = self.workspace.new_id("F")
+        file = {"id": file_id, "name": name, "title": name, "mimetype": mimetype, "filetype": filetype}
+        self.workspace.files[file_id] = {**file, "size": 0, "user": user, "content": None, "shared": True}
+        self.workspace.files[file_id]["channel"] = channel
+        return await self.user_says(user, channel, text, files=[file], authorization=authorization)
+
+    def _team_of(self, user_id: str) -> str:
+        user = self.workspace.users.get(user_id)
+        return user.team_id if user is not None and user.team_id else self.team_id
 
     async def user_edits(self, user: str, channel: str, ts: str, text: str) -> None:
         conversation = self.workspace.conversation(channel)
@@ -535,18 +584,31 @@ class FakeSlack:
 
     # -- deliveries -------------------------------------------------------------------------------
 
-    def envelope(self, event: dict, *, authorizations: list[dict] | None = None, event_id: str | None = None) -> dict:
+    def envelope(
+        self,
+        event: dict,
+        *,
+        authorizations: list[dict] | None = None,
+        event_id: str | None = None,
+        conversation: Channel | None = None,
+    ) -> dict:
+        """An Events API delivery of `event`. In a Slack Connect channel the top-level `team_id` is
+        the host organisation's, not this workspace's: only `authorizations` names the installation."""
+        if conversation is None and isinstance(event.get("channel"), str):
+            conversation = self.workspace.conversations.get(event["channel"])
+        shared = conversation is not None and conversation.is_ext_shared
+        outer_team = conversation.host_team if conversation is not None and shared else self.team_id
         return {
             "token": "fake-verification-token",
-            "team_id": self.team_id,
+            "team_id": outer_team,
             "api_app_id": self.app_id,
             "event": event,
             "type": "event_callback",
             "event_id": event_id or f"Ev0FAKE{next(self._event_ids):06d}",
             "event_time": int(time.time()),
             "authorizations": authorizations or [self._authorization(self.bot_user_id)],
-            "is_ext_shared_channel": False,
-            "event_context": f"4-fake-{self.team_id}",
+            "is_ext_shared_channel": shared,
+            "event_context": f"4-fake-{outer_team}-{event.get('channel') or ''}",
         }
 
     def _authorization(self, user_id: str) -> dict:
@@ -558,17 +620,28 @@ class FakeSlack:
             "is_enterprise_install": False,
         }
 
-    def _observer(self, conversation: Channel) -> str | None:
-        """Whose installation Slack delivers a conversation's events through: the bot where it is a
-        member of a channel; in DMs and group DMs (and private channels the bot is not in) the first
-        member who connected their account. None: the app cannot see it."""
-        if self.bot_user_id in conversation.members:
-            return self.bot_user_id
+    def _observer(self, conversation: Channel, authorization: str | None = None) -> str | None:
+        """Whose installation Slack names for a message in `conversation`: one of those that can see
+        it, arbitrarily. The bot can where it is a member; a member who connected their account can
+        in a private channel, DM or group DM (the app's user events: `message.groups`, `.im`,
+        `.mpim`; public channels need `channels:history`, which the app does not ask people for).
+        None: nobody the app installed as can see it."""
+        bot = [self.bot_user_id] if self.bot_user_id in conversation.members else []
         connected = set(self.connected())
-        return next((m for m in conversation.members if m in connected), None)
+        users = [m for m in conversation.members if m in connected] if conversation.kind != "public_channel" else []
+        wanted = self.authorization if authorization is None else authorization
+        if wanted is not None and wanted not in ("bot", "user"):
+            if wanted not in bot + users:
+                raise ValueError(f"{wanted} cannot see {conversation.id}: Slack would not name them")
+            return wanted
+        preferred = {"bot": bot, "user": users}.get(wanted or "", [])
+        candidates = preferred or bot + users
+        return self._choices.choice(candidates) if candidates else None
 
-    async def _deliver_in(self, conversation: Channel, event: dict, *, sender: str) -> int | None:
-        observer = self._observer(conversation)
+    async def _deliver_in(
+        self, conversation: Channel, event: dict, *, sender: str, authorization: str | None = None
+    ) -> int | None:
+        observer = self._observer(conversation, authorization)
         if observer is None:
             return None
         return await self.deliver_event(event, authorizations=[self._authorization(observer)])
@@ -617,7 +690,9 @@ class FakeSlack:
         retry_reason: str | None = None,
     ) -> int:
         """POST one Events API delivery to `events_url`; the app's HTTP status."""
-        body = json.dumps(self.envelope(event, authorizations=authorizations, event_id=event_id)).encode()
+        envelope = self.envelope(event, authorizations=authorizations, event_id=event_id)
+        self.envelopes.append(envelope)
+        body = json.dumps(envelope).encode()
         headers = self.signed_headers(body, content_type="application/json")
         if retry_num is not None:
             headers.update(
@@ -759,6 +834,18 @@ class FakeSlack:
                 return response.status, json.loads(text) if text else text
             except ValueError:
                 return response.status, text
+
+
+def _id_only(file: dict) -> dict:
+    """A file as Slack Connect channels' events carry it: its id, and a note to ask `files.info`."""
+    return {
+        "id": file["id"],
+        "mode": "file_access",
+        "file_access": "check_file_info",
+        "created": 0,
+        "timestamp": 0,
+        "user": "",
+    }
 
 
 def _bearer(header: str) -> str | None:

@@ -90,13 +90,18 @@ def team_info(workspace: Workspace, caller: Caller, params: dict) -> dict:
 
 @method("users.list")
 def users_list(workspace: Workspace, caller: Caller, params: dict) -> dict:
-    users = [u.as_slack() for u in workspace.users.values()]
+    # Only the workspace's own people: external (Slack Connect) members are never listed here, and
+    # are read one at a time with users.info.
+    users = [u.as_slack() for u in workspace.users.values() if u.team_id in ("", workspace.team_id)]
     return page(users, params, key="members", default_limit=1000)
 
 
 @method("users.info", required=("user",))
 def users_info(workspace: Workspace, caller: Caller, params: dict) -> dict:
-    return {"user": workspace.user(params["user"]).as_slack()}
+    user = workspace.user(params["user"])
+    external = user.team_id not in ("", workspace.team_id)
+    shares = any(user.id in c.members and caller.user_id in c.members for c in workspace.conversations.values())
+    return {"user": user.as_slack(stranger=external and not shares)}
 
 
 @method("users.lookupByEmail", required=("email",))
@@ -130,21 +135,26 @@ def _listed(workspace: Workspace, caller: Caller, params: dict) -> list[Channel]
 
 @method("conversations.list")
 def conversations_list(workspace: Workspace, caller: Caller, params: dict) -> dict:
-    channels = [c.as_slack(caller.user_id) for c in _listed(workspace, caller, params)]
+    channels = [c.as_slack(caller.user_id, team_id=workspace.team_id) for c in _listed(workspace, caller, params)]
     return page(channels, params, key="channels")
 
 
 @method("users.conversations")
 def users_conversations(workspace: Workspace, caller: Caller, params: dict) -> dict:
     user = params.get("user") or caller.user_id
-    channels = [c.as_slack(caller.user_id) for c in _listed(workspace, caller, params) if user in c.members]
+    channels = [
+        c.as_slack(caller.user_id, team_id=workspace.team_id)
+        for c in _listed(workspace, caller, params)
+        if user in c.members
+    ]
     return page(channels, params, key="channels")
 
 
 @method("conversations.info", required=("channel",))
 def conversations_info(workspace: Workspace, caller: Caller, params: dict) -> dict:
     channel = workspace.visible(params["channel"], caller.user_id)
-    return {"channel": channel.as_slack(caller.user_id, num_members=flag(params, "include_num_members"))}
+    num_members = flag(params, "include_num_members")
+    return {"channel": channel.as_slack(caller.user_id, num_members=num_members, team_id=workspace.team_id)}
 
 
 @method("conversations.members", required=("channel",))

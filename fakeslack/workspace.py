@@ -20,9 +20,10 @@ class User:
     presence: str = "active"
     tz: str = "America/New_York"
 
-    def as_slack(self) -> dict:
-        """The user object as `users.list` and `users.info` return it."""
-        return {
+    def as_slack(self, *, stranger: bool = False) -> dict:
+        """The user object as `users.list` and `users.info` return it. Slack marks `is_stranger` an
+        external account the caller shares no conversation with."""
+        answer = {
             "id": self.id,
             "team_id": self.team_id,
             "name": self.name.lower().replace(" ", "."),
@@ -36,6 +37,9 @@ class User:
             "tz": self.tz,
             "profile": {"real_name": self.name, "display_name": self.name, "email": self.email},
         }
+        if stranger:
+            answer["is_stranger"] = True
+        return answer
 
 
 @dataclass
@@ -49,6 +53,12 @@ class Channel:
     is_archived: bool = False
     created: int = 1751800000
     creator: str = ""
+    #: A Slack Connect channel: the workspace that hosts it (another organisation's), else "".
+    host_team: str = ""
+
+    @property
+    def is_ext_shared(self) -> bool:
+        return bool(self.host_team)
 
     @property
     def kind(self) -> str:
@@ -64,8 +74,9 @@ class Channel:
         """The `channel_type` of message events."""
         return {"im": "im", "mpim": "mpim", "private_channel": "group", "public_channel": "channel"}[self.kind]
 
-    def as_slack(self, viewer: str | None = None, *, num_members: bool = False) -> dict:
-        """The conversation object as `conversations.info` and `.list` return it to `viewer`."""
+    def as_slack(self, viewer: str | None = None, *, num_members: bool = False, team_id: str = "") -> dict:
+        """The conversation object as `conversations.info` and `.list` return it to `viewer` of
+        workspace `team_id` (a Slack Connect channel names its host and the teams sharing it)."""
         info: dict = {
             "id": self.id,
             "created": self.created,
@@ -75,10 +86,14 @@ class Channel:
             "is_private": self.is_private or self.is_im or self.is_mpim,
             "is_channel": not (self.is_private or self.is_im or self.is_mpim),
             "is_group": self.is_private and not self.is_mpim,
-            "is_ext_shared": False,
-            "is_shared": False,
+            "is_ext_shared": self.is_ext_shared,
+            "is_shared": self.is_ext_shared,
             "is_org_shared": False,
         }
+        if team_id:
+            info["context_team_id"] = team_id
+        if self.is_ext_shared:
+            info.update(conversation_host_id=self.host_team, shared_team_ids=[self.host_team, team_id])
         if self.is_im:
             others = [m for m in self.members if m != viewer]
             info["user"] = others[0] if others else viewer

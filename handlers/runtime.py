@@ -4,8 +4,10 @@ directory cache that lets a known conversation's events be judged without any We
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -13,6 +15,8 @@ from datetime import UTC, datetime
 import storage
 from bot.model import Account, Conversation, Directory, Program
 from handlers.slack.api import SlackApi
+
+log = logging.getLogger(__name__)
 
 
 def utc_now() -> datetime:
@@ -53,6 +57,8 @@ class WorkspaceCache:
         self._accounts: dict[str, dict[str, Account]] = {}
         self._complete: set[str] = set()
         self._directories: dict[tuple[str, str], Directory] = {}
+        #: Accounts `users.info` could not read, by workspace: not asked again until the next sweep.
+        self._unreadable: dict[str, set[str]] = {}
 
     def invalidate(self) -> None:
         self._programs = None
@@ -94,10 +100,27 @@ class WorkspaceCache:
         return self._accounts[team_id]
 
     def replace_accounts(self, team_id: str, accounts: list[Account]) -> None:
-        """A sweep listed the whole workspace: from now on a roster person without an account has none."""
-        self._accounts[team_id] = {a.id: a for a in accounts}
+        """A sweep listed the whole workspace: from now on a roster person without an account has none.
+        External members, whom `users.list` never lists, are kept: each was read once with `users.info`."""
+        known = self._accounts.get(team_id, {})
+        listed = {a.id: a for a in accounts}
+        kept = {i: a for i, a in known.items() if a.is_external and i not in listed}
+        self._accounts[team_id] = {**listed, **kept}
         self._complete.add(team_id)
+        self._unreadable.pop(team_id, None)
         self._forget_directories(team_id)
+
+    def is_listed(self, team_id: str) -> bool:
+        """Whether a sweep listed the workspace's accounts: an account missing then is not one of its own."""
+        return team_id in self._complete
+
+    def unknown(self, team_id: str, user_ids: Iterable[str]) -> list[str]:
+        """Which of `user_ids` the workspace's directory has no account for (nor failed to read)."""
+        accounts, unreadable = self.accounts(team_id), self._unreadable.get(team_id, set())
+        return sorted(u for u in set(user_ids) if u not in accounts and u not in unreadable)
+
+    def unreadable(self, team_id: str, user_id: str) -> None:
+        self._unreadable.setdefault(team_id, set()).add(user_id)
 
     def put_account(self, team_id: str, account: Account) -> None:
         self.accounts(team_id)[account.id] = account
@@ -146,6 +169,9 @@ class Runtime:
     presence_checked: dict[tuple[str, str], float] = field(default_factory=dict)
     #: Set when the listener stores an event, so the worker starts at once instead of at its next poll.
     wake: asyncio.Event = field(default_factory=asyncio.Event)
+    #: Events this process judged without every fact a rule needed, by reason ("members": only the
+    #: members the event proves; "files": a file `files.info` could not describe). In `/healthz`.
+    undecided: Counter[str] = field(default_factory=Counter)
 
     def now(self) -> datetime:
         return self.clock()
@@ -197,7 +223,12 @@ class Runtime:
         return f"{self.connect_base_url.rstrip('/')}/slack/install?connect=1&team={team_id}"
 
     def user_api(self, team_id: str, user_id: str) -> SlackApi | None:
-        """The Web API through a connected account's token, or None when it never connected."""
-        with storage.session_scope(self.engine) as session:
-            token = storage.user_token(team_id, user_id, seal=self.seal, session=session)
+        """The Web API through a connected account's token, or None when it never connected (or its
+        stored token cannot be opened with this deployment's key, which is logged)."""
+        try:
+            with storage.session_scope(self.engine) as session:
+                token = storage.user_token(team_id, user_id, seal=self.seal, session=session)
+        except storage.TokenSealError as error:
+            log.warning("the stored token of %s in %s cannot be read: %s", user_id, team_id, error)
+            return None
         return self.api.as_user(token) if token else None

@@ -34,6 +34,9 @@ EVENTS_PATH = "/slack/events"
 INSTALL_PATH = "/slack/install"
 OAUTH_REDIRECT_PATH = "/slack/oauth_redirect"
 HEALTH_PATH = "/healthz"
+#: What `/healthz` counts under `undecided`: events judged with only the members they prove, and
+#: files `files.info` could not describe.
+UNDECIDED_REASONS = ("members", "files")
 
 
 class SafeContactApp:
@@ -144,6 +147,8 @@ class SafeContactApp:
             "pending": pending,
             "retrying": retrying,
             "teams": len(self.runtime.teams()),
+            # Events judged without every fact a rule needs, since this process started (see Runtime).
+            "undecided": {reason: self.runtime.undecided[reason] for reason in UNDECIDED_REASONS},
         }
         return web.json_response(body)
 

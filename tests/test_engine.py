@@ -1,8 +1,10 @@
 """The engine: ordering, scopes, a failing rule, and what an evaluation settles."""
 
-from builders import MINOR1, MINOR2, PENDING, STAFF1, STRANGER, im, message, public, situation
+from dataclasses import replace
 
-from bot.engine import RULE_FAILED, checked_scopes, evaluate
+from builders import DLC, MINOR1, MINOR2, PENDING, STAFF1, STRANGER, im, message, mpim, private, public, situation
+
+from bot.engine import PARTIAL_MEMBERS, RULE_FAILED, checked_scopes, evaluate
 from bot.model import Severity
 from bot.rules import CATALOGUE, Scope, rule_by_symbol
 from bot.rules.registry import Breach, Rule
@@ -70,3 +72,30 @@ def test_checked_scopes_leave_out_failed_and_undecided_rules():
 
 def test_evaluation_of_a_clean_channel_is_empty():
     assert evaluate(CATALOGUE, situation(public(MINOR1, MINOR2, STAFF1))) == []
+
+
+def test_over_members_known_in_part_rules_needing_them_all_only_say_they_could_not_decide():
+    partly = replace(private(MINOR1, STAFF1), members_partial=True)
+    findings = {f.rule: f for f in evaluate(CATALOGUE, situation(partly))}
+    # "No DLC admin" and "no guardian" are absences the app cannot prove: undecided, nobody invited.
+    for symbol in ("private-space-without-dlc-admin", "guardian-cannot-see"):
+        assert findings[symbol].undecided and findings[symbol].summary.endswith(PARTIAL_MEMBERS)
+        assert findings[symbol].remedy_users == ()
+    assert checked_scopes(CATALOGUE, situation(partly), findings.values()) == frozenset()
+    # What the known members prove still holds: a minor in a group DM with an adult is in it.
+    group = replace(mpim(MINOR1, STAFF1), members_partial=True)
+    in_group = {f.rule: f.undecided for f in evaluate(CATALOGUE, situation(group))}
+    assert in_group == {"group-dm-with-minor": False, "guardian-cannot-see": True}
+    # A known DLC admin settles the absence rule's question: no finding at all.
+    watched = replace(private(MINOR1, STAFF1, DLC), members_partial=True)
+    assert "private-space-without-dlc-admin" not in {f.rule for f in evaluate(CATALOGUE, situation(watched))}
+
+
+def test_which_rules_need_the_whole_membership():
+    assert {r.symbol for r in CATALOGUE if r.whole_membership} == {
+        "dm-adult-minor",
+        "dm-between-minors",
+        "private-space-without-dlc-admin",
+        "guardian-cannot-see",
+        "session-needs-two-adults",
+    }

@@ -19,6 +19,7 @@ _DM_SCOPE = (Scope.CONVERSATION,)
     summary="A 1:1 direct message between a minor and an adult",
     scopes=_DM_SCOPE,
     remedies=(Remedy.WARN_PEOPLE, Remedy.NOTE_TO_MINOR, Remedy.ESCALATE),
+    whole_membership=True,
 )
 def dm_adult_minor(s: Situation) -> Iterator[Breach]:
     """A one-to-one direct message between a minor and an adult.
@@ -57,6 +58,7 @@ def dm_adult_minor(s: Situation) -> Iterator[Breach]:
     summary="A 1:1 direct message between two minors",
     scopes=_DM_SCOPE,
     remedies=(Remedy.REMIND,),
+    whole_membership=True,
 )
 def dm_between_minors(s: Situation) -> Iterator[Breach]:
     """A one-to-one direct message between two minors.

@@ -64,6 +64,10 @@ class Rule:
     #: themselves when a later check of the same scope no longer finds it. Event rules (a message
     #: was sent) stay open until an administrator resolves them.
     condition: bool = True
+    #: Whether a verdict needs every member of the conversation: one member the app does not know of
+    #: could make the finding false (a DLC admin is in it after all) or exact counts wrong. Over a
+    #: conversation known only in part such a rule's findings are undecided, never alerted.
+    whole_membership: bool = False
     #: Whether a new incident is posted to the alert channel. Reminder rules (acknowledgement,
     #: connection) record an incident for status and remind the person instead.
     alerts: bool = True
@@ -90,6 +94,7 @@ def rule(
     remedies: Iterable[Remedy] = (),
     condition: bool = True,
     alerts: bool = True,
+    whole_membership: bool = False,
 ) -> Callable[[RuleCheck], Rule]:
     """Declare a rule. The decorated function's docstring is its documentation."""
 
@@ -108,6 +113,7 @@ def rule(
             check=check,
             condition=condition,
             alerts=alerts,
+            whole_membership=whole_membership,
         )
         _REGISTRY[symbol] = declared
         return declared

@@ -25,6 +25,7 @@ from bot.rules.registry import Breach, Remedy, Scope, rule
     summary="A private channel with a minor has no DLC administrator",
     scopes=(Scope.CONVERSATION,),
     remedies=(Remedy.INVITE_DLC_ADMIN,),
+    whole_membership=True,
 )
 def private_space_without_dlc_admin(s: Situation) -> Iterator[Breach]:
     """A private channel that contains a minor and no DLC administrator.
@@ -62,6 +63,7 @@ def private_space_without_dlc_admin(s: Situation) -> Iterator[Breach]:
     summary="A minor is where none of their guardians can see",
     scopes=(Scope.CONVERSATION, Scope.PROGRAM),
     remedies=(Remedy.INVITE_GUARDIAN,),
+    whole_membership=True,
 )
 def guardian_cannot_see(s: Situation) -> Iterator[Breach]:
     """A minor is in a private channel or group DM that none of their guardians is in, or a minor
@@ -167,6 +169,7 @@ def _account_kind(s: Situation, user_id: str) -> str:
     summary="A session channel has fewer than two program adults",
     scopes=(Scope.CONVERSATION,),
     remedies=(Remedy.WARN_CHANNEL,),
+    whole_membership=True,
 )
 def session_needs_two_adults(s: Situation) -> Iterator[Breach]:
     """A session channel has fewer than two program adults among its members, or, during a

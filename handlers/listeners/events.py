@@ -1,6 +1,9 @@
 """Storing each Events API delivery in the inbox before Slack gets its 200, and nothing else: the
 worker does the rest. A redelivery (same `event_id`) is stored once.
 
+Each is stored under the workspace that received it (`authorizations[0].team_id`, as Bolt reads it):
+a Slack Connect event's outer `team_id` is the host organisation's, kept only in the payload.
+
 Over HTTP, event callbacks take a short road (`InboxWriter`): the signature is checked, the body
 is checked for the shape of an event callback, and deliveries arriving together are stored in one
 transaction (a group commit) before each gets its 200. Everything else (and Socket Mode) goes
@@ -16,6 +19,7 @@ from slack_bolt.response import BoltResponse
 
 import storage
 from handlers.runtime import Runtime
+from handlers.slack.parsing import receiver
 from handlers.worker.loop import Worker
 
 #: The inbox kind of a stored Slack event.
@@ -37,7 +41,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             return BoltResponse(status=200 if problem == NO_EVENT else 400, body="")
         with runtime.session() as session:
             stored = storage.enqueue_event(
-                body.get("event_id") or None, body.get("team_id") or "", EVENT, body, now=runtime.now(), session=session
+                body.get("event_id") or None, receiver(body).team_id, EVENT, body, now=runtime.now(), session=session
             )
         if stored:
             runtime.wake.set()
@@ -81,7 +85,7 @@ class InboxWriter:
     async def store(self, body: dict, text: str) -> None:
         """Store an event callback: `body` parsed from `text`, which is what is stored."""
         future = asyncio.get_running_loop().create_future()
-        received = storage.Received(body.get("event_id") or None, body.get("team_id") or "", body, text)
+        received = storage.Received(body.get("event_id") or None, receiver(body).team_id, body, text)
         self._waiting.append((received, future))
         if not self._flush_scheduled:
             self._flush_scheduled = True

@@ -9,11 +9,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import storage
 from bot.enforcement import administrators, plan_escalations
-from bot.model import Conversation, EnforcementMode, Situation
+from bot.model import Account, Conversation, EnforcementMode, Situation
 from handlers.runtime import Runtime
 from handlers.situations import live_presence, program_situation
 from handlers.slack.api import BOT_CONVERSATION_TYPES, USER_CONVERSATION_TYPES, SlackApi, api_error
@@ -35,10 +36,11 @@ class SweepReport:
 async def sweep(runtime: Runtime, team_id: str) -> SweepReport:
     """List the workspace, store it, and judge every program space and conversation with a minor."""
     accounts = await runtime.api.accounts(team_id)
-    runtime.cache.replace_accounts(team_id, accounts)
     with runtime.session() as session:
         tokens = storage.user_tokens(team_id, seal=runtime.seal, session=session)
     conversations = await visible_conversations(runtime.api, team_id, tokens)
+    accounts += await external_accounts(runtime, team_id, accounts, conversations.values())
+    runtime.cache.replace_accounts(team_id, accounts)
     workspace = list(runtime.cache.workspace(team_id))
     presence: dict[str, dict[str, frozenset[str]]] = {}
     for conversation in conversations.values():
@@ -69,6 +71,26 @@ async def sweep(runtime: Runtime, team_id: str) -> SweepReport:
     report = SweepReport(len(accounts), len(conversations), findings, actions)
     log.info("sweep of %s: %s", team_id, report)
     return report
+
+
+async def external_accounts(
+    runtime: Runtime, team_id: str, listed: list[Account], conversations: Iterable[Conversation]
+) -> list[Account]:
+    """Members of the conversations that `users.list` does not list: external (Slack Connect)
+    members, read with `users.info`, each once (an account read before is taken from the cache)."""
+    known = {a.id for a in listed} | {runtime.bot_user_id}
+    cached = runtime.cache.accounts(team_id)
+    found: list[Account] = []
+    for user_id in sorted({m for c in conversations for m in c.members} - known):
+        account = cached.get(user_id)
+        if account is None or not account.is_external:
+            try:
+                account = await runtime.api.account(user_id, team_id=team_id)
+            except Exception as error:  # one account that cannot be read must not stop the sweep
+                log.warning("sweep: the account %s could not be read: %s", user_id, api_error(error))
+                continue
+        found.append(account)
+    return found
 
 
 async def visible_conversations(api: SlackApi, team_id: str, tokens: dict[str, str]) -> dict[str, Conversation]:

@@ -33,6 +33,32 @@ BOT_CONVERSATION_TYPES = "public_channel,private_channel"
 USER_CONVERSATION_TYPES = "private_channel,mpim,im"
 
 
+#: Slack's answers meaning this token cannot see the thing asked about (another token may).
+CANNOT_SEE_ERRORS = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "file_not_found",
+        "user_not_found",
+        "token_revoked",
+        "token_expired",
+        "invalid_auth",
+        "account_inactive",
+        "not_authed",
+        "missing_scope",
+        "no_permission",
+        "access_denied",
+        "team_access_not_granted",
+        "ekm_access_denied",
+    }
+)
+
+
+def cannot_see(error: Exception) -> bool:
+    """Whether a failed call means the token cannot see what it asked about (not an outage)."""
+    return isinstance(error, SlackApiError) and str(error.response.get("error") or "") in CANNOT_SEE_ERRORS
+
+
 #: Slack errors that trying again will not fix.
 PERMANENT_ERRORS = frozenset(
     {
@@ -121,8 +147,15 @@ class SlackApi:
         """Every account of the workspace (`users.list`, paged)."""
         return [account_from_user(user, team_id) async for user in self._pages("users.list", "members")]
 
-    async def account(self, user_id: str) -> Account:
-        return account_from_user((await self.client.users_info(user=user_id))["user"])
+    async def account(self, user_id: str, *, team_id: str = "", enterprise_id: str | None = None) -> Account:
+        """One account (`users.info`), as workspace `team_id` sees it: how an external member, whom
+        `users.list` never lists, is read."""
+        user = (await self.client.users_info(user=user_id))["user"]
+        return account_from_user(user, team_id, enterprise_id=enterprise_id)
+
+    async def file_info(self, file_id: str) -> dict:
+        """A file's metadata (`files.info`): what a Slack Connect event's id-only file is."""
+        return dict((await self.client.files_info(file=file_id))["file"])
 
     async def conversations(self, types: str) -> list[dict]:
         """The conversations of `types` the token can see, archived ones left out (`conversations.list`)."""

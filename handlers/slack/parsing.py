@@ -3,6 +3,8 @@ worker, the sweeps, the live audit and the export reader. Pure translation: no W
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.model import Account, Conversation, ConversationKind, Message, SharedFile
 
 #: Message subtypes that carry something a person said; the rest (joins, topic changes, deletions,
@@ -10,18 +12,36 @@ from bot.model import Account, Conversation, ConversationKind, Message, SharedFi
 SPOKEN_SUBTYPES = frozenset({None, "file_share", "thread_broadcast", "me_message", "message_changed"})
 
 
-def account_from_user(user: dict, team_id: str = "") -> Account:
+def account_from_user(user: dict, team_id: str = "", *, enterprise_id: str | None = None) -> Account:
+    """The account as workspace `team_id` (of Enterprise Grid org `enterprise_id`, if any) sees it.
+
+    Slack says nothing outright about who is external: `is_stranger` only means the app shares no
+    conversation with them. An external (Slack Connect) member is one whose own `team_id` is
+    another workspace's, outside this one's org; one the app can see has `is_stranger` false."""
     profile = user.get("profile") or {}
+    listed_team = user.get("team_id")
+    own_team = listed_team if isinstance(listed_team, str) else ""
     return Account(
         id=user["id"],
         email=profile.get("email") or "",
         name=profile.get("real_name") or user.get("real_name") or user.get("name") or "",
-        team_id=user.get("team_id") or team_id,
+        team_id=team_id or own_team,
         is_bot=bool(user.get("is_bot")) or user.get("id") == "USLACKBOT",
         is_guest=bool(user.get("is_restricted") or user.get("is_ultra_restricted")),
-        is_external=bool(user.get("is_stranger")),
+        is_external=bool(user.get("is_stranger")) or _of_another_organisation(user, own_team, team_id, enterprise_id),
         deleted=bool(user.get("deleted")),
     )
+
+
+def _of_another_organisation(user: dict, own_team: str, team_id: str, enterprise_id: str | None) -> bool:
+    if not own_team or not team_id or own_team == team_id:
+        return False
+    grid = user.get("enterprise_user")
+    if not isinstance(grid, dict):
+        return True
+    if team_id in (grid.get("teams") or []):
+        return False  # an Enterprise Grid member of this workspace whose home is another of the org's
+    return not (enterprise_id and grid.get("enterprise_id") == enterprise_id)
 
 
 def conversation_kind(info: dict) -> ConversationKind:
@@ -46,6 +66,23 @@ def conversation_from_info(info: dict, members: frozenset[str], *, team_id: str 
     )
 
 
+#: A message event's `channel_type` (and a member event's one-letter form) as a conversation kind.
+_EVENT_KINDS = {
+    "im": ConversationKind.IM,
+    "mpim": ConversationKind.MPIM,
+    "group": ConversationKind.PRIVATE_CHANNEL,
+    "G": ConversationKind.PRIVATE_CHANNEL,
+    "channel": ConversationKind.PUBLIC_CHANNEL,
+    "C": ConversationKind.PUBLIC_CHANNEL,
+}
+
+
+def event_conversation_kind(event: dict) -> ConversationKind | None:
+    """The kind of conversation an event happened in, as the event itself says (None: it does not)."""
+    kind = event.get("channel_type")
+    return _EVENT_KINDS.get(kind) if isinstance(kind, str) else None
+
+
 def spoken_message(event: dict, *, bot_user_id: str) -> Message | None:
     """The message a person said, or None for the app's own posts, bots and housekeeping subtypes."""
     subtype = event.get("subtype")
@@ -58,13 +95,8 @@ def spoken_message(event: dict, *, bot_user_id: str) -> Message | None:
     channel = event.get("channel")
     if not user or not channel or user == bot_user_id:
         return None
-    files = tuple(
-        SharedFile(
-            id=f.get("id", ""), name=f.get("name", ""), mimetype=f.get("mimetype", ""), filetype=f.get("filetype", "")
-        )
-        for f in body.get("files") or []
-        if isinstance(f, dict)
-    )
+    listed = body.get("files")
+    files = tuple(shared_file(f) for f in (listed if isinstance(listed, list) else []) if isinstance(f, dict))
     return Message(
         channel=channel,
         user=user,
@@ -75,13 +107,63 @@ def spoken_message(event: dict, *, bot_user_id: str) -> Message | None:
     )
 
 
+def shared_file(file: dict) -> SharedFile:
+    """A file of a message event. In Slack Connect channels an event may carry only the file's id
+    and `file_access: "check_file_info"`: what it is must be read with `files.info`."""
+
+    def text(key: str) -> str:
+        value = file.get(key)
+        return value if isinstance(value, str) else ""
+
+    return SharedFile(
+        id=text("id"),
+        name=text("name"),
+        mimetype=text("mimetype"),
+        filetype=text("filetype"),
+        described=file.get("file_access") != "check_file_info",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Receiver:
+    """The installation an event was delivered to: Slack names one (`authorizations[0]`), chosen
+    among all that can see the event. `team_id` is the workspace that installed the app, which the
+    event is judged in; the outer `team_id` of a Slack Connect event is another organisation's."""
+
+    team_id: str
+    enterprise_id: str | None = None
+    user_id: str | None = None
+    is_bot: bool = False
+    #: False when the delivery had no `authorizations` and `team_id` is the outer one.
+    authorized: bool = True
+
+
+def receiver(envelope: dict) -> Receiver:
+    """Who received the event, from `authorizations[0]` (as Bolt reads it), else the outer fields."""
+    listed = envelope.get("authorizations")
+    first = listed[0] if isinstance(listed, list) and listed and isinstance(listed[0], dict) else None
+
+    def text(source: dict, key: str) -> str | None:
+        value = source.get(key)
+        return value if isinstance(value, str) and value else None
+
+    outer_team = text(envelope, "team_id") or ""
+    if first is None:
+        return Receiver(team_id=outer_team, enterprise_id=text(envelope, "enterprise_id"), authorized=False)
+    return Receiver(
+        team_id=text(first, "team_id") or outer_team,
+        enterprise_id=text(first, "enterprise_id"),
+        user_id=text(first, "user_id"),
+        is_bot=first.get("is_bot") is True,
+        authorized=text(first, "team_id") is not None,
+    )
+
+
 def observing_user(envelope: dict) -> str | None:
     """The account through which the app saw the event (`authorizations[0].user_id`)."""
-    authorizations = envelope.get("authorizations") or []
-    return authorizations[0].get("user_id") if authorizations else None
+    return receiver(envelope).user_id
 
 
 def observed_by_bot(envelope: dict) -> bool:
     """Whether the account through which the app saw the event is its bot."""
-    authorizations = envelope.get("authorizations") or []
-    return bool(authorizations) and bool(authorizations[0].get("is_bot"))
+    return receiver(envelope).is_bot

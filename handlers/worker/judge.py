@@ -6,17 +6,37 @@ it returns as an `Apply`."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import replace
+
+from slack_sdk.errors import SlackApiError
 
 import storage
 from bot.access import stays_in_lockdown
 from bot.engine import evaluate
-from bot.model import Conversation, ConversationKind, Directory, Lockdown, Message, Program, Situation
+from bot.model import (
+    Account,
+    Conversation,
+    ConversationKind,
+    Directory,
+    Lockdown,
+    Message,
+    Program,
+    SharedFile,
+    Situation,
+)
 from bot.rules import MESSAGE_RULES
 from handlers.runtime import Runtime
 from handlers.situations import live_presence, program_situation
-from handlers.slack.parsing import account_from_user, observed_by_bot, observing_user, spoken_message
+from handlers.slack.api import SlackApi, api_error, cannot_see
+from handlers.slack.parsing import (
+    account_from_user,
+    event_conversation_kind,
+    observing_user,
+    receiver,
+    shared_file,
+    spoken_message,
+)
 from handlers.worker.enforce import enforce
 from handlers.worker.home import publish_home
 from handlers.worker.onboarding import welcome
@@ -39,9 +59,17 @@ class Judge:
     async def __call__(self, item: storage.InboxItem) -> Apply | None:
         envelope = dict(item.payload)
         event = envelope.get("event") or {}
-        team_id = envelope.get("team_id") or event.get("team") or item.team_id or self.runtime.team_id
         handler = EVENT_HANDLERS.get(event.get("type", ""))
-        return None if handler is None else await handler(self.for_team(team_id), team_id, event, envelope)
+        if handler is None:
+            return None
+        # The workspace is the installation that received the event (`authorizations[0].team_id`):
+        # a Slack Connect event's outer `team_id` is the host organisation's, kept for attribution.
+        received = receiver(envelope)
+        team_id = received.team_id or item.team_id or self.runtime.team_id
+        if not received.authorized:
+            level = logging.INFO if event.get("type") in TOKENLESS_EVENTS else logging.WARNING
+            log.log(level, "event %s has no authorizations: judged in %s, its outer team", item.event_id, team_id)
+        return await handler(self.for_team(team_id), team_id, event, envelope)
 
     def for_team(self, team_id: str) -> Judge:
         """The judge that acts in `team_id` with that workspace's bot (this one for its own)."""
@@ -58,6 +86,8 @@ class Judge:
         message = spoken_message(event, bot_user_id=self.runtime.bot_user_id)
         if message is None:
             return None
+        if any(not f.described for f in message.files):
+            message = await self._describe_files(team_id, envelope, message)
         conversation = self._stored(message.channel)
         discovered = conversation is None or message.user not in conversation.members
         if conversation is None:
@@ -66,12 +96,15 @@ class Judge:
                 return None
         elif message.user not in conversation.members:
             conversation = replace(conversation, members=conversation.members | {message.user})
+        read = await self._read_accounts(team_id, conversation, envelope) if discovered else []
         relevant = self._relevant(team_id, conversation)
         if not discovered and not any(self._message_findings(p, d, conversation, message) for p, d in relevant):
             return None  # the common case: a benign message in a known conversation; nothing to store
         presence = await self._presence(team_id, conversation) if discovered else {}
 
         def apply(session: storage.Session) -> None:
+            if read:
+                storage.upsert_accounts(read, session=session, now=self.runtime.now())
             if discovered:
                 self._save(conversation, session)
             for program, directory in relevant:
@@ -96,12 +129,12 @@ class Judge:
             return self._keep_out(team_id, locked, user)
         stored = self._stored(channel)
         if stored is None or user == self.runtime.bot_user_id:
-            conversation = await self._fetch(team_id, channel, envelope)
+            conversation = await self._fetch(team_id, channel, envelope, event=event, proven=(user,))
         else:
             conversation = replace(stored, members=stored.members | {user})
         if conversation is None:
             return None
-        judge = await self._judge_conversation(team_id, conversation)
+        judge = await self._judge_conversation(team_id, conversation, envelope)
         spaces = [(p, d) for p, d in self._relevant(team_id, conversation) if p.is_program_space(conversation)]
 
         def apply(session: storage.Session) -> None:
@@ -134,15 +167,15 @@ class Judge:
             return None  # never seen: nothing to update; the next sweep lists it
         if user == self.runtime.bot_user_id:
             return None  # the app left: its picture of the channel stops here, as do its events
-        return await self._judge_conversation(team_id, replace(stored, members=stored.members - {user}))
+        return await self._judge_conversation(team_id, replace(stored, members=stored.members - {user}), envelope)
 
     async def on_channel_change(self, team_id: str, event: dict, envelope: dict) -> Apply | None:
         channel = event.get("channel")
         channel_id = channel.get("id") if isinstance(channel, dict) else channel
         if not channel_id:
             return None
-        conversation = await self._fetch(team_id, channel_id, envelope)
-        return await self._judge_conversation(team_id, conversation) if conversation else None
+        conversation = await self._fetch(team_id, channel_id, envelope, event=event)
+        return await self._judge_conversation(team_id, conversation, envelope) if conversation else None
 
     async def on_archive(self, team_id: str, event: dict, envelope: dict) -> Apply | None:
         """An archived or deleted channel: nobody can talk in it any more, so its open incidents about
@@ -171,7 +204,7 @@ class Judge:
         user = event.get("user")
         if not isinstance(user, dict) or not isinstance(user.get("id"), str) or not user["id"]:
             return None
-        account = account_from_user(user, team_id)
+        account = account_from_user(user, team_id, enterprise_id=receiver(envelope).enterprise_id)
         self.runtime.cache.put_account(team_id, account)
         programs = list(self.runtime.cache.workspace(team_id))
         newcomer = event.get("type") == "team_join"
@@ -227,6 +260,10 @@ class Judge:
         return self.runtime.cache.conversation(channel_id)
 
     def _save(self, conversation: Conversation, session: storage.Session) -> None:
+        """Store the conversation; one known only in part is not stored, so that its next event (or
+        the next sweep) reads it again rather than take the part for the whole."""
+        if conversation.members_partial:
+            return
         storage.save_conversation(conversation, session=session, now=self.runtime.now())
         self.runtime.cache.put_conversation(conversation)
 
@@ -239,11 +276,14 @@ class Judge:
                 relevant.append((program, directory))
         return relevant
 
-    async def _judge_conversation(self, team_id: str, conversation: Conversation) -> Apply:
+    async def _judge_conversation(self, team_id: str, conversation: Conversation, envelope: dict) -> Apply:
+        read = await self._read_accounts(team_id, conversation, envelope)
         presence = await self._presence(team_id, conversation)
         relevant = self._relevant(team_id, conversation)
 
         def apply(session: storage.Session) -> None:
+            if read:
+                storage.upsert_accounts(read, session=session, now=self.runtime.now())
             self._save(conversation, session)
             for program, directory in relevant:
                 now = self.runtime.now()
@@ -259,7 +299,7 @@ class Judge:
 
     async def _discover(self, team_id: str, event: dict, envelope: dict, message: Message) -> Conversation | None:
         """A conversation seen for the first time through a message. A 1:1 DM's pair is the sender and
-        the account that observed it; otherwise the observer's own token asks Slack (the bot token is
+        the account that observed it; otherwise a token that can see it asks Slack (the bot token is
         never used to read a DM it is not in)."""
         observer = observing_user(envelope)
         if event.get("channel_type") == "im" and observer and observer != message.user:
@@ -269,21 +309,132 @@ class Judge:
                 members=frozenset({message.user, observer}),
                 team_id=team_id,
             )
-        return await self._fetch(team_id, message.channel, envelope)
+        return await self._fetch(team_id, message.channel, envelope, event=event, proven=(message.user,))
 
-    async def _fetch(self, team_id: str, channel_id: str, envelope: dict) -> Conversation | None:
-        """The conversation and its members, through the token that received the event."""
-        observer = observing_user(envelope)
-        api = self.runtime.api
-        if observer and observer != self.runtime.bot_user_id and not observed_by_bot(envelope):
-            user_api = self.runtime.user_api(team_id, observer)
-            if user_api is None:
-                log.info("conversation %s seen by %s, whose token is gone; skipped", channel_id, observer)
-                return None
-            api = user_api
-        info = (await api.client.conversations_info(channel=channel_id))["channel"]
-        return await api.with_members(info, team_id=team_id, owner=observer or "")
+    async def _fetch(
+        self, team_id: str, channel_id: str, envelope: dict, *, event: dict | None = None, proven: tuple[str, ...] = ()
+    ) -> Conversation | None:
+        """The conversation and its members, through a token that can see it.
 
+        Slack names ONE installation that can see an event, arbitrarily (`authorizations[0]`). The
+        bot's sees its channels. A connected account's is used while the app holds its token; when
+        it does not (never stored, revoked, unreadable), the bot is asked where it is a member, then
+        the tokens of other members the app knows of. When none can read it, the conversation is
+        judged with the members the event proves (`proven`, and the observer), marked partial."""
+        received = receiver(envelope)
+        observer = received.user_id
+        if not observer or observer == self.runtime.bot_user_id or received.is_bot:
+            info = (await self.runtime.api.client.conversations_info(channel=channel_id))["channel"]
+            return await self.runtime.api.with_members(info, team_id=team_id, owner=observer or "")
+        kind = event_conversation_kind(event or {})
+        for reader, api in self._readers(team_id, channel_id, kind, (observer, *proven)):
+            try:
+                info = (await api.client.conversations_info(channel=channel_id))["channel"]
+                return await api.with_members(info, team_id=team_id, owner=reader)
+            except SlackApiError as error:
+                if not cannot_see(error):
+                    raise
+                log.info(
+                    "%s cannot be read through %s (%s); trying another token", channel_id, reader, api_error(error)
+                )
+        return self._proven(team_id, channel_id, kind, {observer, *proven})
+
+    def _readers(
+        self, team_id: str, channel_id: str, kind: ConversationKind | None, proven: tuple[str, ...]
+    ) -> Iterator[tuple[str, SlackApi]]:
+        """The tokens that may see a conversation, best first: the observer's, the bot's (never on a
+        DM or group DM), then the other members' the app holds (those the event proves, then those
+        stored). Each is looked up only when the one before could not read it."""
+        observer, others = proven[0], proven[1:]
+        stored = self._stored(channel_id)
+        people = [*others, *(sorted(stored.members) if stored is not None else [])]
+        tried = {observer, self.runtime.bot_user_id}
+        api = self.runtime.user_api(team_id, observer)
+        if api is not None:
+            yield observer, api
+        if kind not in (ConversationKind.IM, ConversationKind.MPIM) and not channel_id.startswith("D"):
+            yield self.runtime.bot_user_id, self.runtime.api
+        for user in people:
+            if not user or user in tried:
+                continue
+            tried.add(user)
+            api = self.runtime.user_api(team_id, user)
+            if api is not None:
+                yield user, api
+
+    def _proven(
+        self, team_id: str, channel_id: str, kind: ConversationKind | None, members: set[str]
+    ) -> Conversation | None:
+        """The conversation as the event alone proves it, counted and logged: never dropped silently."""
+        self.runtime.undecided["members"] += 1
+        known = frozenset(m for m in members if m and m != self.runtime.bot_user_id)
+        if kind is None or not known:
+            log.warning(
+                "%s could be read through no token the app holds, and the event says too little: not judged", channel_id
+            )
+            return None
+        conversation = Conversation(id=channel_id, kind=kind, members=known, team_id=team_id, members_partial=True)
+        if kind is ConversationKind.IM and len(known) == 2:
+            self.runtime.undecided["members"] -= 1
+            return replace(conversation, members_partial=False)  # a 1:1 DM has exactly these two
+        log.warning(
+            "%s could be read through no token the app holds: judged with the members the event proves (%s);"
+            " rules that need every member could not decide",
+            channel_id,
+            ", ".join(sorted(known)),
+        )
+        return conversation
+
+    async def _read_accounts(self, team_id: str, conversation: Conversation, envelope: dict) -> list[Account]:
+        """Members the workspace's listing does not hold (external Slack Connect members: `users.list`
+        never lists them), read once each with `users.info` and kept in the directory."""
+        cache = self.runtime.cache
+        if not cache.is_listed(team_id):
+            return []  # until a sweep lists the workspace, a missing account proves nothing
+        enterprise_id = receiver(envelope).enterprise_id
+        read: list[Account] = []
+        for user_id in cache.unknown(team_id, conversation.members - {self.runtime.bot_user_id}):
+            try:
+                account = await self.runtime.api.account(user_id, team_id=team_id, enterprise_id=enterprise_id)
+            except SlackApiError as error:
+                if not cannot_see(error):
+                    raise
+                log.info("the account %s could not be read: %s", user_id, api_error(error))
+                cache.unreadable(team_id, user_id)
+                continue
+            cache.put_account(team_id, account)
+            read.append(account)
+        return read
+
+    async def _describe_files(self, team_id: str, envelope: dict, message: Message) -> Message:
+        """Files a Slack Connect event carried as their id only, read with `files.info` (through the
+        observer's token when it was a connected account's, else the bot's) so that the recording
+        rule judges what they are. One that cannot be read is counted and logged."""
+        received = receiver(envelope)
+        api = None
+        if received.user_id and not received.is_bot and received.user_id != self.runtime.bot_user_id:
+            api = self.runtime.user_api(team_id, received.user_id)
+        api = api or self.runtime.api
+        files: list[SharedFile] = []
+        for file in message.files:
+            if file.described or not file.id:
+                files.append(file)
+                continue
+            try:
+                files.append(replace(shared_file(await api.file_info(file.id)), described=True))
+            except SlackApiError as error:
+                if not cannot_see(error):
+                    raise
+                self.runtime.undecided["files"] += 1
+                log.warning(
+                    "file %s in %s could not be read: %s; not judged", file.id, message.channel, api_error(error)
+                )
+                files.append(file)
+        return replace(message, files=tuple(files))
+
+
+#: Events Slack may send without `authorizations`: the installation they name is already gone.
+TOKENLESS_EVENTS = frozenset({"app_uninstalled", "tokens_revoked"})
 
 #: The event types the app acts on, each with its handler (the manifest subscribes to exactly these).
 EVENT_HANDLERS: dict[str, Callable[[Judge, str, dict, dict], Awaitable[Apply | None]]] = {

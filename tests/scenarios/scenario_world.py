@@ -75,6 +75,10 @@ class World:
             if not await self.slack.flush():
                 return
 
+    def delivery(self, message: dict) -> dict:
+        """The Events API delivery the fake made of a message someone said (`user_says`)."""
+        return next(e for e in self.slack.envelopes if e["event"].get("ts") == message["ts"])
+
     def alerts(self) -> list[dict]:
         """Top-level posts in the alert channel."""
         return [m for m in self.slack.posted(channel=ALERTS) if not m.get("thread_ts")]

@@ -158,3 +158,29 @@ async def test_dm_events_reach_the_app_only_through_someone_who_connected(slack)
             "is_bot": False,
         }
         assert delivery["event"]["channel_type"] == "im"
+
+
+async def test_an_external_member_is_in_the_channel_but_not_in_users_list_and_users_info_reads_them(slack):
+    slack.add_external_user("U0OUTSIDE1", team_id="T0PARTNER1", name="Outside")
+    slack.add_shared_channel("C0SHARED01", name="shared", host_team="T0PARTNER1", members=[BOT, "U0OUTSIDE1"])
+    client = bot(slack)
+    listed = [m["id"] for m in (await client.users_list())["members"]]
+    assert "U0OUTSIDE1" not in listed and "U0PERSON1" in listed
+    assert "U0OUTSIDE1" in (await client.conversations_members(channel="C0SHARED01"))["members"]
+    user = (await client.users_info(user="U0OUTSIDE1"))["user"]
+    assert user["team_id"] == "T0PARTNER1" and not user.get("is_stranger")
+    info = (await client.conversations_info(channel="C0SHARED01"))["channel"]
+    assert info["is_ext_shared"] and info["conversation_host_id"] == "T0PARTNER1"
+    assert info["context_team_id"] == slack.team_id
+
+
+async def test_a_shared_channels_events_carry_the_hosts_team_and_files_as_their_id_only(slack):
+    slack.add_shared_channel("C0SHARED01", name="shared", host_team="T0PARTNER1", members=[BOT, "U0PERSON1"])
+    async with receiving_app(slack) as received:
+        await slack.user_shares_file("U0PERSON1", "C0SHARED01", name="a.mp4", mimetype="video/mp4", filetype="mp4")
+        [delivery] = received
+    assert delivery["team_id"] == "T0PARTNER1" and delivery["is_ext_shared_channel"]
+    assert delivery["authorizations"][0]["team_id"] == slack.team_id
+    [file] = delivery["event"]["files"]
+    assert file["file_access"] == "check_file_info" and "name" not in file
+    assert (await bot(slack).files_info(file=file["id"]))["file"]["mimetype"] == "video/mp4"

@@ -1,0 +1,65 @@
+"""Slack's JSON into the model: which installation received an event, who is external, and files
+that arrive as their id only."""
+
+from __future__ import annotations
+
+from handlers.slack.parsing import account_from_user, receiver, shared_file, spoken_message
+
+HOME, PARTNER = "T0HOME0001", "T0PARTNER1"
+
+
+def test_the_workspace_is_the_installation_slack_named_not_the_outer_team():
+    # A Slack Connect payload as Slack's SDK maintainers published it: the outer fields are the
+    # other organisation's.
+    envelope = {
+        "team_id": PARTNER,
+        "enterprise_id": "E0OTHERORG",
+        "authorizations": [
+            {"enterprise_id": None, "team_id": HOME, "user_id": "U0BOT", "is_bot": True, "is_enterprise_install": False}
+        ],
+        "is_ext_shared_channel": True,
+    }
+    got = receiver(envelope)
+    assert (got.team_id, got.enterprise_id, got.user_id, got.is_bot, got.authorized) == (
+        HOME,
+        None,
+        "U0BOT",
+        True,
+        True,
+    )
+
+
+def test_without_authorizations_the_outer_team_is_used_and_said_so():
+    for envelope in (
+        {"team_id": HOME},
+        {"team_id": HOME, "authorizations": []},
+        {"team_id": HOME, "authorizations": [5]},
+    ):
+        got = receiver(envelope)
+        assert got.team_id == HOME and not got.authorized and got.user_id is None
+    odd = receiver({"team_id": HOME, "authorizations": [{"user_id": 5, "is_bot": "yes"}]})
+    assert (odd.team_id, odd.user_id, odd.is_bot, odd.authorized) == (HOME, None, False, False)
+
+
+def test_external_means_another_organisations_team_not_is_stranger_alone():
+    visible = {"id": "U0EXT", "team_id": PARTNER, "is_stranger": False, "profile": {}}
+    assert account_from_user(visible, HOME).is_external
+    assert account_from_user(visible, HOME).team_id == HOME  # kept in this workspace's directory
+    assert account_from_user({"id": "U0X", "is_stranger": True}, HOME).is_external
+    assert not account_from_user({"id": "U0ME", "team_id": HOME}, HOME).is_external
+    # Enterprise Grid: a member of this workspace whose home is another of the org's, or anyone of the org.
+    grid = {"id": "U0ORG", "team_id": "T0SISTER01", "enterprise_user": {"enterprise_id": "E0ORG", "teams": [HOME]}}
+    assert not account_from_user(grid, HOME).is_external
+    other = {"id": "U0ORG2", "team_id": "T0SISTER01", "enterprise_user": {"enterprise_id": "E0ORG", "teams": []}}
+    assert not account_from_user(other, HOME, enterprise_id="E0ORG").is_external
+    assert account_from_user(other, HOME, enterprise_id="E0MINE").is_external
+
+
+def test_a_file_given_by_id_only_is_marked_to_be_described():
+    bare = {"id": "F1", "mode": "file_access", "file_access": "check_file_info", "created": 0, "user": ""}
+    assert not shared_file(bare).described and shared_file(bare).id == "F1"
+    full = shared_file({"id": "F2", "name": "a.mp4", "mimetype": "video/mp4", "filetype": "mp4"})
+    assert full.described and full.mimetype == "video/mp4"
+    event = {"type": "message", "subtype": "file_share", "user": "U1", "channel": "C1", "ts": "1.0", "files": [bare]}
+    message = spoken_message(event, bot_user_id="U0BOT")
+    assert message is not None and [f.described for f in message.files] == [False]
