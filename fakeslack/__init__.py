@@ -47,6 +47,10 @@ class _Failure:
     times: int
 
 
+#: The user scope each kind of conversation's message events need (Slack's event reference).
+HISTORY_SCOPES = {"private_channel": "groups:history", "im": "im:history", "mpim": "mpim:history"}
+
+
 @dataclass
 class FakeSlack:
     """One workspace with one installed app. Setup methods (`add_*`) change state silently; the
@@ -283,10 +287,12 @@ class FakeSlack:
     def set_presence(self, user_id: str, presence: str) -> None:
         self.workspace.user(user_id).presence = presence
 
-    def connect_user(self, user_id: str) -> str:
-        """The user authorised the app: a user token, and their DMs' events from now on."""
+    def connect_user(self, user_id: str, *, scopes: Iterable[str] | None = None) -> str:
+        """The user authorised the app: a user token, and their DMs' events from now on (with
+        `scopes`, only the events those scopes deliver)."""
         token = f"xoxp-fake-{user_id.lower()}"
-        self._tokens[token] = Caller(user_id, is_bot=False, team_id=self.team_id)
+        granted = None if scopes is None else frozenset(scopes)
+        self._tokens[token] = Caller(user_id, is_bot=False, team_id=self.team_id, scopes=granted)
         self._revoked.discard(token)
         return token
 
@@ -300,11 +306,16 @@ class FakeSlack:
         self._tokens[token] = Caller(user_id, is_bot=False, team_id=self.team_id, is_org_admin=True)
         return token
 
-    def connected(self) -> list[str]:
+    def connected(self, *, scope: str | None = None) -> list[str]:
+        """Members who connected their account (with `scope`: through a token granted it)."""
         return [
             c.user_id
             for t, c in self._tokens.items()
-            if not c.is_bot and not c.is_org_admin and c.team_id == self.team_id and t not in self._revoked
+            if not c.is_bot
+            and not c.is_org_admin
+            and c.team_id == self.team_id
+            and t not in self._revoked
+            and (scope is None or c.scopes is None or scope in c.scopes)
         ]
 
     def add_team(self, team_id: str, *, bot_user_id: str = "U0SAFEBOT2") -> FakeSlack:
@@ -377,7 +388,8 @@ class FakeSlack:
             answer.update(access_token=token, token_type="bot", scope=grant["scope"], bot_user_id=team.bot_user_id)
         if grant["user_scope"]:
             token = f"xoxp-fake-{grant['user_id'].lower()}-{next(self._event_ids)}"
-            self._tokens[token] = Caller(grant["user_id"], is_bot=False, team_id=team.team_id)
+            scopes = frozenset(s for s in grant["user_scope"].split(",") if s)
+            self._tokens[token] = Caller(grant["user_id"], is_bot=False, team_id=team.team_id, scopes=scopes)
             answer["authed_user"].update(access_token=token, token_type="user", scope=grant["user_scope"])
         return answer
 
@@ -627,7 +639,9 @@ class FakeSlack:
         `.mpim`; public channels need `channels:history`, which the app does not ask people for).
         None: nobody the app installed as can see it."""
         bot = [self.bot_user_id] if self.bot_user_id in conversation.members else []
-        connected = set(self.connected())
+        # A user event comes only through a token granted the history scope of its kind of
+        # conversation (`message.groups` needs `groups:history`): Slack's event reference.
+        connected = set(self.connected(scope=HISTORY_SCOPES.get(conversation.kind)))
         users = [m for m in conversation.members if m in connected] if conversation.kind != "public_channel" else []
         wanted = self.authorization if authorization is None else authorization
         if wanted is not None and wanted not in ("bot", "user"):

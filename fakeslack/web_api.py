@@ -20,6 +20,9 @@ class Caller:
     team_id: str = ""
     #: An Enterprise Grid org admin's token (admin.* methods).
     is_org_admin: bool = False
+    #: The scopes the token was granted through OAuth; None for a token a test made directly, which
+    #: may do anything a member may.
+    scopes: frozenset[str] | None = None
 
 
 Method = Callable[[Workspace, Caller, dict], dict]

@@ -192,3 +192,24 @@ async def test_install_and_connect_links_need_oauth_configured(world):
         base = world.events_url.removesuffix("/slack/events")
         async with browser.get(base + "/slack/install", allow_redirects=False) as response:
             assert response.status in (404, 405)
+
+
+async def test_a_connected_members_private_channel_without_the_app_is_read_with_the_scope_slack_requires(
+    oauth_world,
+):
+    """Slack delivers the user event `message.groups` only through a token granted `groups:history`:
+    a member connected through the app's own link, in a private channel the app is not in, is how a
+    phone number shared with a minor there is seen."""
+    world = oauth_world
+    await world.slack.open_home(MINOR1)
+    await world.settle()
+    home = world.slack.home_of(MINOR1)
+    [connect] = [e for b in home["blocks"] if b["type"] == "actions" for e in b["elements"] if e.get("url")]
+    authorize, cookie = await open_link(world, connect["url"].removeprefix(world.notes["base"]))
+    code, state = world.slack.approve(authorize, MINOR1)
+    assert await come_back(world, code, state, cookie) in (200, 302)
+
+    hidden = world.slack.add_channel("C0HIDDEN01", name="study-group", private=True, members=[STAFF1, MINOR1])
+    await world.slack.user_says(STAFF1, hidden, "text me at 617-555-0134 after class")
+    await world.settle()
+    assert len(world.alerts_for("off-platform-contact")) == 1
