@@ -37,6 +37,8 @@ HEALTH_PATH = "/healthz"
 #: What `/healthz` counts under `undecided`: events judged with only the members they prove, and
 #: files `files.info` could not describe.
 UNDECIDED_REASONS = ("members", "files")
+#: On a refusal: Slack would only send the same request again (a 4xx is otherwise retried).
+NO_RETRY = {"X-Slack-No-Retry": "1"}
 
 
 class SafeContactApp:
@@ -48,7 +50,8 @@ class SafeContactApp:
         self.bolt = bolt
         self.worker = Worker(runtime, {EVENT: Judge(runtime), ACTION: action_job(runtime)})
         self.inbox = events.InboxWriter(runtime, self.worker)
-        #: Checks Slack's signature before a body is parsed (Socket Mode has none to check).
+        #: Checks Slack's signature before a body is parsed. None (no signing secret): nothing can be
+        #: signed for this app, and every request is refused.
         self.verifier = SignatureVerifier(settings.signing_secret) if settings.signing_secret else None
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
@@ -56,9 +59,14 @@ class SafeContactApp:
     # -- HTTP -------------------------------------------------------------------------------------
 
     def web_app(self) -> web.Application:
-        """`POST /slack/events` (everything Slack sends, verified by Bolt) and `GET /healthz`."""
+        """`POST /slack/events` (everything Slack sends, signed), `GET /healthz`, and the OAuth routes
+        when OAuth is configured. In Socket Mode Slack sends nothing over HTTP: `/slack/events` is
+        not served (404), whatever it carries, so no forged request can reach the inbox."""
         application = web.Application(client_max_size=1024 * 1024)
-        application.router.add_post(EVENTS_PATH, self._handle_slack)
+        if self.settings.socket_mode:
+            application.router.add_post(EVENTS_PATH, self._not_served)
+        else:
+            application.router.add_post(EVENTS_PATH, self._handle_slack)
         application.router.add_get(HEALTH_PATH, self._health)
         if self.bolt.oauth_flow is not None:  # Bolt's OAuth flow answers both
             application.router.add_get(INSTALL_PATH, self._handle_install)
@@ -71,8 +79,8 @@ class SafeContactApp:
         and is logged, instead of reaching Bolt, which would answer 500 and have Slack retry it."""
         body = await request.read()
         text = _utf8(body)
-        if self.verifier is not None and (text is None or not self._signed(text, request)):
-            return web.json_response({"ok": False, "error": "invalid signature"}, status=401)
+        if text is None or not self._signed(text, request):  # no signing secret: nothing is signed
+            return web.json_response({"ok": False, "error": "invalid signature"}, status=401, headers=NO_RETRY)
         if request.content_type == "application/json" and text is not None:
             stored = await self._store_event_callback(text)
             if stored is not None:
@@ -106,6 +114,11 @@ class SafeContactApp:
             log.warning("an event could not be stored: %s", type(error).__name__)
             return web.Response(status=500)
         return web.Response(status=200)
+
+    async def _not_served(self, request: web.Request) -> web.Response:
+        """`/slack/events` in Socket Mode: Slack's requests come over the WebSocket, never here."""
+        error = "this app receives Slack's requests over Socket Mode"
+        return web.json_response({"ok": False, "error": error}, status=404, headers=NO_RETRY)
 
     def _signed(self, body: str, request: web.Request) -> bool:
         """Slack's signature, and a fresh timestamp (a timestamp that is not a number is not fresh)."""
