@@ -183,7 +183,8 @@ class SocketModeServer:
             try:
                 await connection.ws.send_str(json.dumps(envelope))
             except (ConnectionError, RuntimeError):
-                return None  # the socket went away under it: tried again on the next one
+                connection.leaving = True  # the socket went away under it: tried again on the next one
+                return None
             return await asyncio.wait_for(asyncio.shield(future), timeout=self.ack_timeout)
         except TimeoutError:
             return None
@@ -230,6 +231,7 @@ class SocketModeServer:
         balancer restart); the number cut."""
         dropped = 0
         for connection in list(self._open):
+            connection.leaving = True
             transport = connection.request.transport
             if transport is not None:
                 transport.abort()

@@ -18,6 +18,7 @@ import storage
 from bot.config import Settings
 from handlers.listeners import events
 from handlers.listeners.events import EVENT
+from handlers.listeners.socket_mode import SocketModeReceiver
 from handlers.runtime import Runtime
 from handlers.scheduled.retention import purge
 from handlers.scheduled.sweep import run_periodically, scheduled_checks, sweep
@@ -53,6 +54,7 @@ class SafeContactApp:
         #: Checks Slack's signature before a body is parsed. None (no signing secret): nothing can be
         #: signed for this app, and every request is refused.
         self.verifier = SignatureVerifier(settings.signing_secret) if settings.signing_secret else None
+        self.socket_mode: SocketModeReceiver | None = None
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
 
@@ -197,6 +199,9 @@ class SafeContactApp:
         ]
 
     async def stop(self) -> None:
+        if self.socket_mode is not None:
+            await self.socket_mode.close_async()
+            self.socket_mode = None
         self._stop.set()
         self.runtime.wake.set()
         for task in self._tasks:
@@ -241,23 +246,29 @@ class SafeContactApp:
         runner = web.AppRunner(self.web_app(), access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "0.0.0.0", port).start()
-        socket_mode = None
         try:
             await self.start()
             if self.settings.socket_mode:
-                from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
-
-                socket_mode = AsyncSocketModeHandler(self.bolt, self.settings.app_token)
-                await socket_mode.connect_async()
+                await self.connect_socket_mode()
                 log.info("Safe Contact is connected over Socket Mode; health on port %d", port)
             else:
                 log.info("Safe Contact is listening on port %d (%s)", port, EVENTS_PATH)
             await asyncio.Event().wait()
         finally:
-            if socket_mode is not None:
-                await socket_mode.close_async()
             await self.stop()
             await runner.cleanup()
+
+    async def connect_socket_mode(self) -> None:
+        """Connect to Slack over Socket Mode with the app-level token (`stop` disconnects): events are
+        stored by the same inbox writer as over HTTP before their ack; commands and buttons go to Bolt."""
+        self.socket_mode = SocketModeReceiver(
+            self.bolt,
+            self.settings.app_token,
+            self.inbox,
+            api_url=self.settings.api_url,
+            ping_interval=self.runtime.timing.socket_ping_every,
+        )
+        await self.socket_mode.connect_async()
 
 
 def _utf8(body: bytes) -> str | None:

@@ -1,17 +1,25 @@
 """Socket Mode, for real: the app connects to the fake Slack's WebSocket (`apps.connections.open`
 with the app-level token) and receives events, commands and button presses as envelopes it
-acknowledges. Its HTTP side then serves no unsigned route: a forged POST changes nothing."""
+acknowledges. An event is stored (the same road as over HTTP: validated, group commit, one row per
+`event_id`) before its ack; a redelivery is stored once; a socket replaced or dropped loses nothing.
+Its HTTP side serves no unsigned route: a forged POST changes nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 
 import aiohttp
 import pytest
-from builders import GENERAL, STRANGER
-from scenario_world import start_world, stop_world
+from builders import ADMIN1, ALERTS, GENERAL, MINOR1, STAFF1, STRANGER
+from scenario_world import BOT_USER, World, start_world, stop_world
+from sqlalchemy.exc import OperationalError
 
 import storage
+from fakeslack.socket_mode import EVENTS_API
+from handlers.runtime import Timing
+from handlers.slack.blocks import ACKNOWLEDGE_ACTION
 
 APP_TOKEN = "xapp-1-A0SAFE0001-fake-app-token"
 
@@ -92,3 +100,212 @@ async def test_in_socket_mode_the_oauth_routes_are_still_served(tmp_path):
                 assert answer.status < 500 and answer.status != 404
     finally:
         await stop_world(world, runner)
+
+
+# -- the app over Socket Mode -----------------------------------------------------------------------
+
+
+@pytest.fixture
+async def socket_world(tmp_path):
+    """The program's workspace after the start-up sweep, with the app connected over Socket Mode
+    (no signing secret) and every delivery going over its WebSocket."""
+    timing = Timing(poll_every=0.05, socket_ping_every=0.2)
+    world, runner = await start_world(tmp_path, sweep=False, signing_secret="", app_token=APP_TOKEN, timing=timing)
+    assert world.slack.app_token == APP_TOKEN
+    world.slack.socket_mode = True
+    world.slack.sockets.ack_timeout = 1.0
+    world.slack.sockets.refresh_grace = 0.5
+    try:
+        await world.app.connect_socket_mode()
+        await world.slack.sockets.wait_connected()
+        await world.app.sweep()
+        await world.settle()
+        yield world
+    finally:
+        await stop_world(world, runner)
+
+
+def stored(world: World) -> int:
+    """Events stored and not yet dealt with."""
+    with storage.session_scope(world.engine) as session:
+        return storage.pending_count(session=session)
+
+
+def events_sent(world: World) -> list[dict]:
+    return [e for e in world.slack.sockets.sent if e["type"] == EVENTS_API]
+
+
+async def stranger_joins(world: World, n: int) -> None:
+    user = f"U0STRANGE{n}"
+    world.slack.add_user(user, name=f"Stranger {n}", email=f"stranger{n}@example.com")
+    await world.slack.user_joins(user, GENERAL)
+
+
+async def test_a_violation_over_socket_mode_is_stored_before_its_ack_and_alerts_once(socket_world):
+    world = socket_world
+    acks = len(world.slack.sockets.acks)
+    await world.slack.user_joins(STRANGER, GENERAL)  # returns once Slack has the ack
+    assert stored(world) == 1  # already in the inbox when the ack arrived
+    assert len(world.slack.sockets.acks) == acks + 1
+    await world.settle()
+    assert len(world.alerts_for("unauthorized-member")) == 1
+    assert world.slack.calls_to("apps.connections.open")[0].token == APP_TOKEN
+
+
+async def test_an_envelope_redelivered_after_its_ack_was_lost_is_stored_once_and_alerts_once(socket_world):
+    world = socket_world
+    world.connect(MINOR1)
+    dm = world.slack.add_dm(STAFF1, MINOR1)
+    world.slack.sockets.lose_acks = 1  # the app stored it and acked; the ack never reached Slack
+    await world.slack.user_says(STAFF1, dm, "hey, add me on snap")
+    first, again = events_sent(world)[-2:]
+    assert (first["retry_attempt"], again["retry_attempt"], again["retry_reason"]) == (0, 1, "timeout")
+    assert first["payload"]["event_id"] == again["payload"]["event_id"]
+    assert stored(world) == 1
+    event = first["payload"]["event"]  # and Slack's own retry, sent again later
+    assert await world.slack.deliver_event(event, event_id=first["payload"]["event_id"], retry_num=2) == 200
+    assert stored(world) == 1
+    await world.settle()
+    assert len(world.alerts_for("dm-adult-minor")) == 1
+
+
+async def test_a_slash_command_is_answered_over_the_socket(socket_world):
+    world = socket_world
+    status, answer = await world.slack.slash_command("/minors-status", user_id=STAFF1, channel_id=GENERAL)
+    assert status == 200 and isinstance(answer, dict)
+    assert "Splash 2026 Online" in answer["text"] + repr(answer.get("blocks"))
+    status, answer = await world.slack.slash_command("/minors-lockdown", user_id=MINOR1, channel_id=GENERAL)
+    assert status == 200 and isinstance(answer, dict) and "<@U" not in answer["text"]  # refused, names nobody
+
+
+async def test_an_alerts_button_is_handled_over_the_socket(socket_world):
+    world = socket_world
+    await world.slack.user_joins(STRANGER, GENERAL)
+    await world.settle()
+    [incident] = world.incidents("unauthorized-member")
+    [alert] = world.alerts_for("unauthorized-member")
+    status, _ = await world.slack.block_action(
+        ADMIN1, ACKNOWLEDGE_ACTION, str(incident.id), channel_id=ALERTS, message_ts=alert["ts"]
+    )
+    assert status == 200
+    await world.settle()
+    [after] = world.incidents("unauthorized-member")
+    assert after.acknowledged_by == ADMIN1
+
+
+async def test_an_event_bolt_cannot_authorize_is_stored_and_judged_as_over_http(socket_world):
+    """Through an installation the app has no bot for (a Slack Connect partner's): Bolt's
+    authorization finds none and would ack it unstored; over HTTP it is stored and judged, and so
+    it is here: the contact details and the DM are alerted."""
+    world = socket_world
+    world.connect(MINOR1)
+    partner = world.slack.add_team("T0PARTNER1", bot_user_id="U0PARTBOT1")
+    said = {"type": "message", "user": STAFF1, "text": "text me at 617-555-0142 anytime", "team": world.slack.team_id}
+    ts = world.slack.workspace.new_ts()
+    assert (
+        await partner.deliver_event({**said, "ts": ts, "event_ts": ts, "channel": GENERAL, "channel_type": "channel"})
+        == 200
+    )
+    assert stored(world) == 1
+    dm = world.slack.add_dm(STAFF1, MINOR1)
+    ts = world.slack.workspace.new_ts()
+    minor = {"team_id": "T0PARTNER1", "user_id": MINOR1, "is_bot": False, "enterprise_id": None}
+    event = {**said, "text": "hey", "ts": ts, "event_ts": ts, "channel": dm, "channel_type": "im"}
+    assert await partner.deliver_event(event, authorizations=[{**minor, "is_enterprise_install": False}]) == 200
+    assert stored(world) == 2
+    await world.settle()
+    assert len(world.alerts_for("off-platform-contact")) == 1
+    assert len(world.alerts_for("dm-adult-minor")) == 1
+
+
+async def test_the_apps_own_events_are_stored_as_over_http(socket_world):
+    """Bolt drops the app's own events before any middleware (`ignoring_self_events`); over HTTP they
+    are stored like any other, and so they are here."""
+    world = socket_world
+    ts = world.slack.workspace.new_ts()
+    own = {"type": "message", "user": BOT_USER, "bot_id": "B0SAFEBOT1", "text": "a reminder", "ts": ts}
+    assert (
+        await world.slack.deliver_event({**own, "event_ts": ts, "channel": GENERAL, "channel_type": "channel"}) == 200
+    )
+    assert stored(world) == 1
+    await world.settle()
+    assert stored(world) == 0
+
+
+MALFORMED_PAYLOADS = [
+    pytest.param({"type": "event_callback", "event": "x", "team_id": 5}, id="wrong-types"),
+    pytest.param({"type": "event_callback", "event_id": ["x"], "event": {"type": "team_join"}}, id="list-event-id"),
+    pytest.param({"type": "event_callback"}, id="no-event"),
+    pytest.param({"type": "app_rate_limited", "minute_rate_limited": 1518467820}, id="not-an-event-callback"),
+    pytest.param({}, id="empty"),
+]
+
+
+@pytest.mark.parametrize("payload", MALFORMED_PAYLOADS)
+async def test_a_malformed_envelope_is_acked_and_logged_and_the_app_keeps_working(socket_world, payload, caplog):
+    world = socket_world
+    with caplog.at_level(logging.INFO):
+        ack = await world.slack.sockets.deliver(EVENTS_API, payload)
+    assert ack is not None  # Slack would only send it again
+    assert stored(world) == 0
+    await world.slack.user_joins(STRANGER, GENERAL)
+    await world.settle()
+    assert len(world.alerts_for("unauthorized-member")) == 1
+
+
+async def test_an_event_the_database_cannot_store_is_not_acked_and_slack_redelivers_it(socket_world, monkeypatch):
+    world = socket_world
+    failures: list[str] = []
+
+    def down_once(name: str):
+        real = getattr(storage, name)
+
+        def enqueue(*args, **kwargs):
+            if not failures:
+                failures.append(name)
+                raise OperationalError("INSERT INTO inbox", {}, Exception("the database is down"))
+            return real(*args, **kwargs)
+
+        return enqueue
+
+    for name in ("enqueue_event", "enqueue_events", "enqueue_claimed_events"):
+        monkeypatch.setattr(storage, name, down_once(name))
+    await world.slack.user_joins(STRANGER, GENERAL)
+    sent = events_sent(world)[-2:]
+    assert [e["retry_attempt"] for e in sent] == [0, 1] and len(failures) == 1
+    acked = {a.envelope_id for a in world.slack.sockets.acks}
+    assert sent[0]["envelope_id"] not in acked and sent[1]["envelope_id"] in acked
+    await world.settle()
+    assert len(world.alerts_for("unauthorized-member")) == 1
+
+
+def named_in_alerts(world: World) -> set[str]:
+    """The strangers the alert channel (alerts and their threads) names."""
+    return {n for n in range(1, 20) if any(f"<@U0STRANGE{n}>" in m["text"] for m in world.slack.posted(ALERTS))}
+
+
+async def test_after_refresh_requested_the_app_reconnects_and_no_event_is_lost(socket_world):
+    world = socket_world
+    await stranger_joins(world, 1)
+    await world.slack.sockets.disconnect("refresh_requested")
+    await asyncio.gather(*(stranger_joins(world, n) for n in range(2, 6)))  # while it moves
+    await world.slack.sockets.wait_connected(opened=2)
+    await stranger_joins(world, 6)
+    await world.settle()
+    assert named_in_alerts(world) == set(range(1, 7))
+    assert world.slack.sockets.connected == 1
+
+
+async def test_after_a_dropped_socket_the_app_reconnects_and_no_event_is_lost(socket_world):
+    world = socket_world
+    await stranger_joins(world, 1)
+    opened = world.slack.sockets.opened
+    assert world.slack.sockets.drop() == 1
+    await asyncio.gather(*(stranger_joins(world, n) for n in range(2, 5)))  # wait for the new socket
+    assert world.slack.sockets.opened > opened
+    in_flight = asyncio.gather(*(stranger_joins(world, n) for n in range(5, 9)))
+    await asyncio.sleep(0)
+    world.slack.sockets.drop()  # with deliveries on their way
+    await in_flight
+    await world.settle()
+    assert named_in_alerts(world) == set(range(1, 9))
