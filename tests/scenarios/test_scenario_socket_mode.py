@@ -9,14 +9,17 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sys
 
 import aiohttp
 import pytest
 from builders import ADMIN1, ALERTS, GENERAL, MINOR1, STAFF1, STRANGER
-from scenario_world import BOT_USER, World, start_world, stop_world
+from scenario_world import BOT_USER, SIGNING_SECRET, TEAM, World, start_world, stop_world, until
 from sqlalchemy.exc import OperationalError
+from test_scenario_crash import AppProcess, dm_alerts, prepare, quiet
 
 import storage
+from fakeslack import FakeSlack
 from fakeslack.socket_mode import EVENTS_API
 from handlers.runtime import Timing
 from handlers.slack.blocks import ACKNOWLEDGE_ACTION
@@ -40,10 +43,14 @@ async def get(url: str) -> int:
 
 
 def forged_join(world) -> bytes:
+    return forged_join_of(world.slack)
+
+
+def forged_join_of(slack: FakeSlack) -> bytes:
     """What an attacker who can reach the port sends: a stranger "joined" a program channel (the
     app would alert, and in a lockdown kick someone)."""
     event = {"type": "member_joined_channel", "user": STRANGER, "channel": GENERAL, "channel_type": "C"}
-    return json.dumps(world.slack.envelope({**event, "event_ts": "1751812200.000100"})).encode()
+    return json.dumps(slack.envelope({**event, "event_ts": "1751812200.000100"})).encode()
 
 
 def nothing_stored(world) -> bool:
@@ -309,3 +316,43 @@ async def test_after_a_dropped_socket_the_app_reconnects_and_no_event_is_lost(so
     await in_flight
     await world.settle()
     assert named_in_alerts(world) == set(range(1, 9))
+
+
+# -- a real process ---------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+async def test_a_real_process_killed_right_after_its_acks_deals_with_every_event_after_restart(tmp_path):
+    """`safe-contact serve` in Socket Mode (no signing secret), SIGKILLed as soon as Slack has the
+    acks of a flood of events: each ack meant stored, so the restarted process judges them all."""
+    async with FakeSlack(signing_secret=SIGNING_SECRET, team_id=TEAM, bot_user_id=BOT_USER, socket_mode=True) as slack:
+        database = prepare(slack, tmp_path)
+        app = AppProcess(slack, database, env={"SLACK_APP_TOKEN": slack.app_token, "SLACK_SIGNING_SECRET": ""})
+        try:
+            await app.start()
+            await slack.sockets.wait_connected()
+            await quiet(slack)
+            status, headers = await post(slack.events_url, forged_join_of(slack), {"Content-Type": "application/json"})
+            assert status == 404 and headers.get("X-Slack-No-Retry") == "1"  # the process serves no unsigned route
+            dm = slack.add_dm(STAFF1, MINOR1)
+            await asyncio.gather(*(slack.user_says(STAFF1, GENERAL, f"see you at {n % 12 + 1}") for n in range(300)))
+            await slack.user_says(STAFF1, dm, "hey, add me on snap")
+            acked = {a.envelope_id for a in slack.sockets.acks}
+            assert all(e["envelope_id"] in acked for e in slack.sockets.sent[-301:])
+            app.kill()
+            await app.stop()
+            engine = storage.create_engine_from_url(f"sqlite:///{database}")
+            with storage.session_scope(engine) as session:
+                unfinished = storage.pending_count(session=session) + len(storage.claimants(session=session))
+            opened = slack.sockets.opened
+            await app.start()
+            await slack.sockets.wait_connected(opened=opened + 1)
+            await until(lambda: len(dm_alerts(slack)) >= 1)
+            await quiet(slack)
+            assert len(dm_alerts(slack)) == 1
+            with storage.session_scope(engine) as session:
+                assert storage.pending_count(session=session) == 0 and storage.claimants(session=session) == []
+            engine.dispose()
+            assert unfinished, "the kill came after everything was done: the test proved nothing"
+        finally:
+            await app.stop()
