@@ -1,6 +1,7 @@
 """A stateful stand-in for Slack over real HTTP: its Web API on a local port (answering as Slack does,
 with visibility, paging, errors and 429s), and the Events API, slash commands and button presses
-delivered to an app's URL, signed as Slack signs them. The tests and `safe-contact demo` use it."""
+delivered to an app's URL, signed as Slack signs them, or with `socket_mode` on, as envelopes over
+the app's Socket Mode WebSocket (`fakeslack.socket_mode`). The tests and `safe-contact demo` use it."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 import aiohttp
 from aiohttp import web
 
+from fakeslack.socket_mode import EVENTS_API, INTERACTIVE, SLASH_COMMANDS, SocketModeServer
 from fakeslack.web_api import METHODS, Caller
 from fakeslack.workspace import Channel, SlackError, User, Workspace
 
@@ -61,6 +63,11 @@ class FakeSlack:
     bot_user_id: str = "U0SAFEBOT1"
     bot_token: str = "xoxb-fake-bot-token"
     app_id: str = "A0SAFE0001"
+    #: The app-level token (`xapp-`), for `apps.connections.open`.
+    app_token: str = field(default="xapp-1-A0SAFE0001-fake-app-token", repr=False)
+    #: The app's Socket Mode switch: on, everything is delivered over its WebSocket (`sockets`),
+    #: waiting for it to connect; off, POSTed to `events_url`.
+    socket_mode: bool = False
     client_id: str = "1111.2222"
     client_secret: str = field(default="fake-client-secret", repr=False)
     events_url: str = ""
@@ -98,6 +105,7 @@ class FakeSlack:
         self._runner: web.AppRunner | None = None
         self._client: aiohttp.ClientSession | None = None
         self.base_url = ""
+        self.sockets = SocketModeServer(self.app_id)
 
     # -- the server ----------------------------------------------------------------------------
 
@@ -107,6 +115,7 @@ class FakeSlack:
         application.router.add_post("/response/{n}", self._serve_response_url)
         application.router.add_post("/upload/{file_id}", self._serve_upload)
         application.router.add_get("/files/{file_id}/{name}", self._serve_file)
+        application.router.add_get("/link/", self.sockets.serve)
         self._runner = web.AppRunner(application, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -114,11 +123,13 @@ class FakeSlack:
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self.base_url = f"http://127.0.0.1:{port}/api/"
         self.workspace.base_url = f"http://127.0.0.1:{port}/"
+        self.sockets.base_url = f"ws://127.0.0.1:{port}/"
         self._client = aiohttp.ClientSession()
         return self
 
     async def stop(self) -> None:
         await self.flush()
+        await self.sockets.close()
         if self._client is not None:
             await self._client.close()
         if self._runner is not None:
@@ -150,6 +161,8 @@ class FakeSlack:
         try:
             if name == "oauth.v2.access":  # authenticated by the app's client id and secret, not a token
                 answer = {"ok": True, **self._oauth_access(params, request.headers.get("Authorization", ""))}
+            elif name == "apps.connections.open":  # the app-level token, not a workspace's
+                answer = {"ok": True, **self._connections_open(token, request.method)}
             else:
                 caller = self._caller(token)
                 method = METHODS.get(name)
@@ -189,6 +202,19 @@ class FakeSlack:
         if file is None or file.get("content") is None:
             return web.Response(status=404, text="Not Found")
         return web.Response(body=file["content"], content_type="application/octet-stream")
+
+    def _connections_open(self, token: str | None, http_method: str) -> dict:
+        """`apps.connections.open`: a WebSocket URL for an app-level token; the errors of the method
+        reference, and `not_allowed_token_type` for a bot or user token."""
+        if http_method != "POST":
+            raise SlackError("insecure_request")
+        if not token:
+            raise SlackError("missing_args")
+        if token in self._tokens:
+            raise SlackError("not_allowed_token_type")
+        if token != self.app_token or token in self._revoked:
+            raise SlackError("invalid_auth")
+        return {"url": self.sockets.new_url()}
 
     def _caller(self, token: str | None) -> Caller:
         if not token:
@@ -330,6 +356,8 @@ class FakeSlack:
             client_id=self.client_id,
             client_secret=self.client_secret,
             events_url=self.events_url,
+            app_token=self.app_token,
+            socket_mode=self.socket_mode,
             calls=self.calls,
             responses=self.responses,
             envelopes=self.envelopes,
@@ -337,6 +365,7 @@ class FakeSlack:
         other._tokens, other._revoked, other._failures = self._tokens, self._revoked, self._failures
         other._oauth_codes, other._workspaces, other._event_ids = self._oauth_codes, self._workspaces, self._event_ids
         other._deliveries, other._client, other.base_url = self._deliveries, self._client, self.base_url
+        other.sockets = self.sockets
         other.workspace.base_url = self.workspace.base_url
         self._workspaces[team_id] = other.workspace
         return other
@@ -703,9 +732,13 @@ class FakeSlack:
         retry_num: int | None = None,
         retry_reason: str | None = None,
     ) -> int:
-        """POST one Events API delivery to `events_url`; the app's HTTP status."""
+        """One Events API delivery: POSTed to `events_url` (the app's HTTP status), or in Socket Mode
+        sent as an envelope (200 once acknowledged, redeliveries included; 408 if Slack gave up)."""
         envelope = self.envelope(event, authorizations=authorizations, event_id=event_id)
         self.envelopes.append(envelope)
+        if self.socket_mode:
+            ack = await self.sockets.deliver(EVENTS_API, envelope, retry_attempt=retry_num, retry_reason=retry_reason)
+            return 200 if ack is not None else 408
         body = json.dumps(envelope).encode()
         headers = self.signed_headers(body, content_type="application/json")
         if retry_num is not None:
@@ -821,6 +854,16 @@ class FakeSlack:
         return self.base_url.replace("/api/", f"/response/{next(self._event_ids)}")
 
     async def _post_form(self, form: dict) -> tuple[int, object]:
+        """A slash command (its fields) or an interaction (`payload`, JSON): POSTed form-encoded, or in
+        Socket Mode sent as an envelope whose ack's payload is the answer (408 if never acked)."""
+        if self.socket_mode:
+            if "payload" in form:
+                ack = await self.sockets.deliver(INTERACTIVE, json.loads(form["payload"]))
+            else:
+                ack = await self.sockets.deliver(SLASH_COMMANDS, dict(form))
+            if ack is None:
+                return 408, None
+            return 200, ack.payload if ack.payload is not None else ""
         body = urlencode(form).encode()
         return await self.send_raw(body, self.signed_headers(body, content_type="application/x-www-form-urlencoded"))
 

@@ -15,7 +15,7 @@ from slack_bolt.response import BoltResponse
 
 import storage
 from bot.config import Settings
-from handlers.listeners import commands, events, interactions
+from handlers.listeners import commands, interactions
 from handlers.listeners.oauth import WorkspaceAuthorize, oauth_flow
 from handlers.runtime import Runtime, Timing, WorkspaceCache, utc_now
 from handlers.server import SafeContactApp
@@ -63,11 +63,11 @@ def create_app(
         authorize=cast(Callable[..., Awaitable[AuthorizeResult]], WorkspaceAuthorize(runtime)),
         oauth_flow=oauth_flow(settings, runtime, client) if settings.oauth_enabled else None,
         signing_secret=settings.signing_secret,
-        # The listener stores the event before Slack gets its 200: nothing is lost in a crash.
+        # Commands and interactions: the listener runs before Slack gets its answer. (Events never
+        # reach Bolt: `handlers.listeners.events` stores them before their acknowledgement.)
         process_before_response=True,
         request_verification_enabled=True,
     )
-    events.register(bolt, runtime)
     interactions.register(bolt, runtime)
     commands.register(bolt, runtime)
 

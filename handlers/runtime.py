@@ -38,6 +38,9 @@ class Timing:
     #: before they are dealt with (well within the 5-minute lease after which claims are taken back).
     recheck_handed: float = 60.0
     purge_every: float = 24 * 3600.0
+    #: How often the Socket Mode connection is pinged and checked: a dropped socket is replaced
+    #: within about this long.
+    socket_ping_every: float = 10.0
 
 
 class WorkspaceCache:

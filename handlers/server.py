@@ -18,6 +18,7 @@ import storage
 from bot.config import Settings
 from handlers.listeners import events
 from handlers.listeners.events import EVENT
+from handlers.listeners.socket_mode import SocketModeReceiver
 from handlers.runtime import Runtime
 from handlers.scheduled.retention import purge
 from handlers.scheduled.sweep import run_periodically, scheduled_checks, sweep
@@ -37,6 +38,8 @@ HEALTH_PATH = "/healthz"
 #: What `/healthz` counts under `undecided`: events judged with only the members they prove, and
 #: files `files.info` could not describe.
 UNDECIDED_REASONS = ("members", "files")
+#: On a refusal: Slack would only send the same request again (a 4xx is otherwise retried).
+NO_RETRY = {"X-Slack-No-Retry": "1"}
 
 
 class SafeContactApp:
@@ -48,17 +51,24 @@ class SafeContactApp:
         self.bolt = bolt
         self.worker = Worker(runtime, {EVENT: Judge(runtime), ACTION: action_job(runtime)})
         self.inbox = events.InboxWriter(runtime, self.worker)
-        #: Checks Slack's signature before a body is parsed (Socket Mode has none to check).
+        #: Checks Slack's signature before a body is parsed. None (no signing secret): nothing can be
+        #: signed for this app, and every request is refused.
         self.verifier = SignatureVerifier(settings.signing_secret) if settings.signing_secret else None
+        self.socket_mode: SocketModeReceiver | None = None
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
 
     # -- HTTP -------------------------------------------------------------------------------------
 
     def web_app(self) -> web.Application:
-        """`POST /slack/events` (everything Slack sends, verified by Bolt) and `GET /healthz`."""
+        """`POST /slack/events` (everything Slack sends, signed), `GET /healthz`, and the OAuth routes
+        when OAuth is configured. In Socket Mode Slack sends nothing over HTTP: `/slack/events` is
+        not served (404), whatever it carries, so no forged request can reach the inbox."""
         application = web.Application(client_max_size=1024 * 1024)
-        application.router.add_post(EVENTS_PATH, self._handle_slack)
+        if self.settings.socket_mode:
+            application.router.add_post(EVENTS_PATH, self._not_served)
+        else:
+            application.router.add_post(EVENTS_PATH, self._handle_slack)
         application.router.add_get(HEALTH_PATH, self._health)
         if self.bolt.oauth_flow is not None:  # Bolt's OAuth flow answers both
             application.router.add_get(INSTALL_PATH, self._handle_install)
@@ -71,8 +81,8 @@ class SafeContactApp:
         and is logged, instead of reaching Bolt, which would answer 500 and have Slack retry it."""
         body = await request.read()
         text = _utf8(body)
-        if self.verifier is not None and (text is None or not self._signed(text, request)):
-            return web.json_response({"ok": False, "error": "invalid signature"}, status=401)
+        if text is None or not self._signed(text, request):  # no signing secret: nothing is signed
+            return web.json_response({"ok": False, "error": "invalid signature"}, status=401, headers=NO_RETRY)
         if request.content_type == "application/json" and text is not None:
             stored = await self._store_event_callback(text)
             if stored is not None:
@@ -106,6 +116,11 @@ class SafeContactApp:
             log.warning("an event could not be stored: %s", type(error).__name__)
             return web.Response(status=500)
         return web.Response(status=200)
+
+    async def _not_served(self, request: web.Request) -> web.Response:
+        """`/slack/events` in Socket Mode: Slack's requests come over the WebSocket, never here."""
+        error = "this app receives Slack's requests over Socket Mode"
+        return web.json_response({"ok": False, "error": error}, status=404, headers=NO_RETRY)
 
     def _signed(self, body: str, request: web.Request) -> bool:
         """Slack's signature, and a fresh timestamp (a timestamp that is not a number is not fresh)."""
@@ -184,6 +199,9 @@ class SafeContactApp:
         ]
 
     async def stop(self) -> None:
+        if self.socket_mode is not None:
+            await self.socket_mode.close_async()
+            self.socket_mode = None
         self._stop.set()
         self.runtime.wake.set()
         for task in self._tasks:
@@ -228,23 +246,29 @@ class SafeContactApp:
         runner = web.AppRunner(self.web_app(), access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "0.0.0.0", port).start()
-        socket_mode = None
         try:
             await self.start()
             if self.settings.socket_mode:
-                from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
-
-                socket_mode = AsyncSocketModeHandler(self.bolt, self.settings.app_token)
-                await socket_mode.connect_async()
+                await self.connect_socket_mode()
                 log.info("Safe Contact is connected over Socket Mode; health on port %d", port)
             else:
                 log.info("Safe Contact is listening on port %d (%s)", port, EVENTS_PATH)
             await asyncio.Event().wait()
         finally:
-            if socket_mode is not None:
-                await socket_mode.close_async()
             await self.stop()
             await runner.cleanup()
+
+    async def connect_socket_mode(self) -> None:
+        """Connect to Slack over Socket Mode with the app-level token (`stop` disconnects): events are
+        stored by the same inbox writer as over HTTP before their ack; commands and buttons go to Bolt."""
+        self.socket_mode = SocketModeReceiver(
+            self.bolt,
+            self.settings.app_token,
+            self.inbox,
+            api_url=self.settings.api_url,
+            ping_interval=self.runtime.timing.socket_ping_every,
+        )
+        await self.socket_mode.connect_async()
 
 
 def _utf8(body: bytes) -> str | None:

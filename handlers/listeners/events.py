@@ -1,21 +1,18 @@
-"""Storing each Events API delivery in the inbox before Slack gets its 200, and nothing else: the
-worker does the rest. A redelivery (same `event_id`) is stored once.
+"""Storing each Events API delivery in the inbox before Slack gets its acknowledgement, and nothing
+else: the worker does the rest. A redelivery (same `event_id`) is stored once.
 
 Each is stored under the workspace that received it (`authorizations[0].team_id`, as Bolt reads it):
 a Slack Connect event's outer `team_id` is the host organisation's, kept only in the payload.
 
-Over HTTP, event callbacks take a short road (`InboxWriter`): the signature is checked, the body
-is checked for the shape of an event callback, and deliveries arriving together are stored in one
-transaction (a group commit) before each gets its 200. Everything else (and Socket Mode) goes
-through Bolt, where the middleware below stores event callbacks the same way."""
+Event callbacks, over HTTP (`handlers.server`, after the signature check) and over Socket Mode
+(`handlers.listeners.socket_mode`) alike, are checked for the shape of an event callback and
+stored by the `InboxWriter`: deliveries arriving together are stored in one transaction (a group
+commit) before each is acknowledged. They never go through Bolt."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-
-from slack_bolt.async_app import AsyncApp
-from slack_bolt.response import BoltResponse
 
 import storage
 from handlers.runtime import Runtime
@@ -26,30 +23,6 @@ from handlers.worker.loop import Worker
 EVENT = "event"
 
 log = logging.getLogger(__name__)
-
-
-def register(app: AsyncApp, runtime: Runtime) -> None:
-    async def store_event(body: dict, next) -> BoltResponse | None:
-        """A global middleware: every event callback is stored and acknowledged, whatever its type,
-        so that no event is lost for want of a listener."""
-        if body.get("type") != "event_callback":
-            await next()
-            return None
-        problem = event_callback_problem(body)
-        if problem is not None:
-            log.warning("an event callback was refused: %s", problem)
-            return BoltResponse(status=200 if problem == NO_EVENT else 400, body="")
-        with runtime.session() as session:
-            stored = storage.enqueue_event(
-                body.get("event_id") or None, receiver(body).team_id, EVENT, body, now=runtime.now(), session=session
-            )
-        if stored:
-            runtime.wake.set()
-        else:
-            log.info("event %s was delivered again; already stored", body.get("event_id"))
-        return BoltResponse(status=200, body="")
-
-    app.middleware(store_event)
 
 
 #: An event callback with nothing to store: acknowledged (Slack would only send it again) and logged.
@@ -82,10 +55,15 @@ class InboxWriter:
         self._waiting: list[tuple[storage.Received, asyncio.Future]] = []
         self._flush_scheduled = False
 
-    async def store(self, body: dict, text: str) -> None:
-        """Store an event callback: `body` parsed from `text`, which is what is stored."""
+    async def store(self, body: dict, text: str | None = None) -> None:
+        """Store an event callback: `body` parsed from `text`, which is what is stored (`body` as
+        JSON when it came without its text, as over Socket Mode)."""
         future = asyncio.get_running_loop().create_future()
-        received = storage.Received(body.get("event_id") or None, receiver(body).team_id, body, text)
+        event_id, team_id = body.get("event_id") or None, receiver(body).team_id
+        if text is None:
+            received = storage.Received.of(event_id, team_id, body)
+        else:
+            received = storage.Received(event_id, team_id, body, text)
         self._waiting.append((received, future))
         if not self._flush_scheduled:
             self._flush_scheduled = True

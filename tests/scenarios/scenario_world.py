@@ -140,9 +140,16 @@ async def serve_app(app: SafeContactApp) -> tuple[web.AppRunner, str]:
 
 
 async def start_world(
-    tmp_path, prog: Program | None = None, *, sweep: bool = True, engine=None, **settings_changes: str
+    tmp_path,
+    prog: Program | None = None,
+    *,
+    sweep: bool = True,
+    engine=None,
+    timing: Timing | None = None,
+    **settings_changes: str,
 ) -> tuple[World, web.AppRunner]:
-    """The world; on `engine` (migrated, e.g. PostgreSQL) instead of a SQLite file when given."""
+    """The world; on `engine` (migrated, e.g. PostgreSQL) instead of a SQLite file when given.
+    `settings_changes` override the settings (`signing_secret=""`, `app_token="xapp-…"`)."""
     prog = prog or program()
     slack = FakeSlack(signing_secret=SIGNING_SECRET, team_id=TEAM, bot_user_id=BOT_USER)
     await slack.start()
@@ -155,10 +162,9 @@ async def start_world(
     with storage.session_scope(engine) as session:
         prog = storage.get_program(prog.id, session=session)  # with its session windows' ids
     clock = Clock(NOW)
-    settings = Settings(
-        bot_token=slack.bot_token, signing_secret=SIGNING_SECRET, api_url=slack.base_url, **settings_changes
-    )
-    app = create_app(settings, engine=engine, timing=Timing(poll_every=0.05), clock=clock)
+    given: dict = {"bot_token": slack.bot_token, "signing_secret": SIGNING_SECRET, "api_url": slack.base_url}
+    settings = Settings(**{**given, **settings_changes})
+    app = create_app(settings, engine=engine, timing=timing or Timing(poll_every=0.05), clock=clock)
     runner, slack.events_url = await serve_app(app)
     await app.start(background=False)
     world = World(slack=slack, app=app, engine=engine, clock=clock, program=prog, events_url=slack.events_url)

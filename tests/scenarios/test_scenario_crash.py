@@ -31,10 +31,12 @@ def free_port() -> int:
 
 
 class AppProcess:
-    """`safe-contact serve` in its own process, on a free port, against the fake Slack."""
+    """`safe-contact serve` in its own process, on a free port, against the fake Slack; `env`
+    changes its environment (an empty value unsets a variable)."""
 
-    def __init__(self, slack: FakeSlack, database: Path):
+    def __init__(self, slack: FakeSlack, database: Path, *, env: dict[str, str] | None = None):
         self.slack, self.database, self.port = slack, database, free_port()
+        self.env = env or {}
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
@@ -47,6 +49,8 @@ class AppProcess:
             PORT=str(self.port),
             LOG_LEVEL="WARNING",
         )
+        env.update(self.env)
+        env = {k: v for k, v in env.items() if v}
         self.process = await asyncio.create_subprocess_exec(
             sys.executable, str(ROOT / "app.py"), "serve", env=env, cwd=self.database.parent,
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
@@ -74,28 +78,34 @@ class AppProcess:
             await self.process.wait()
 
 
+def prepare(slack: FakeSlack, tmp_path: Path) -> Path:
+    """The program's workspace, with the minor's account connected (the app sees their DMs), and
+    the app's database holding the program: its path."""
+    prog = program()
+    populate(slack, prog)
+    token = slack.connect_user(MINOR1)
+    database = tmp_path / "crash.db"
+    engine = storage.create_engine_from_url(f"sqlite:///{database}")
+    storage.migrate(engine)
+    with storage.session_scope(engine) as session:
+        storage.save_program(prog, session=session)
+        storage.save_user_token(
+            TEAM,
+            MINOR1,
+            token,
+            scopes="im:history",
+            seal=storage.TokenSeal(),
+            now=prog.sessions[0].start,
+            session=session,
+        )
+    engine.dispose()
+    return database
+
+
 @pytest.fixture
 async def crashing(tmp_path):
     async with FakeSlack(signing_secret=SIGNING_SECRET, team_id=TEAM, bot_user_id=BOT_USER) as slack:
-        prog = program()
-        populate(slack, prog)
-        token = slack.connect_user(MINOR1)  # the minor connected: the app sees their DMs
-        database = tmp_path / "crash.db"
-        engine = storage.create_engine_from_url(f"sqlite:///{database}")
-        storage.migrate(engine)
-        with storage.session_scope(engine) as session:
-            storage.save_program(prog, session=session)
-            storage.save_user_token(
-                TEAM,
-                MINOR1,
-                token,
-                scopes="im:history",
-                seal=storage.TokenSeal(),
-                now=prog.sessions[0].start,
-                session=session,
-            )
-        engine.dispose()
-        app = AppProcess(slack, database)
+        app = AppProcess(slack, prepare(slack, tmp_path))
         try:
             await app.start()
             await quiet(slack)  # the start-up sweep and the welcomes are done
