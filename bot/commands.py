@@ -113,6 +113,20 @@ def parse_session(text: str, *, zone: tzinfo, now: datetime) -> SessionRequest:
     return SessionRequest(channel, start.astimezone(UTC), end.astimezone(UTC), " ".join(words[3:]))
 
 
+def time_zone_needed(text: str) -> bool:
+    """Whether `/minors-session`'s START or END is a date and time without an offset, and so in the
+    asker's time zone (an END given as `HH:MM` takes START's)."""
+    for word in _joined_dates(_split(text))[1:3]:
+        if not _TIMED.match(word):
+            continue
+        try:
+            if datetime.fromisoformat(word.replace("z", "Z")).tzinfo is None:
+                return True
+        except ValueError:
+            continue  # not a moment: parsing says so, whatever the zone
+    return False
+
+
 def _joined_dates(words: list[str]) -> list[str]:
     """`2026-07-06 14:00` written with a space is one moment: join a bare date with the time after it."""
     joined: list[str] = []

@@ -275,6 +275,9 @@ def _script(
         name, _, arguments = text.partition(" ")
         _, body = await slack.slash_command(name, text=arguments, user_id="U0ADMIN001", channel_id=SESSION)
         narrator.answer(body)
+        await app.runtime.followups.wait()  # what needed Slack follows through the response_url
+        for later in slack.responses_to(slack.deliveries[-1]):
+            narrator.answer(later)
 
     async def status() -> None:
         await command(f"/minors-status <#{SESSION}|live-session>")

@@ -25,7 +25,19 @@ from fakeslack.socket_mode import EVENTS_API, INTERACTIVE, SLASH_COMMANDS, Socke
 from fakeslack.web_api import METHODS, Caller
 from fakeslack.workspace import Channel, SlackError, User, Workspace
 
-__all__ = ["Call", "Channel", "FakeSlack", "User"]
+__all__ = ["Call", "Channel", "Delivery", "FakeSlack", "User"]
+
+#: How long Slack waits for the app to answer a slash command, a button, a shortcut or a modal's
+#: submission. Later, the person is shown "operation_timeout" and whatever the app answers is dropped.
+ACK_DEADLINE = 3.0
+#: What a delivery the app did not answer in time yields instead of the app's status and body.
+TIMED_OUT = 0
+OPERATION_TIMEOUT = {"ok": False, "error": "operation_timeout"}
+#: A trigger_id opens one modal, within 3 seconds of the interaction that brought it.
+TRIGGER_LIFETIME = 3.0
+#: A response_url takes up to 5 messages within 30 minutes of the interaction that brought it.
+RESPONSE_URL_LIFETIME = 30 * 60.0
+RESPONSE_URL_USES = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +51,34 @@ class Call:
     error: str | None = None
     #: When the fake received it (`time.monotonic()`): latency benchmarks measure up to here.
     at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class Delivery:
+    """One slash command or interaction Slack sent the app, and when the app answered it."""
+
+    #: The command ("/minors-lockdown") or the interaction's type ("block_actions", "view_submission").
+    kind: str
+    #: When it was sent (`time.monotonic()`).
+    sent_at: float
+    response_url: str | None = None
+    trigger_id: str = ""
+    #: Seconds from sending to the app's answer; None while it has not answered.
+    answered_after: float | None = None
+    #: The app's HTTP status, once it answered.
+    status: int | None = None
+    #: Slack stopped waiting: the person saw "operation_timeout", and a later answer was dropped.
+    timed_out: bool = False
+
+
+@dataclass
+class _Hook:
+    """A response_url or a trigger_id handed out with a delivery: when, and how often it was used."""
+
+    issued: float
+    uses: int = 0
+    #: What was posted to a response_url, oldest first.
+    messages: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -84,6 +124,15 @@ class FakeSlack:
     authorization_seed: int = 0
     #: The Events API deliveries the fake made, as sent (the latest 1,000: a soak stays bounded).
     envelopes: deque[dict] = field(default_factory=lambda: deque(maxlen=1000))
+    #: The commands and interactions delivered to the app, with when each was answered (the latest 1,000).
+    deliveries: deque[Delivery] = field(default_factory=lambda: deque(maxlen=1000))
+    #: Seconds each Web API call (and each post to a response_url) takes, as on a slow day at Slack.
+    latency: float = 0.0
+    #: Seconds by method, where it differs from `latency` ("response_url" for posts to one).
+    latencies: dict[str, float] = field(default_factory=dict)
+    ack_deadline: float = ACK_DEADLINE
+    trigger_lifetime: float = TRIGGER_LIFETIME
+    response_url_lifetime: float = RESPONSE_URL_LIFETIME
 
     def __post_init__(self) -> None:
         self.workspace = Workspace(self.team_id, self.bot_user_id)
@@ -101,6 +150,8 @@ class FakeSlack:
         self._choices = random.Random(self.authorization_seed)
         self._oauth_codes: dict[str, dict] = {}
         self._event_ids = itertools.count(1)
+        self._triggers: dict[str, _Hook] = {}
+        self._response_urls: dict[str, _Hook] = {}
         self._deliveries: set[asyncio.Task] = set()
         self._runner: web.AppRunner | None = None
         self._client: aiohttp.ClientSession | None = None
@@ -143,6 +194,7 @@ class FakeSlack:
 
     async def _serve_method(self, request: web.Request) -> web.Response:
         name = request.match_info["method"]
+        arrived = time.monotonic()
         arguments: dict[str, object] = dict(request.query)  # a JSON body's values are any JSON
         if request.can_read_body:
             if request.content_type == "application/json":
@@ -153,9 +205,10 @@ class FakeSlack:
         given = arguments.pop("token", None)
         token = _bearer(request.headers.get("Authorization", "")) or (given if isinstance(given, str) else None)
         params = {k: _parsed(k, v) for k, v in arguments.items()}
+        await self._take_time(name)
         failure = self._take_failure(name)
         if failure is not None:
-            self.calls.append(Call(name, params, token, ok=False, error=failure.error))
+            self.calls.append(Call(name, params, token, ok=False, error=failure.error, at=arrived))
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
             return web.json_response({"ok": False, "error": failure.error}, status=failure.status, headers=headers)
         try:
@@ -168,11 +221,13 @@ class FakeSlack:
                 method = METHODS.get(name)
                 if method is None:
                     raise SlackError("unknown_method")
+                if name in ("views.open", "views.push"):
+                    self._exchange_trigger(params, arrived)
                 answer = {"ok": True, **method(self._workspaces[caller.team_id], caller, params)}
         except SlackError as error:
-            self.calls.append(Call(name, params, token, ok=False, error=error.code))
+            self.calls.append(Call(name, params, token, ok=False, error=error.code, at=arrived))
             return web.json_response({"ok": False, "error": error.code})
-        self.calls.append(Call(name, params, token, ok=True))
+        self.calls.append(Call(name, params, token, ok=True, at=arrived))
         hook = self.after_accepting.pop(name, None)
         if hook is not None:
             hook(self.calls[-1])
@@ -180,8 +235,39 @@ class FakeSlack:
         return web.json_response(answer)
 
     async def _serve_response_url(self, request: web.Request) -> web.Response:
-        self.responses.append(await request.json())
+        """A message posted to a response_url: up to 5 of them, within 30 minutes of the delivery
+        that brought the URL (later ones get a 404, and nobody sees them)."""
+        arrived = time.monotonic()
+        message = await request.json()
+        await self._take_time("response_url")
+        hook = self._response_urls.get(request.match_info["n"])
+        if hook is None:
+            return web.json_response({"ok": False, "error": "invalid_url"}, status=404)
+        if arrived - hook.issued > self.response_url_lifetime:
+            return web.json_response({"ok": False, "error": "expired_url"}, status=404)
+        if hook.uses >= RESPONSE_URL_USES:
+            return web.json_response({"ok": False, "error": "used_url"}, status=404)
+        hook.uses += 1
+        hook.messages.append(message)
+        self.responses.append(message)
         return web.json_response({"ok": True})
+
+    async def _take_time(self, method: str) -> None:
+        delay = self.latencies.get(method, self.latency)
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+    def _exchange_trigger(self, params: dict, arrived: float) -> None:
+        """A trigger_id opens one modal, and only within 3 seconds of being handed out (judged
+        when the call reached Slack)."""
+        hook = self._triggers.get(str(params.get("trigger_id") or ""))
+        if hook is None:
+            raise SlackError("invalid_trigger_id")
+        if hook.uses:
+            raise SlackError("exchanged_trigger_id")
+        if arrived - hook.issued > self.trigger_lifetime:
+            raise SlackError("expired_trigger_id")
+        hook.uses += 1
 
     async def _serve_upload(self, request: web.Request) -> web.Response:
         """The upload URL `files.getUploadURLExternal` hands out: the file's bytes, POSTed."""
@@ -361,8 +447,11 @@ class FakeSlack:
             calls=self.calls,
             responses=self.responses,
             envelopes=self.envelopes,
+            deliveries=self.deliveries,
+            ack_deadline=self.ack_deadline,
         )
         other._tokens, other._revoked, other._failures = self._tokens, self._revoked, self._failures
+        other._triggers, other._response_urls = self._triggers, self._response_urls
         other._oauth_codes, other._workspaces, other._event_ids = self._oauth_codes, self._workspaces, self._event_ids
         other._deliveries, other._client, other.base_url = self._deliveries, self._client, self.base_url
         other.sockets = self.sockets
@@ -472,6 +561,11 @@ class FakeSlack:
     def views(self, method: str = "views.open") -> list[dict]:
         """The views the app sent with `method` (views.open, views.publish, views.update), oldest first."""
         return [c.params["view"] for c in self.calls_to(method) if c.ok]
+
+    def responses_to(self, delivery: Delivery) -> list[dict]:
+        """What the app posted to the delivery's response_url (accepted posts only), oldest first."""
+        hook = self._response_urls.get((delivery.response_url or "").rsplit("/", 1)[-1])
+        return list(hook.messages) if hook is not None else []
 
     def home_of(self, user_id: str) -> dict | None:
         """The Home tab last published for `user_id`."""
@@ -763,9 +857,9 @@ class FakeSlack:
             "api_app_id": self.app_id,
             "is_enterprise_install": "false",
             "response_url": self._response_url(),
-            "trigger_id": f"{next(self._event_ids)}.fake.trigger",
+            "trigger_id": self._trigger_id(),
         }
-        return await self._post_form(form)
+        return await self._post_form(form, kind=command, response_url=form["response_url"], trigger=form["trigger_id"])
 
     async def block_action(
         self,
@@ -785,7 +879,7 @@ class FakeSlack:
             "api_app_id": self.app_id,
             "token": "fake-verification-token",
             "team": {"id": self.team_id, "domain": "fake"},
-            "trigger_id": f"{next(self._event_ids)}.fake.trigger",
+            "trigger_id": self._trigger_id(),
             "actions": [
                 {
                     "action_id": action_id,
@@ -805,7 +899,7 @@ class FakeSlack:
             payload["container"] = {"type": "message", "message_ts": message_ts, "channel_id": channel_id}
             payload["message"] = {"type": "message", "ts": message_ts, "user": self.bot_user_id}
             payload["response_url"] = self._response_url()
-        return await self._post_form({"payload": json.dumps(payload)})
+        return await self._post_interaction(payload)
 
     async def message_shortcut(self, user_id: str, callback_id: str, *, channel_id: str, message_ts: str):
         """Someone chose the app's shortcut from a message's menu."""
@@ -813,7 +907,7 @@ class FakeSlack:
         payload = {
             "type": "message_action",
             "callback_id": callback_id,
-            "trigger_id": f"{next(self._event_ids)}.fake.trigger",
+            "trigger_id": self._trigger_id(),
             "user": {"id": user_id, "username": user_id.lower(), "team_id": self.team_id},
             "team": {"id": self.team_id, "domain": "fake"},
             "channel": {"id": channel_id, "name": self.workspace.conversations[channel_id].name},
@@ -823,7 +917,7 @@ class FakeSlack:
             "action_ts": str(time.time()),
             "token": "fake-verification-token",
         }
-        return await self._post_form({"payload": json.dumps(payload)})
+        return await self._post_interaction(payload)
 
     async def submit_view(self, user_id: str, view: dict, values: dict) -> tuple[int, object]:
         """Someone pressed a modal's submit button with `values` ({block_id: {action_id: value}})."""
@@ -833,7 +927,7 @@ class FakeSlack:
             "user": {"id": user_id, "username": user_id.lower(), "team_id": self.team_id},
             "api_app_id": self.app_id,
             "token": "fake-verification-token",
-            "trigger_id": f"{next(self._event_ids)}.fake.trigger",
+            "trigger_id": self._trigger_id(),
             "view": {
                 **view,
                 "id": self.workspace.new_id("V"),
@@ -843,7 +937,7 @@ class FakeSlack:
             },
             "response_urls": [],
         }
-        return await self._post_form({"payload": json.dumps(payload)})
+        return await self._post_interaction(payload)
 
     async def open_home(self, user_id: str) -> int:
         """Someone opened the app's Home tab."""
@@ -851,21 +945,54 @@ class FakeSlack:
         return await self.deliver_event({**event, "event_ts": self.workspace.new_ts()})
 
     def _response_url(self) -> str:
-        return self.base_url.replace("/api/", f"/response/{next(self._event_ids)}")
+        n = str(next(self._event_ids))
+        self._response_urls[n] = _Hook(time.monotonic())
+        return self.base_url.replace("/api/", f"/response/{n}")
 
-    async def _post_form(self, form: dict) -> tuple[int, object]:
-        """A slash command (its fields) or an interaction (`payload`, JSON): POSTed form-encoded, or in
-        Socket Mode sent as an envelope whose ack's payload is the answer (408 if never acked)."""
+    def _trigger_id(self) -> str:
+        trigger = f"{next(self._event_ids)}.fake.trigger"
+        self._triggers[trigger] = _Hook(time.monotonic())
+        return trigger
+
+    async def _post_interaction(self, payload: dict) -> tuple[int, object]:
+        form = {"payload": json.dumps(payload)}
+        kind, url, trigger = payload["type"], payload.get("response_url"), payload.get("trigger_id", "")
+        return await self._post_form(form, kind=kind, response_url=url, trigger=trigger)
+
+    async def _post_form(self, form: dict, *, kind: str, response_url: str | None, trigger: str) -> tuple[int, object]:
+        """A slash command (its fields) or an interaction (`payload`, JSON), and the app's answer,
+        waited for as Slack does: up to `ack_deadline` seconds. POSTed form-encoded: past the deadline
+        the person sees "operation_timeout" (`TIMED_OUT` and `OPERATION_TIMEOUT` are returned), and
+        the app's late answer is recorded, then dropped. In Socket Mode sent as an envelope whose
+        ack's payload is the answer (408 if never acked within the socket's `ack_timeout`)."""
+        delivery = Delivery(kind, time.monotonic(), response_url, trigger)
+        self.deliveries.append(delivery)
         if self.socket_mode:
             if "payload" in form:
                 ack = await self.sockets.deliver(INTERACTIVE, json.loads(form["payload"]))
             else:
                 ack = await self.sockets.deliver(SLASH_COMMANDS, dict(form))
             if ack is None:
+                delivery.timed_out = True
                 return 408, None
+            delivery.answered_after, delivery.status = time.monotonic() - delivery.sent_at, 200
             return 200, ack.payload if ack.payload is not None else ""
         body = urlencode(form).encode()
-        return await self.send_raw(body, self.signed_headers(body, content_type="application/x-www-form-urlencoded"))
+        headers = self.signed_headers(body, content_type="application/x-www-form-urlencoded")
+
+        async def answered() -> tuple[int, object]:
+            status, answer = await self.send_raw(body, headers)
+            delivery.answered_after, delivery.status = time.monotonic() - delivery.sent_at, status
+            return status, answer
+
+        task = asyncio.get_running_loop().create_task(answered())
+        done, _ = await asyncio.wait({task}, timeout=self.ack_deadline)
+        if task in done:
+            return task.result()
+        delivery.timed_out = True
+        self._deliveries.add(task)  # `flush` waits for the app to finish all the same
+        task.add_done_callback(self._deliveries.discard)
+        return TIMED_OUT, dict(OPERATION_TIMEOUT)
 
     def signed_headers(
         self, body: bytes, *, content_type: str = "application/json", timestamp: int | None = None

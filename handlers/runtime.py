@@ -7,7 +7,7 @@ import asyncio
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Coroutine, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -145,6 +145,51 @@ class WorkspaceCache:
             yield program, directory
 
 
+class FollowUps:
+    """What is left to do once Slack has the app's answer to a command, a button or a form: the Web
+    API calls, and the answer they make (posted to the response_url, or shown with views.update).
+    Slack waits 3 seconds for an answer, and one call can take longer. Each follow-up is a task kept
+    here, so that none is garbage-collected half-way, `finish` lets them end before the app stops,
+    and the tests can wait for them."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def start(self, work: Coroutine[object, object, None], *, name: str) -> None:
+        task = asyncio.get_running_loop().create_task(self._logged(work, name), name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    @staticmethod
+    async def _logged(work: Coroutine[object, object, None], name: str) -> None:
+        try:
+            await work
+        except Exception:  # each follow-up tells its asker itself; this is the last resort
+            log.exception("a follow-up (%s) failed", name)
+
+    async def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the follow-ups under way, and for those they start; True when there were any.
+        With `timeout`, stop waiting after that many seconds."""
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        waited = False
+        while self._tasks:
+            waited = True
+            left = None if deadline is None else deadline - loop.time()
+            if left is not None and left <= 0:
+                break
+            await asyncio.wait(set(self._tasks), timeout=left)
+        return waited
+
+    async def finish(self, timeout: float) -> None:
+        """Let the follow-ups under way end (for at most `timeout` seconds), then cancel the rest."""
+        await self.wait(timeout)
+        for task in list(self._tasks):
+            task.cancel()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
 @dataclass
 class Runtime:
     """The app's moving parts, built once by `create_app`. `api`, `bot_user_id`, `bot_id` and `team_id`
@@ -175,6 +220,8 @@ class Runtime:
     #: Events this process judged without every fact a rule needed, by reason ("members": only the
     #: members the event proves; "files": a file `files.info` could not describe). In `/healthz`.
     undecided: Counter[str] = field(default_factory=Counter)
+    #: The work commands, buttons and forms leave for after their answer (shared by every workspace).
+    followups: FollowUps = field(default_factory=FollowUps, repr=False)
 
     def now(self) -> datetime:
         return self.clock()

@@ -202,6 +202,8 @@ class SafeContactApp:
         if self.socket_mode is not None:
             await self.socket_mode.close_async()
             self.socket_mode = None
+        # Then what commands and buttons left for after their answer ends: it may queue actions.
+        await self.runtime.followups.finish(timeout=30)
         self._stop.set()
         self.runtime.wake.set()
         for task in self._tasks:

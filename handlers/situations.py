@@ -3,6 +3,7 @@ checks and the slash commands: who is online during a live session, and the prog
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 import storage
@@ -14,15 +15,16 @@ async def live_presence(
     runtime: Runtime, team_id: str, conversation: Conversation, relevant: list
 ) -> dict[str, frozenset[str]]:
     """For each program whose live session window is open in `conversation`, which of its program
-    adults there are online (`users.getPresence`, one call per adult: a handful per session)."""
+    adults there are online (`users.getPresence`, one call per adult, a handful per session, asked
+    together: a slow Slack costs one call's time, not one per adult)."""
     now = runtime.now()
     active: dict[str, frozenset[str]] = {}
     for program, directory in relevant:
         if program.live_session(conversation.id, now) is None:
             continue
         adults = [u for u in conversation.members if (p := directory.person(u)) is not None and p.is_program_adult]
-        online = [u for u in adults if await runtime.api.is_active(u)]
-        active[program.id] = frozenset(online)
+        online = await asyncio.gather(*(runtime.api.is_active(u) for u in adults))
+        active[program.id] = frozenset(u for u, is_online in zip(adults, online, strict=True) if is_online)
     return active
 
 

@@ -1,11 +1,17 @@
 """The slash commands. Every answer is private (ephemeral). Each command checks the asker's role in
 the program it acts on (`bot.access`), and bad input gets the reason and the usage line. What a
 command changes is written, with its queued Slack actions, in one transaction before Slack gets its
-answer: a crash after that loses nothing, and the worker carries the actions out at once."""
+answer: a crash after that loses nothing, and the worker carries the actions out at once.
+
+Slack waits 3 seconds for the answer, and one Web API call can take longer: a command is answered
+from memory and the database alone, and makes no Web API call before its answer. What needs Slack
+(who is online, a channel the app does not know, the asker's time zone, opening a modal) is the
+answer's `then`, done once Slack has the answer; its own answer goes to the command's response_url."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -16,17 +22,20 @@ from slack_sdk.errors import SlackApiError
 import storage
 from bot.access import Command, commands_for, may_use, refusal, stays_in_lockdown
 from bot.commands import (
+    SessionRequest,
     parse_channel_and_rest,
     parse_channel_only,
     parse_consent,
     parse_session,
     parse_since,
+    time_zone_needed,
 )
 from bot.model import (
     AuditEntry,
     Consent,
     Conversation,
     Directory,
+    Lockdown,
     Person,
     Program,
     SessionWindow,
@@ -86,6 +95,9 @@ class Asked:
 class Answer:
     text: str
     blocks: list[dict] | None = None
+    #: What is left to do once Slack has this answer (the Web API calls), and the answer that makes,
+    #: posted to the response_url (None: nothing more to say). None: this answer is the whole of it.
+    then: Callable[[], Awaitable[Answer | None]] | None = None
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
@@ -104,19 +116,49 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 
 
 def _listener(runtime: Runtime, command: Command, handler):
-    async def listener(ack, body):
+    async def listener(ack, body, respond):
         asked = Asked.from_body(command, body, runtime.team_id)
         bound = runtime.for_team(asked.team_id)
         try:
             answer = await handler(bound, asked, standing(bound, asked))
         except Exception as error:  # the asker gets an answer whatever went wrong; the log has the rest
             answer = Answer(failure_answer(error, doing=command.value))
+        # Bolt (with `process_before_response`) sends this when the listener returns: `then` must not
+        # run here, or Slack would wait for it.
         await ack(response_type="ephemeral", text=answer.text, blocks=answer.blocks)
         if command is Command.LOCKDOWN or command is Command.UNLOCK:
             runtime.wake.set()
+        if answer.then is not None:
+            runtime.followups.start(_follow_up(runtime, command, answer.then, respond), name=command.value)
 
     listener.__name__ = f"command_{command.name.lower()}"
     return listener
+
+
+async def _follow_up(runtime: Runtime, command: Command, then, respond) -> None:
+    """After the answer: the rest of the command, and its answer through the response_url."""
+    answer: Answer | None
+    try:
+        answer = await then()
+        while answer is not None and answer.then is not None:  # one step led to another
+            answer = await answer.then()
+    except Exception as error:
+        answer = Answer(failure_answer(error, doing=command.value))
+    runtime.wake.set()  # whatever it queued is carried out at once
+    if answer is not None:
+        await respond_privately(respond, answer.text, answer.blocks)
+
+
+async def respond_privately(respond, text: str, blocks: list[dict] | None = None) -> None:
+    """Post an answer to the response_url, visible to the asker only. Slack takes up to 5 within
+    30 minutes: a refused one is logged, and nothing else can reach the asker."""
+    try:
+        sent = await respond(text=text, blocks=blocks, response_type="ephemeral")
+    except Exception as error:
+        log.warning("an answer could not be posted to its response_url: %s", api_error(error))
+        return
+    if sent.status_code != 200:
+        log.warning("Slack refused an answer posted to its response_url: HTTP %d %s", sent.status_code, sent.body)
 
 
 def standing(runtime: Runtime, asked: Asked) -> Standing:
@@ -179,17 +221,44 @@ async def status(runtime: Runtime, asked: Asked, standing_: Standing) -> Answer:
         for program, directory, _ in allowed:
             blocks.extend(overview_blocks(overview(runtime, asked.team_id, program, directory)))
         return Answer("Where your programs stand.", blocks[:50])
-    conversation = await _conversation(runtime, asked.team_id, channel)
+    known = runtime.cache.conversation(channel)
+    if known is None:
+
+        async def looked_up() -> Answer:
+            conversation = await _conversation(runtime, asked.team_id, channel)
+            return _channel_status(runtime, asked, allowed, channel, conversation)
+
+        return Answer(f":hourglass_flowing_sand: Looking <#{channel}> up in Slack…", then=looked_up)
+    return _channel_status(runtime, asked, allowed, channel, known)
+
+
+def _channel_status(
+    runtime: Runtime, asked: Asked, allowed: Standing, channel: str, conversation: Conversation | None
+) -> Answer:
+    """A known channel's status; during a live session, once Slack said who is online (`then`)."""
     if conversation is None:
         return _cannot_see(channel)
     relevant = [(p, d) for p, d, _ in allowed if d.concerns(conversation)]
     if not relevant:
         return Answer(f"<#{channel}> is not a space of a program you facilitate: Safe Contact does not check it.")
-    blocks = []
-    for program, directory in relevant:
-        active = (await live_presence(runtime, asked.team_id, conversation, [(program, directory)])).get(program.id)
-        blocks.extend(space_blocks(space(runtime, asked.team_id, program, directory, conversation, active), program))
-    return Answer(f"Status of <#{channel}>.", blocks[:50])
+
+    def status_of(active: dict[str, frozenset[str]]) -> Answer:
+        blocks = []
+        for program, directory in relevant:
+            facts = space(runtime, asked.team_id, program, directory, conversation, active.get(program.id))
+            blocks.extend(space_blocks(facts, program))
+        return Answer(f"Status of <#{channel}>.", blocks[:50])
+
+    now = runtime.now()
+    if not any(program.live_session(conversation.id, now) for program, _ in relevant):
+        return status_of({})
+
+    async def counted() -> Answer:
+        return status_of(await live_presence(runtime, asked.team_id, conversation, relevant))
+
+    return Answer(
+        f":hourglass_flowing_sand: <#{channel}> is in a live session: asking Slack who is online…", then=counted
+    )
 
 
 # -- /minors-lockdown and /minors-unlock -----------------------------------------------------------
@@ -208,14 +277,41 @@ def _admin_program_for(standing_: Standing, command: Command, conversation: Conv
 
 async def lockdown(runtime: Runtime, asked: Asked, standing_: Standing) -> Answer:
     """Close a session at once: everyone but the program's cleared adults is taken out, and kept out
-    until `/minors-unlock`; the channel is told, administrators are alerted, guardians are told."""
+    until `/minors-unlock`; the channel is told, administrators are alerted, guardians are told.
+
+    A channel the app knows is locked down from what it knows, before any Web API call: recorded,
+    with its removals queued, before the answer leaves, so that a slow Slack can never show the
+    administrator a timeout for a lockdown that happened. Slack's own member list is read after the
+    answer, and anyone the app had not heard of yet is taken out too. A channel it does not know (or
+    knows without itself in it) is looked up first, the answer following through the response_url."""
     channel, reason = parse_channel_and_rest(asked.text, Command.LOCKDOWN)
     channel = channel or asked.channel_id
     if not permitted(standing_, Command.LOCKDOWN):
         return Answer(refusal(Command.LOCKDOWN))
     if not channel.startswith(("C", "G")):
         return Answer("Name the channel to lock down: `/minors-lockdown #channel [reason]`.")
-    conversation = await _conversation(runtime, asked.team_id, channel, fresh=True)
+    known = runtime.cache.conversation(channel)
+    if known is None or runtime.bot_user_id not in known.members:
+
+        async def looked_up() -> Answer:
+            conversation = await _conversation(runtime, asked.team_id, channel, fresh=True)
+            return _lock(runtime, asked, standing_, channel, reason, conversation, checked=True)
+
+        return Answer(f":hourglass_flowing_sand: Looking <#{channel}> up in Slack to lock it down…", then=looked_up)
+    return _lock(runtime, asked, standing_, channel, reason, known, checked=False)
+
+
+def _lock(
+    runtime: Runtime,
+    asked: Asked,
+    standing_: Standing,
+    channel: str,
+    reason: str,
+    conversation: Conversation | None,
+    *,
+    checked: bool,
+) -> Answer:
+    """Lock `conversation` down as its members are known (`checked`: just read from Slack)."""
     if conversation is None:
         return _cannot_see(channel)
     found, refused = _admin_program_for(standing_, Command.LOCKDOWN, conversation)
@@ -225,10 +321,7 @@ async def lockdown(runtime: Runtime, asked: Asked, standing_: Standing) -> Answe
     if runtime.bot_user_id not in conversation.members:
         # Slack lets an app remove people only from channels it is in: a lockdown it cannot carry out
         # must not be reported as done.
-        return Answer(
-            f"Safe Contact is not a member of <#{channel}>, so it cannot remove anyone. Invite it "
-            "(`/invite @Safe Contact`) and lock down again, or remove people by hand."
-        )
+        return _not_a_member(channel)
     others = sorted(conversation.members - {runtime.bot_user_id})
     staying = [u for u in others if stays_in_lockdown(directory.person(u))]
     removing = [u for u in others if u not in staying]
@@ -253,11 +346,83 @@ async def lockdown(runtime: Runtime, asked: Asked, standing_: Standing) -> Answe
             runtime, session, asked.user_id, "lockdown", program.id, channel=channel, reason=reason, removed=removing
         )
     log.info("lockdown of %s by %s: removing %d", channel, asked.user_id, len(removing))
+
+    async def recheck() -> Answer | None:
+        return await _recheck(runtime, team, locked, program, directory, conversation)
+
     return Answer(
         f":lock: <#{channel}> is locked down. Removing {len(removing)} member(s); "
         f"{len(staying)} program adult(s) stay. The administrators are alerted"
         + (", and the guardians told." if program.mode.value == "enforce" else ".")
-        + f" `/minors-unlock <#{channel}>` reopens it."
+        + f" `/minors-unlock <#{channel}>` reopens it.",
+        then=None if checked else recheck,
+    )
+
+
+def _not_a_member(channel: str) -> Answer:
+    return Answer(
+        f"Safe Contact is not a member of <#{channel}>, so it cannot remove anyone. Invite it "
+        "(`/invite @Safe Contact`) and lock down again, or remove people by hand."
+    )
+
+
+async def _recheck(
+    runtime: Runtime, team: str, locked: Lockdown, program: Program, directory: Directory, known: Conversation
+) -> Answer | None:
+    """After a lockdown's answer: Slack's member list of the channel (one call), against the one the
+    lockdown was decided on. Anyone who had just joined (their event not handled yet) is taken out
+    too. The lockdown stands whatever Slack answers; the administrator is told what could not be done."""
+    channel = locked.channel
+    try:
+        members = await runtime.api.members(channel)
+    except SlackApiError as error:
+        if api_error(error) not in ("channel_not_found", "not_in_channel"):
+            return _unchecked(channel, error)
+        members = known.members - {runtime.bot_user_id}  # it can no longer see the channel: not a member
+    except Exception as error:
+        return _unchecked(channel, error)
+    conversation = replace(known, members=members, members_partial=False)  # Slack's whole list
+    with runtime.session() as session:
+        storage.save_conversation(conversation, session=session, now=runtime.now())
+    runtime.cache.put_conversation(conversation)
+    if runtime.bot_user_id not in members:
+        with runtime.session() as session:
+            _queue_post(program.alert_channel, _cannot_remove(channel), team=team, session=session, now=runtime.now())
+        return Answer(
+            f":warning: Safe Contact is not a member of <#{channel}> any more, so Slack will not let it remove "
+            "anyone. The lockdown stands: remove people by hand, or invite it back (`/invite @Safe Contact`) "
+            "and it removes them."
+        )
+    joined = sorted(members - known.members - {runtime.bot_user_id})
+    late = [u for u in joined if not stays_in_lockdown(directory.person(u))]
+    if not late:
+        return None
+    now = runtime.now()
+    with runtime.session() as session:
+        storage.note_removed(locked.id, [u for u in late if directory.person(u) is not None], session=session)
+        for user in late:
+            queue(_kick(channel, user, program), team_id=team, session=session, now=now)
+        also = f"Also removing from <#{channel}>, who had just joined: {', '.join(f'<@{u}>' for u in late)}."
+        _queue_post(program.alert_channel, also, team=team, session=session, now=now)
+    log.info("lockdown of %s: %d member(s) who had just joined are removed too", channel, len(late))
+    return Answer(
+        f"Slack's member list of <#{channel}> had {len(late)} more who had just joined "
+        f"({', '.join(f'<@{u}>' for u in late)}): removing them too."
+    )
+
+
+def _unchecked(channel: str, error: Exception) -> Answer:
+    failure_answer(error, doing="reading a locked-down channel's members")  # logged as it deserves
+    return Answer(
+        f":warning: <#{channel}> stays locked down, but Slack did not give its member list just now "
+        f"({api_error(error)}): anyone who joined in the last moments is removed when Slack reports them."
+    )
+
+
+def _cannot_remove(channel: str) -> str:
+    return (
+        f":warning: <#{channel}> is locked down, but Safe Contact is not a member of it, so it cannot remove "
+        "anyone. Remove people by hand, or invite it back (`/invite @Safe Contact`) and it removes them."
     )
 
 
@@ -345,12 +510,40 @@ async def consent(runtime: Runtime, asked: Asked, standing_: Standing) -> Answer
 
 
 async def schedule_session(runtime: Runtime, asked: Asked, standing_: Standing) -> Answer:
+    """Schedule a live session. Times given without an offset are in the asker's time zone, which
+    only Slack knows (`users.info`): the session is then scheduled after the answer."""
     allowed = permitted(standing_, Command.SESSION)
     if not allowed:
         return Answer(refusal(Command.SESSION))
-    zone = await _time_zone(runtime, asked.user_id)
-    request = parse_session(asked.text, zone=zone, now=runtime.now())
-    conversation = await _conversation(runtime, asked.team_id, request.channel)
+    if not time_zone_needed(asked.text):
+        return _schedule(runtime, asked, allowed, parse_session(asked.text, zone=UTC, now=runtime.now()))
+    # Whatever is wrong with the text whatever the zone is said at once (no moment has ended yet
+    # at the beginning of time; the real check follows with the asker's zone).
+    parse_session(asked.text, zone=UTC, now=datetime.min.replace(tzinfo=UTC))
+
+    async def zoned() -> Answer:
+        zone = await _time_zone(runtime, asked.user_id)
+        return _schedule(runtime, asked, allowed, parse_session(asked.text, zone=zone, now=runtime.now()))
+
+    return Answer(":hourglass_flowing_sand: Scheduling the session in your time zone…", then=zoned)
+
+
+def _schedule(runtime: Runtime, asked: Asked, allowed: Standing, request: SessionRequest) -> Answer:
+    """Schedule `request` in its channel, once the app knows the channel (else after the answer)."""
+    known = runtime.cache.conversation(request.channel)
+    if known is None:
+
+        async def looked_up() -> Answer:
+            conversation = await _conversation(runtime, asked.team_id, request.channel)
+            return _scheduled(runtime, asked, allowed, request, conversation)
+
+        return Answer(f":hourglass_flowing_sand: Looking <#{request.channel}> up in Slack…", then=looked_up)
+    return _scheduled(runtime, asked, allowed, request, known)
+
+
+def _scheduled(
+    runtime: Runtime, asked: Asked, allowed: Standing, request: SessionRequest, conversation: Conversation | None
+) -> Answer:
     candidates = [(p, d) for p, d, _ in allowed if conversation and d.concerns(conversation)]
     if not candidates and len(allowed) == 1:
         candidates = [(allowed[0][0], allowed[0][1])]  # a new session channel of the one program
@@ -399,10 +592,15 @@ async def roster(runtime: Runtime, asked: Asked, standing_: Standing) -> Answer:
     chosen = next(((p, d) for p, d, _ in allowed if p.id == wanted), (allowed[0][0], allowed[0][1]))
     program, directory = chosen
     accounts = {p.email: directory.account_id(p) for p in program.roster}
-    await runtime.api.client.views_open(trigger_id=asked.trigger_id, view=roster_modal(program, accounts))
+    modal = roster_modal(program, accounts)
+
+    async def opened() -> None:
+        # First thing after the answer: the trigger_id opens a modal only within 3 s of the command.
+        await runtime.api.client.views_open(trigger_id=asked.trigger_id, view=modal)
+
     others = [p.id for p, _, _ in allowed if p.id != program.id]
     hint = f" Other programs: {', '.join(others)} (`/minors-roster <id>`)." if others else ""
-    return Answer(f"Opened the roster of {program.name}.{hint}")
+    return Answer(f"Opening the roster of {program.name}.{hint}", then=opened)
 
 
 # -- /minors-report --------------------------------------------------------------------------------

@@ -1,15 +1,21 @@
 """Buttons, modals and the message shortcut. Acknowledge and Resolve work on alerts and on the App
 Home dashboard, for the program's administrators only, and are written to the audit log; the
 expectations' Acknowledge button records the acknowledgement; "Report a concern" goes to the
-program's alert channel, never to a single adult; the roster modal edits or replaces the roster."""
+program's alert channel, never to a single adult; the roster modal edits or replaces the roster.
+
+Slack waits 3 seconds for the answer to a press, a shortcut or a form, and one Web API call can take
+longer: each is answered from memory and the database alone (what it changes is recorded before the
+answer), and what needs Slack follows: the alert and Home tab updated, the presser told through the
+response_url, a modal opened (first thing, while its trigger_id is good), a roster CSV read."""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator
-from dataclasses import replace
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, replace
+from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
@@ -29,7 +35,14 @@ from handlers.slack.blocks import (
     RESOLVE_ACTION,
     resolved_text,
 )
-from handlers.slack.views import CONCERN_CALLBACK, CONCERN_SHORTCUT, ROSTER_CALLBACK, concern_alert, concern_modal
+from handlers.slack.views import (
+    CONCERN_CALLBACK,
+    CONCERN_SHORTCUT,
+    ROSTER_CALLBACK,
+    concern_alert,
+    concern_modal,
+    roster_import_modal,
+)
 from handlers.worker.carry_out import refresh_alert
 from handlers.worker.enforce import enforce
 from handlers.worker.home import publish_home
@@ -41,50 +54,54 @@ log = logging.getLogger(__name__)
 ROSTER_FILE_LIMIT = 2 * 1024 * 1024
 
 
+#: What a press leaves for after Slack has its answer: the Web API calls, and what the presser is told.
+FollowUp = Callable[[], Awaitable[None]]
+
+
 def register(app: AsyncApp, runtime: Runtime) -> None:
-    @app.action(ACKNOWLEDGE_ACTION)
-    async def acknowledge(ack, body, respond):
-        await ack()
-        async with _answering(body, respond, "acknowledging an incident"):
-            await _change_incident(_bound(runtime, body), body, respond, resolve=False)
-
-    @app.action(RESOLVE_ACTION)
-    async def resolve(ack, body, respond):
-        await ack()
-        async with _answering(body, respond, "resolving an incident"):
-            await _change_incident(_bound(runtime, body), body, respond, resolve=True)
-
-    @app.action(CONDUCT_ACKNOWLEDGE_ACTION)
-    async def acknowledge_conduct(ack, body, respond):
-        await ack()
-        async with _answering(body, respond, "acknowledging the expectations"):
-            await _acknowledge_conduct(_bound(runtime, body), body, respond)
+    app.action(ACKNOWLEDGE_ACTION)(
+        _press(runtime, "acknowledging an incident", lambda r, b, say: _change_incident(r, b, say, resolve=False))
+    )
+    app.action(RESOLVE_ACTION)(
+        _press(runtime, "resolving an incident", lambda r, b, say: _change_incident(r, b, say, resolve=True))
+    )
+    app.action(CONDUCT_ACKNOWLEDGE_ACTION)(_press(runtime, "acknowledging the expectations", _acknowledge_conduct))
 
     @app.action(CONNECT_ACTION)
     async def connect_link(ack):
         await ack()  # a link button: Slack opens the URL, the app has nothing to do
 
     @app.shortcut(CONCERN_SHORTCUT)
-    async def report_concern(ack, body, client):
+    async def report_concern(ack, body, respond):
         await ack()
+        bound = _bound(runtime, body)
         message = body.get("message") or {}
         channel = (body.get("channel") or {}).get("id", "")
         view = concern_modal(channel, message.get("ts", ""), message.get("user", ""))
-        await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+        async def open_form() -> None:
+            # The first thing after the answer: a trigger_id opens a modal only within 3 s.
+            await bound.api.client.views_open(trigger_id=body["trigger_id"], view=view)
+
+        runtime.followups.start(_answering_later(body, respond, "opening the concern form", open_form), name="concern")
 
     @app.view(CONCERN_CALLBACK)
     async def concern_sent(ack, body):
-        await ack()
-        await _route_concern(_bound(runtime, body), body)
+        await ack()  # the form closes; the concern goes to the administrators after the answer
+        runtime.followups.start(_concern_later(_bound(runtime, body), body), name="concern")
 
     @app.view(ROSTER_CALLBACK)
     async def roster_saved(ack, body):
+        bound = _bound(runtime, body)
         try:
-            errors = await _save_roster(_bound(runtime, body), body)
+            saved = _save_roster(bound, body)
         except Exception as error:  # the form stays open with the answer, and nothing was saved
-            errors = _form_error(body, failure_answer(error, doing="saving the roster"))
-        if errors:
-            await ack(response_action="errors", errors=errors)
+            saved = _form_error(body, failure_answer(error, doing="saving the roster"))
+        if isinstance(saved, RosterImport):
+            await ack(response_action="update", view=roster_import_modal(saved.program, saved.file_name))
+            runtime.followups.start(_import_roster(bound, body, saved), name="roster import")
+        elif saved:
+            await ack(response_action="errors", errors=saved)
         else:
             await ack()
 
@@ -92,6 +109,29 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 def _bound(runtime: Runtime, body: dict) -> Runtime:
     """The runtime of the workspace the interaction comes from."""
     return runtime.for_team((body.get("team") or {}).get("id") or runtime.team_id)
+
+
+def _press(runtime: Runtime, doing: str, handle: Callable[[Runtime, dict, Any], FollowUp | None]):
+    """A button's listener. Slack waits 3 seconds for its answer and shows the presser a failure
+    after that; Bolt (with `process_before_response`) sends it when the listener returns. So `handle`
+    decides and records from memory and the database alone, and returns what needs Slack (updating
+    the alert, republishing the Home tab, telling the presser), which runs once Slack has its answer."""
+
+    async def listener(ack, body, respond):
+        await ack()
+        try:
+            rest = handle(_bound(runtime, body), body, respond)
+        except Exception as error:
+            rest = _telling(body, respond, failure_answer(error, doing=doing))
+        if rest is not None:
+            runtime.followups.start(_answering_later(body, respond, doing, rest), name=doing)
+
+    return listener
+
+
+async def _answering_later(body: dict, respond, doing: str, rest: FollowUp) -> None:
+    async with _answering(body, respond, doing):
+        await rest()
 
 
 @contextlib.asynccontextmanager
@@ -118,7 +158,16 @@ def _from_home(body: dict) -> bool:
 async def _tell(body: dict, respond, text: str, *, replace_original: bool = False) -> None:
     """Answer the presser privately where Slack gave a way to (a message's buttons do, Home's do not)."""
     if body.get("response_url"):
-        await respond(text=text, response_type="ephemeral", replace_original=replace_original)
+        sent = await respond(text=text, response_type="ephemeral", replace_original=replace_original)
+        if sent.status_code != 200:
+            log.warning("Slack refused an answer posted to its response_url: HTTP %d %s", sent.status_code, sent.body)
+
+
+def _telling(body: dict, respond, text: str) -> FollowUp:
+    async def tell() -> None:
+        await _tell(body, respond, text)
+
+    return tell
 
 
 def _user_and_team(runtime: Runtime, body: dict) -> tuple[str, str]:
@@ -127,15 +176,14 @@ def _user_and_team(runtime: Runtime, body: dict) -> tuple[str, str]:
     return user, team_id
 
 
-async def _acknowledge_conduct(runtime: Runtime, body: dict, respond) -> None:
+def _acknowledge_conduct(runtime: Runtime, body: dict, respond) -> FollowUp:
     """A participant or adult acknowledged the program's expectations: record it, and settle the
-    reminder at once by judging the program again."""
+    reminder at once by judging the program again; thank them after the answer."""
     user, team_id = _user_and_team(runtime, body)
     program_id = str((body.get("actions") or [{}])[0].get("value", ""))
     programs = [(p, d) for p, d in runtime.cache.workspace(team_id) if p.id == program_id]
     if not programs or programs[0][1].person(user) is None:
-        await _tell(body, respond, "This reminder is not for you.")
-        return
+        return _telling(body, respond, "This reminder is not for you.")
     program, directory = programs[0]
     now = runtime.now()
     with runtime.session() as session:
@@ -143,9 +191,14 @@ async def _acknowledge_conduct(runtime: Runtime, body: dict, respond) -> None:
         situation = program_situation(program, directory, team_id, runtime=runtime, session=session, now=now)
         enforce(situation, session=session, now=now, team_id=team_id)
     runtime.wake.set()
-    await _tell(body, respond, f"Thank you: you acknowledged {program.name}'s expectations.", replace_original=True)
-    if _from_home(body):
-        await publish_home(runtime, team_id, user)
+
+    async def thanked() -> None:
+        thanks = f"Thank you: you acknowledged {program.name}'s expectations."
+        await _tell(body, respond, thanks, replace_original=True)
+        if _from_home(body):
+            await publish_home(runtime, team_id, user)
+
+    return thanked
 
 
 def is_administrator(runtime: Runtime, team_id: str, program_id: str, user_id: str) -> bool:
@@ -157,18 +210,18 @@ def is_administrator(runtime: Runtime, team_id: str, program_id: str, user_id: s
     return False
 
 
-async def _change_incident(runtime: Runtime, body: dict, respond, *, resolve: bool) -> None:
+def _change_incident(runtime: Runtime, body: dict, respond, *, resolve: bool) -> FollowUp:
+    """Acknowledge or resolve the incident (recorded before the answer); the alert, its thread and the
+    Home tab show it after."""
     user, team_id = _user_and_team(runtime, body)
     try:
         incident_id = int((body.get("actions") or [{}])[0].get("value", ""))
     except ValueError:
-        await _tell(body, respond, "That button does not name an incident.")
-        return
+        return _telling(body, respond, "That button does not name an incident.")
     with runtime.session() as session:
         incident = storage.get_incident(incident_id, session=session)
     if incident is None or not is_administrator(runtime, team_id, incident.program_id, user):
-        await _tell(body, respond, "Only the program's administrators can acknowledge or resolve its incidents.")
-        return
+        return _telling(body, respond, "Only the program's administrators can acknowledge or resolve its incidents.")
     now = runtime.now()
     try:
         with runtime.session() as session:
@@ -183,19 +236,35 @@ async def _change_incident(runtime: Runtime, body: dict, respond, *, resolve: bo
             )
             storage.record_audit(entry, session=session)
     except storage.InvalidTransition:
-        await _tell(body, respond, f"Incident #{incident_id} is already {incident.status.value}.")
+
+        async def already() -> None:
+            await _tell(body, respond, f"Incident #{incident_id} is already {incident.status.value}.")
+            if _from_home(body):
+                await publish_home(runtime, team_id, user)
+
+        return already
+
+    async def shown() -> None:
+        await refresh_alert(runtime, incident_id)
+        if incident.alert_ts:
+            note = resolved_text("", user) if resolve else f":eyes: Acknowledged by <@{user}>."
+            await runtime.api.post(incident.alert_channel or "", note, thread_ts=incident.alert_ts)
         if _from_home(body):
             await publish_home(runtime, team_id, user)
-        return
-    await refresh_alert(runtime, incident_id)
-    if incident.alert_ts:
-        note = resolved_text("", user) if resolve else f":eyes: Acknowledged by <@{user}>."
-        await runtime.api.post(incident.alert_channel or "", note, thread_ts=incident.alert_ts)
-    if _from_home(body):
-        await publish_home(runtime, team_id, user)
+
+    return shown
 
 
 # -- report a concern ----------------------------------------------------------------------------
+
+
+async def _concern_later(runtime: Runtime, body: dict) -> None:
+    """After the form closed: the concern's way to the administrators. Nobody can be answered if it
+    fails (a submission has no response_url); the log has it."""
+    try:
+        await _route_concern(runtime, body)
+    except Exception as error:
+        failure_answer(error, doing="reporting a concern")
 
 
 async def _route_concern(runtime: Runtime, body: dict) -> None:
@@ -248,8 +317,23 @@ def _field(values: dict, block: str) -> dict:
     return (values.get(block) or {}).get("value") or {}
 
 
-async def _save_roster(runtime: Runtime, body: dict) -> dict[str, str] | None:
-    """Apply the roster modal; the errors to show by field, or None when saved (or nothing to do)."""
+@dataclass(frozen=True, slots=True)
+class RosterImport:
+    """A roster CSV uploaded in the form, to be read once the form has its answer: Slack hands the
+    file out only through calls that can take longer than a form's answer may."""
+
+    program: Program
+    file: dict
+    user: str
+
+    @property
+    def file_name(self) -> str:
+        return str(self.file.get("name") or "roster.csv")
+
+
+def _save_roster(runtime: Runtime, body: dict) -> dict[str, str] | RosterImport | None:
+    """Apply the roster modal (from memory and the database alone); the errors to show by field, the
+    CSV to import after the answer, or None when saved (or nothing to do)."""
     user, team_id = _user_and_team(runtime, body)
     view = body.get("view") or {}
     program_id = view.get("private_metadata") or ""
@@ -267,8 +351,8 @@ async def _save_roster(runtime: Runtime, body: dict) -> dict[str, str] | None:
     if program is None:
         return {"name": "That program no longer exists."}
     if files:
-        change = await _imported(runtime, program, files[0])
-    elif any(row.values()):
+        return RosterImport(program, files[0], user)
+    if any(row.values()):
         change = upsert_person(program.roster, row)
     elif removal:
         change = remove_person(program.roster, removal)
@@ -276,6 +360,11 @@ async def _save_roster(runtime: Runtime, body: dict) -> dict[str, str] | None:
         return None
     if not change.ok:
         return dict(change.problems)
+    _record_roster(runtime, program, change, user)
+    return None
+
+
+def _record_roster(runtime: Runtime, program: Program, change: RosterChange, user: str, *, file: str = "") -> None:
     with runtime.session() as session:
         storage.save_program(replace(program, roster=change.roster), session=session, now=runtime.now())
         detail: dict[str, object] = {
@@ -283,8 +372,8 @@ async def _save_roster(runtime: Runtime, body: dict) -> dict[str, str] | None:
             "updated": list(change.updated),
             "removed": list(change.removed),
         }
-        if files:
-            detail["file"] = str(files[0].get("name") or "")
+        if file:
+            detail["file"] = file
         entry = AuditEntry(at=runtime.now(), actor=user, action="roster_change", program_id=program.id, detail=detail)
         storage.record_audit(entry, session=session)
     runtime.cache.invalidate()
@@ -296,7 +385,33 @@ async def _save_roster(runtime: Runtime, body: dict) -> dict[str, str] | None:
         len(change.updated),
         len(change.removed),
     )
-    return None
+
+
+async def _import_roster(runtime: Runtime, body: dict, pending: RosterImport) -> None:
+    """After the form's answer: read the CSV, replace the roster if it is valid, and show the outcome
+    in the form (`views.update`), where the administrator is looking."""
+    program = pending.program
+    try:
+        change = await _imported(runtime, program, pending.file)
+        if change.ok:
+            _record_roster(runtime, program, change, pending.user, file=pending.file_name)
+            outcome = (
+                f":white_check_mark: The roster of {program.name} now has {len(change.roster)} people, "
+                f"from {pending.file_name}: {len(change.added)} added, {len(change.updated)} updated, "
+                f"{len(change.removed)} removed."
+            )
+        else:
+            problems = "\n".join(f"• {problem}" for problem in change.problems.values())
+            outcome = f":x: Nothing was changed: {pending.file_name} cannot be used.\n{problems}"
+    except Exception as error:
+        outcome = failure_answer(error, doing="importing a roster")
+    view_id = (body.get("view") or {}).get("id") or ""
+    try:
+        await runtime.api.client.views_update(
+            view_id=view_id, view=roster_import_modal(program, pending.file_name, done=outcome)
+        )
+    except SlackApiError as error:  # the form was closed: the roster's audit entry still says it
+        log.warning("the roster form could not show the import's outcome: %s", api_error(error))
 
 
 def _row_from_form(values: dict) -> dict[str, str]:

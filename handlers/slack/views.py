@@ -395,6 +395,20 @@ def roster_modal(program: Program, account_of: dict[str, str | None]) -> dict:
     }
 
 
+def roster_import_modal(program: Program, file_name: str, *, done: str | None = None) -> dict:
+    """What the roster form shows while a CSV uploaded in it is read (`done` None), then the outcome:
+    reading the file takes Slack longer than the 3 seconds a form's answer may."""
+    text = done or f":hourglass_flowing_sand: Reading *{file_name}* for the roster of {program.name}…"
+    return {
+        "type": "modal",
+        "callback_id": ROSTER_CALLBACK,
+        "private_metadata": program.id,
+        "title": plain("Program roster"),
+        "close": plain("Close"),
+        "blocks": [section(text[:_SECTION_TEXT])],
+    }
+
+
 def _chunks(lines: list[str]) -> list[str]:
     """Lines joined into texts that each fit a section."""
     chunks, current = [], ""

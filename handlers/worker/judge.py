@@ -127,6 +127,8 @@ class Judge:
             locked = storage.active_lockdown(channel, session=session)
         if locked is not None and user != self.runtime.bot_user_id:
             return self._keep_out(team_id, locked, user)
+        if locked is not None:
+            return await self._back_in_lockdown(team_id, locked, event, envelope)
         stored = self._stored(channel)
         if stored is None or user == self.runtime.bot_user_id:
             conversation = await self._fetch(team_id, channel, envelope, event=event, proven=(user,))
@@ -160,13 +162,32 @@ class Judge:
         log.info("%s joined the locked-down %s: removing them", user, locked.channel)
         return apply
 
+    async def _back_in_lockdown(self, team_id: str, locked: Lockdown, event: dict, envelope: dict) -> Apply | None:
+        """The app is back in a channel locked down while it was out of it (it could remove nobody
+        then): everyone but the program's cleared adults is taken out now."""
+        conversation = await self._fetch(team_id, locked.channel, envelope, event=event)
+        if conversation is None:
+            return None
+        others = sorted(conversation.members - {self.runtime.bot_user_id})
+        removals = [removal for user in others if (removal := self._keep_out(team_id, locked, user)) is not None]
+
+        def apply(session: storage.Session) -> None:
+            self._save(conversation, session)
+            for removal in removals:
+                removal(session)
+
+        return apply
+
     async def on_leave(self, team_id: str, event: dict, envelope: dict) -> Apply | None:
         channel, user = event.get("channel", ""), event.get("user", "")
         stored = self._stored(channel)
         if stored is None:
             return None  # never seen: nothing to update; the next sweep lists it
         if user == self.runtime.bot_user_id:
-            return None  # the app left: its picture of the channel stops here, as do its events
+            # The app left: its picture of the channel stops here, as do its events; only that it is
+            # out is recorded (a lockdown there could remove nobody).
+            gone = replace(stored, members=stored.members - {user})
+            return lambda session: self._save(gone, session)
         return await self._judge_conversation(team_id, replace(stored, members=stored.members - {user}), envelope)
 
     async def on_channel_change(self, team_id: str, event: dict, envelope: dict) -> Apply | None:

@@ -69,10 +69,12 @@ class World:
 
     async def settle(self) -> None:
         """Let the worker deal with everything stored so far, with what that queued, and with the
-        events Slack sends back about the app's own actions (an invitation is a join)."""
+        events Slack sends back about the app's own actions (an invitation is a join); and let the
+        commands and buttons finish what they left for after their answer."""
         for _ in range(20):
+            followed_up = await self.app.runtime.followups.wait()
             await self.app.worker.drain()
-            if not await self.slack.flush():
+            if not await self.slack.flush() and not followed_up:
                 return
 
     def delivery(self, message: dict) -> dict:

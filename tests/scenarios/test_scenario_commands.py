@@ -67,10 +67,15 @@ MENTION = re.compile(r"<@U")
 
 
 async def ask(world, command: Command | str, text: str = "", *, user: str, channel: str = GENERAL) -> dict:
+    """What the asker is finally told: the command's answer, or what followed it through the
+    response_url when the answer was only that the app is on it (see test_scenario_three_seconds)."""
     status, body = await world.slack.slash_command(str(command), text=text, user_id=user, channel_id=channel)
     assert status == 200, body
     assert body.get("response_type", "ephemeral") == "ephemeral"
-    return body
+    await world.app.runtime.followups.wait()
+    followed = world.slack.responses_to(world.slack.deliveries[-1])
+    assert all(m["response_type"] == "ephemeral" for m in followed)
+    return followed[-1] if followed else body
 
 
 def everything(answer: dict) -> str:
@@ -348,14 +353,35 @@ async def test_every_call_an_administrators_day_makes_is_a_real_method_with_its_
 
 
 async def test_lockdown_of_a_channel_the_app_is_not_in_records_nothing(world):
-    world.slack.add_channel("C0NOAPP001", name="no-app", members=[STAFF1, MINOR1])
-    world.slack.conversations[SESSION].members.remove("U0SAFEBOT1")
+    world.slack.add_channel("C0NOAPP001", name="no-app", members=[STAFF1, MINOR1])  # never seen: looked up
+    await world.slack.user_leaves("U0SAFEBOT1", SESSION)  # the app was removed, and Slack said so
+    await world.settle()
     for channel in ("C0NOAPP001", SESSION):
         answer = await ask(world, Command.LOCKDOWN, f"<#{channel}>", user=ADMIN1)
         assert "not a" in answer["text"] and ":lock:" not in answer["text"]
+    await world.settle()
     assert world.slack.calls_to("conversations.kick") == []
     with storage.session_scope(world.engine) as session:
         assert storage.active_lockdown(SESSION, session=session) is None
+
+
+async def test_a_lockdown_the_app_cannot_carry_out_yet_stands_and_is_carried_out_when_it_is_back(world):
+    """The app was removed a moment ago and has not heard yet: the lockdown is recorded on what it
+    knew, then Slack's member list shows it is out. The administrator is told at once, and the
+    lockdown stands: invited back, the app removes everyone who may not stay."""
+    world.slack.conversations[SESSION].members.remove("U0SAFEBOT1")
+    status, body = await world.slack.slash_command(
+        str(Command.LOCKDOWN), text=f"<#{SESSION}>", user_id=ADMIN1, channel_id=GENERAL
+    )
+    assert status == 200 and ":lock:" in body["text"]
+    await world.settle()
+    [told] = world.slack.responses_to(world.slack.deliveries[-1])
+    assert "not a member" in told["text"] and "invite it back" in told["text"]
+    assert any("cannot remove anyone" in m["text"] for m in world.slack.posted(ALERTS))
+    await world.slack.user_joins(STRANGER, SESSION)  # unseen: the app is not there to hear it
+    await world.slack.user_joins("U0SAFEBOT1", SESSION)
+    await world.settle()
+    assert set(world.slack.conversations[SESSION].members) == {"U0SAFEBOT1", STAFF1, STAFF2}
 
 
 async def test_a_failing_database_still_gets_the_asker_an_answer(world):

@@ -42,12 +42,14 @@ async def test_an_administrators_home_is_the_dashboard_and_its_buttons_act(world
     [acknowledge] = [b for b in buttons(home) if b["action_id"] == ACKNOWLEDGE_ACTION]
     status, _ = await world.slack.block_action(ADMIN1, ACKNOWLEDGE_ACTION, acknowledge["value"], in_home=True)
     assert status == 200
+    await world.settle()  # the alert and the Home tab are updated after the answer
     [incident] = world.incidents("unauthorized-member")
     assert incident.acknowledged_by == ADMIN1
     [alert] = world.alerts_for("unauthorized-member")
     assert any(m["text"].startswith(":eyes: Acknowledged") for m in world.thread(alert))
     assert ACKNOWLEDGE_ACTION not in json.dumps(world.slack.home_of(ADMIN1))  # republished, acknowledged
     status, _ = await world.slack.block_action(ADMIN1, RESOLVE_ACTION, acknowledge["value"], in_home=True)
+    await world.settle()
     assert world.incidents("unauthorized-member")[0].status.value == "resolved"
     assert "Open incidents (0)" in json.dumps(world.slack.home_of(ADMIN1))
     update = world.slack.calls_to("chat.update")[-1]
@@ -103,6 +105,7 @@ async def test_a_concern_goes_to_the_alert_channel_with_the_messages_link(world)
         MINOR1, CONCERN_SHORTCUT, channel_id=GENERAL, message_ts=message["ts"]
     )
     assert status == 200
+    await world.settle()  # the form opens after the answer
     [modal] = world.slack.views("views.open")
     before = {u: len(world.direct_messages(u)) for u in (STAFF1, ADMIN1, DLC)}
     values = {"note": {"value": {"type": "plain_text_input", "value": "He asked me to add him elsewhere"}}}
@@ -125,6 +128,7 @@ async def test_a_concern_goes_to_the_alert_channel_with_the_messages_link(world)
 async def roster_modal(world, user=ADMIN1) -> dict:
     status, _ = await world.slack.slash_command(str(Command.ROSTER), user_id=user, channel_id=GENERAL)
     assert status == 200
+    await world.settle()  # the form opens after the answer
     return world.slack.views("views.open")[-1]
 
 
@@ -182,8 +186,11 @@ async def test_a_roster_csv_uploaded_in_slack_replaces_the_roster(world):
     )
     file = world.slack.add_file(ADMIN1, "roster.csv", good.encode())
     _, body = await world.slack.submit_view(ADMIN1, modal, {"csv": {"value": {"type": "file_input", "files": [file]}}})
-    assert not body
+    assert body["response_action"] == "update"  # the form says it is reading the file...
+    await world.settle()
     assert roster_emails(world) == ["avery@mit.edu", "dana@mit.edu", "alex@example.org"]
+    [outcome] = world.slack.views("views.update")  # ...then what came of it
+    assert "now has 3 people" in json.dumps(outcome)
 
 
 async def test_a_bad_roster_csv_names_its_file_line_and_value_and_changes_nothing(world):
@@ -192,8 +199,10 @@ async def test_a_bad_roster_csv_names_its_file_line_and_value_and_changes_nothin
     bad = "name,email,role\nAvery,avery@mit.edu,program_admin\nBo,bo@example.org,wizard\n"
     file = world.slack.add_file(ADMIN1, "new-roster.csv", bad.encode())
     _, body = await world.slack.submit_view(ADMIN1, modal, {"csv": {"value": {"type": "file_input", "files": [file]}}})
-    assert body["response_action"] == "errors"
-    assert "new-roster.csv:3: role 'wizard'" in body["errors"]["csv"]
+    assert body["response_action"] == "update"
+    await world.settle()
+    [outcome] = world.slack.views("views.update")
+    assert "Nothing was changed" in json.dumps(outcome) and "new-roster.csv:3: role 'wizard'" in json.dumps(outcome)
     assert roster_emails(world) == before
 
 
@@ -272,6 +281,7 @@ async def test_alert_buttons_for_each_role(world, role, action, in_home):
 
 async def test_the_expectations_button_is_only_for_roster_members(world):
     await world.slack.block_action(STRANGER, CONDUCT_ACKNOWLEDGE_ACTION, world.program.id)
+    await world.settle()
     assert world.slack.responses[-1]["text"] == "This reminder is not for you."
     with storage.session_scope(world.engine) as session:
         assert STRANGER not in storage.acknowledged_users(world.program.id, session=session)
@@ -291,6 +301,7 @@ async def test_a_button_whose_work_fails_tells_its_presser_why_as_a_command_woul
         ADMIN1, ACKNOWLEDGE_ACTION, str(incident.id), channel_id=ALERTS, message_ts=alert["ts"]
     )
     assert status == 200
+    await world.settle()  # told after the answer
     assert "not_in_channel" in world.slack.responses[-1]["text"]
     assert world.slack.responses[-1]["response_type"] == "ephemeral"
     [after] = world.incidents("unauthorized-member")

@@ -101,11 +101,13 @@ async def test_only_administrators_may_resolve(world):
     await world.slack.block_action(
         STAFF1, RESOLVE_ACTION, incident, channel_id=alert["channel"], message_ts=alert["ts"]
     )
+    await world.settle()  # the refusal is told after the answer
     assert world.incidents("unauthorized-member")[0].status.value == "open"
     assert "Only the program's administrators" in world.slack.responses[-1]["text"]
     await world.slack.block_action(
         ADMIN2, RESOLVE_ACTION, incident, channel_id=alert["channel"], message_ts=alert["ts"]
     )
+    await world.settle()
     assert world.incidents("unauthorized-member")[0].status.value == "resolved"
     with storage.session_scope(world.engine) as session:
         assert [e.action for e in storage.audit_entries(session=session) if e.actor == ADMIN2] == ["resolve"]
