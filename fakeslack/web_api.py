@@ -217,15 +217,31 @@ def conversations_invite(workspace: Workspace, caller: Caller, params: dict) -> 
     new = [u for u in users if u not in channel.members]
     if not new:
         raise SlackError("already_in_channel")
+    for user in new:
+        refused = workspace.invitation_refused(caller.user_id, workspace.user(user), channel)
+        if refused:
+            raise SlackError(refused)
     channel.members.extend(new)
     return {"channel": channel.as_slack(caller.user_id)}
 
 
 @method("conversations.kick", required=("channel", "user"))
 def conversations_kick(workspace: Workspace, caller: Caller, params: dict) -> dict:
+    """Only a member may remove someone, never from a DM or group DM nor from #general, and only if
+    the workspace's settings let the caller (the bot is neither an owner nor an admin). Slack names
+    both "the caller is not in the channel" and "the user is not" `not_in_channel`."""
     channel = workspace.visible(params["channel"], caller.user_id)
+    if channel.is_im or channel.is_mpim:
+        raise SlackError("method_not_supported_for_channel_type")
     if params["user"] == caller.user_id:
         raise SlackError("cant_kick_self")
+    workspace.user(params["user"])
+    if caller.user_id not in channel.members:
+        raise SlackError("not_in_channel")
+    if channel.is_general:
+        raise SlackError("cant_kick_from_general")
+    if not workspace.may_remove(caller.user_id, channel):
+        raise SlackError("restricted_action")
     if params["user"] not in channel.members:
         raise SlackError("not_in_channel")
     channel.members.remove(params["user"])
