@@ -150,7 +150,7 @@ class Judge:
         if not found or stays_in_lockdown(found[0][1].person(user)):
             return None
         program, directory = found[0]
-        kick = Kick(channel=locked.channel, user=user, alert_channel=program.alert_channel)
+        kick = Kick(channel=locked.channel, user=user, alert_channel=program.alert_channel, lockdown=locked.id)
 
         def apply(session: storage.Session) -> None:
             if directory.person(user) is not None:
