@@ -4,13 +4,28 @@ thread of the alert it belongs to, what to do by hand."""
 
 from __future__ import annotations
 
-from builders import ADMIN1, ALERTS, DLC, GENERAL, GUARD1, GUARD2, MINOR1, MINOR2, MINOR3, SESSION, STAFF1, STRANGER
-from scenario_world import BOT_USER
+from builders import (
+    ADMIN1,
+    ALERTS,
+    DLC,
+    GENERAL,
+    GUARD1,
+    GUARD2,
+    MINOR1,
+    MINOR2,
+    MINOR3,
+    NOW,
+    SESSION,
+    STAFF1,
+    STRANGER,
+)
+from scenario_world import BOT_USER, TEAM
 from test_scenario_commands import ask
 
 import storage
 from bot.access import Command
 from fakeslack.workspace import ADMINS
+from handlers.worker.queued import Kick, queue
 
 PROJECT = "C0PROJECT1"
 
@@ -160,4 +175,25 @@ async def test_unlock_that_cannot_bring_a_guest_back_says_so_in_the_lockdowns_th
     [told] = [m for m in world.thread(lockdown_alert(world)) if f"<@{GUARD2}>" in m["text"]]
     assert f"<@{GUARD2}> is a guest" in told["text"] and f"<#{SESSION}>" in told["text"]
     assert {MINOR1, MINOR2, MINOR3} <= set(world.slack.conversations[SESSION].members)  # the others are back
+    assert nothing_left_to_retry(world)
+
+
+async def test_a_group_dm_cannot_be_locked_down_and_the_asker_learns_why_at_once(world):
+    group = world.slack.add_group_dm([BOT_USER, STAFF1, MINOR1])
+    answer = await ask(world, Command.LOCKDOWN, f"<#{group}>", user=ADMIN1)
+    assert "Slack lets nobody remove anyone from one" in answer["text"]
+    await world.settle()
+    assert world.slack.calls_to("conversations.kick") == []
+    with storage.session_scope(world.engine) as session:
+        assert storage.active_lockdown(group, session=session) is None
+
+
+async def test_a_removal_queued_before_kicks_named_their_lockdown_is_told_in_the_alert_channel(world):
+    """Items stored by an earlier version name only the alert channel."""
+    world.slack.workspace.settings.remove_from_public_channels = ADMINS
+    with storage.session_scope(world.engine) as session:
+        queue(Kick(channel=SESSION, user=MINOR1, alert_channel=ALERTS), team_id=TEAM, session=session, now=NOW)
+    await world.settle()
+    [told] = [m for m in world.alerts() if f"<@{MINOR1}>" in m["text"]]
+    assert "a workspace admin must remove" in told["text"]
     assert nothing_left_to_retry(world)
