@@ -7,7 +7,6 @@ from __future__ import annotations
 from builders import (
     ADMIN1,
     ALERTS,
-    DLC,
     GENERAL,
     GUARD1,
     GUARD2,
@@ -18,6 +17,7 @@ from builders import (
     SESSION,
     STAFF1,
     STRANGER,
+    program,
 )
 from scenario_world import BOT_USER, TEAM
 from test_scenario_commands import ask
@@ -28,6 +28,7 @@ from fakeslack.workspace import ADMINS
 from handlers.worker.queued import Kick, queue
 
 PROJECT = "C0PROJECT1"
+SHARED, PARTNER_PERSON = "C0SHARED01", "U0PARTNER1"
 
 
 def nothing_left_to_retry(world) -> bool:
@@ -119,6 +120,26 @@ async def test_a_lockdown_after_the_app_was_taken_out_of_the_channel(world):
     assert nothing_left_to_retry(world)
 
 
+async def test_a_lockdown_of_another_organisations_channel_cannot_remove_its_people(started):
+    """Slack Connect: people of another organisation can be removed only from channels this one hosts."""
+
+    def prepare(slack):
+        slack.add_external_user(PARTNER_PERSON, team_id="T0PARTNER1", name="Partner Person")
+        slack.add_shared_channel(
+            SHARED, name="robotics", host_team="T0PARTNER1", members=[BOT_USER, STAFF1, MINOR1, PARTNER_PERSON]
+        )
+
+    world = await started(program(channels=(GENERAL, SHARED)), prepare)
+    await ask(world, Command.LOCKDOWN, f"<#{SHARED}>", user=ADMIN1)
+    await world.settle()
+    [kick] = kicks(world, PARTNER_PERSON)
+    assert kick.error == "not_supported"
+    [told] = [m for m in world.thread(lockdown_alert(world)) if f"<@{PARTNER_PERSON}>" in m["text"]]
+    assert "only an admin of the organisation that owns" in told["text"]
+    assert MINOR1 not in world.slack.conversations[SHARED].members  # the program's own minor is out
+    assert nothing_left_to_retry(world)
+
+
 async def test_a_guardian_who_is_a_single_channel_guest_is_not_retried_and_the_admins_learn_what_to_do(started):
     """Guardians are often single-channel guests: already in their one channel, Slack refuses to add
     them to another (`ura_max_channels`) however often it is asked."""
@@ -138,20 +159,19 @@ async def test_a_guardian_who_is_a_single_channel_guest_is_not_retried_and_the_a
     assert nothing_left_to_retry(world)
 
 
-async def test_a_dlc_admin_of_another_workspace_of_the_org_cannot_be_invited(started):
-    def prepare(slack):
-        slack.workspace.enterprise_id = "E0ORG00001"
-        dlc = slack.users[DLC]
-        dlc.team_id, dlc.enterprise_id = "T0OTHER001", "E0ORG00001"
-        for channel in (GENERAL, ALERTS):
-            slack.conversations[channel].members.remove(DLC)
-
-    world = await started(prepare=prepare)
-    await private_project_with(world, STAFF1, MINOR1, GUARD1)
-    [invitation] = invitations(world, DLC)
+async def test_unlock_cannot_bring_back_someone_now_of_another_workspace_of_the_org(world):
+    """On Enterprise Grid an account can leave this workspace for another of the organisation's while a
+    session is closed: Slack then refuses to add it (`org_user_not_in_team`)."""
+    await ask(world, Command.LOCKDOWN, f"<#{SESSION}>", user=ADMIN1)
+    await world.settle()
+    world.slack.workspace.enterprise_id = "E0ORG00001"
+    moved = world.slack.users[MINOR3]
+    moved.team_id, moved.enterprise_id = "T0OTHER001", "E0ORG00001"
+    await ask(world, Command.UNLOCK, f"<#{SESSION}>", user=ADMIN1)
+    await world.settle()
+    [invitation] = invitations(world, MINOR3)
     assert invitation.error == "org_user_not_in_team"
-    [alert] = world.alerts_for("private-space-without-dlc-admin")
-    [told] = [m for m in world.thread(alert) if f"<@{DLC}>" in m["text"]]
+    [told] = [m for m in world.thread(lockdown_alert(world)) if f"<@{MINOR3}>" in m["text"]]
     assert "not to this workspace" in told["text"] and "org admin" in told["text"]
     assert nothing_left_to_retry(world)
 

@@ -90,6 +90,17 @@ async def test_removals_slack_never_allows(slack):
     assert await error_of(client.conversations_kick(channel="C0PUBLIC01", user="U0NOBODY01")) == "user_not_found"
 
 
+async def test_people_of_another_organisation_are_removed_only_from_channels_this_one_hosts_by_admins(slack):
+    slack.workspace.settings.remove_from_public_channels = EVERYONE_EXCEPT_GUESTS
+    slack.add_external_user("U0PARTNER1", team_id="T0PARTNER1", name="Partner")
+    slack.add_shared_channel("C0THEIRS01", name="theirs", host_team="T0PARTNER1", members=[BOT, ADMIN, "U0PARTNER1"])
+    slack.add_channel("C0OURS0001", name="ours", members=[BOT, ADMIN, "U0PARTNER1"])
+    client = bot(slack)
+    assert await error_of(client.conversations_kick(channel="C0THEIRS01", user="U0PARTNER1")) == "not_supported"
+    assert await error_of(client.conversations_kick(channel="C0OURS0001", user="U0PARTNER1")) == "restricted_action"
+    await as_user(slack, ADMIN).conversations_kick(channel="C0OURS0001", user="U0PARTNER1")
+
+
 async def test_a_single_channel_guest_already_in_their_channel_cannot_be_invited_to_another(slack):
     assert await error_of(bot(slack).conversations_invite(channel="C0PRIVATE1", users=SOLO)) == "ura_max_channels"
     slack.conversations["C0PUBLIC01"].members.remove(SOLO)
