@@ -449,6 +449,12 @@ class Lockdown:
     removed: tuple[str, ...] = ()
     lifted_by: str | None = None
     lifted_at: datetime | None = None
+    #: The lockdown's alert: where it goes, what it says, and its `ts` once posted.
+    alert_channel: str = ""
+    alert_text: str = ""
+    alert_ts: str | None = None
+    #: Accounts Slack refused to remove (the workspace's settings, #general): the alert names them.
+    refused: tuple[str, ...] = ()
 
     @property
     def in_force(self) -> bool:

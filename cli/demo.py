@@ -23,6 +23,7 @@ from bot.config import Settings
 from bot.model import BackgroundCheck, Person, Program, Role, SessionWindow
 from cli.database import open_database
 from fakeslack import FakeSlack
+from fakeslack.workspace import EVERYONE_EXCEPT_GUESTS
 from handlers import SafeContactApp, create_app
 from handlers.runtime import Timing
 
@@ -87,6 +88,9 @@ def demo_program(now: datetime) -> Program:
 
 
 def demo_workspace(slack: FakeSlack, program: Program) -> None:
+    # The program's workspace lets members (and so the app) remove people from public channels, so
+    # that a lockdown of the public session channel can be carried out (Slack's default: admins only).
+    slack.workspace.settings.remove_from_public_channels = EVERYONE_EXCEPT_GUESTS
     for person in program.roster:
         if person.slack_id:
             slack.add_user(person.slack_id, name=person.name, email=person.email)

@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 import aiohttp
 from aiohttp import web
 
+from fakeslack.changes import ChannelChanges
 from fakeslack.socket_mode import EVENTS_API, INTERACTIVE, SLASH_COMMANDS, SocketModeServer
 from fakeslack.web_api import METHODS, Caller
 from fakeslack.workspace import Channel, SlackError, User, Workspace
@@ -94,7 +95,7 @@ HISTORY_SCOPES = {"private_channel": "groups:history", "im": "im:history", "mpim
 
 
 @dataclass
-class FakeSlack:
+class FakeSlack(ChannelChanges):
     """One workspace with one installed app. Setup methods (`add_*`) change state silently; the
     things people do (`user_says`, `user_joins`, ...) change it and deliver what Slack would."""
 

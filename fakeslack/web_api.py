@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from fakeslack.workspace import Channel, SlackError, Workspace
+from fakeslack.workspace import ADMINS, Channel, SlackError, Workspace, permitted
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,15 +217,39 @@ def conversations_invite(workspace: Workspace, caller: Caller, params: dict) -> 
     new = [u for u in users if u not in channel.members]
     if not new:
         raise SlackError("already_in_channel")
+    for user in new:
+        refused = workspace.invitation_refused(caller.user_id, workspace.user(user), channel)
+        if refused:
+            raise SlackError(refused)
     channel.members.extend(new)
     return {"channel": channel.as_slack(caller.user_id)}
 
 
 @method("conversations.kick", required=("channel", "user"))
 def conversations_kick(workspace: Workspace, caller: Caller, params: dict) -> dict:
+    """Only a member may remove someone, never from a DM or group DM nor from #general, and only if
+    the workspace's settings let the caller (the bot is neither an owner nor an admin). Slack names
+    both "the caller is not in the channel" and "the user is not" `not_in_channel`. A person of
+    another organisation can be removed only from a channel this one hosts, and only by its admins
+    (slack.com/help/articles/5682545991443); that Slack then answers `not_supported` ("not supported
+    for this channel and user combination") is an inference from the method reference."""
     channel = workspace.visible(params["channel"], caller.user_id)
+    if channel.is_im or channel.is_mpim:
+        raise SlackError("method_not_supported_for_channel_type")
     if params["user"] == caller.user_id:
         raise SlackError("cant_kick_self")
+    target = workspace.user(params["user"])
+    if caller.user_id not in channel.members:
+        raise SlackError("not_in_channel")
+    if channel.is_general:
+        raise SlackError("cant_kick_from_general")
+    external = target.team_id not in ("", workspace.team_id)
+    if external and channel.host_team not in ("", workspace.team_id):
+        raise SlackError("not_supported")
+    if not workspace.may_remove(caller.user_id, channel) or (
+        external and not permitted(ADMINS, workspace.user(caller.user_id))
+    ):
+        raise SlackError("restricted_action")
     if params["user"] not in channel.members:
         raise SlackError("not_in_channel")
     channel.members.remove(params["user"])

@@ -19,6 +19,15 @@ class User:
     team_id: str = ""
     presence: str = "active"
     tz: str = "America/New_York"
+    is_admin: bool = False
+    is_owner: bool = False
+    #: The Enterprise Grid org the account belongs to (an account of another workspace of the same
+    #: org is not in this one until an org admin adds it).
+    enterprise_id: str = ""
+
+    @property
+    def is_guest(self) -> bool:
+        return self.is_restricted or self.is_ultra_restricted
 
     def as_slack(self, *, stranger: bool = False) -> dict:
         """The user object as `users.list` and `users.info` return it. Slack marks `is_stranger` an
@@ -30,7 +39,8 @@ class User:
             "real_name": self.name,
             "deleted": self.deleted,
             "is_bot": self.is_bot,
-            "is_admin": False,
+            "is_admin": self.is_admin or self.is_owner,
+            "is_owner": self.is_owner,
             "is_restricted": self.is_restricted,
             "is_ultra_restricted": self.is_ultra_restricted,
             "is_app_user": False,
@@ -55,6 +65,8 @@ class Channel:
     creator: str = ""
     #: A Slack Connect channel: the workspace that hosts it (another organisation's), else "".
     host_team: str = ""
+    #: The workspace's #general: everyone is in it and nobody can be removed from it.
+    is_general: bool = False
 
     @property
     def is_ext_shared(self) -> bool:
@@ -86,6 +98,7 @@ class Channel:
             "is_private": self.is_private or self.is_im or self.is_mpim,
             "is_channel": not (self.is_private or self.is_im or self.is_mpim),
             "is_group": self.is_private and not self.is_mpim,
+            "is_general": self.is_general,
             "is_ext_shared": self.is_ext_shared,
             "is_shared": self.is_ext_shared,
             "is_org_shared": False,
@@ -102,6 +115,38 @@ class Channel:
         if num_members:
             info["num_members"] = len(self.members)
         return info
+
+
+#: Who a workspace lets remove members from channels (Slack's "Channel management" permissions).
+EVERYONE_EXCEPT_GUESTS, ADMINS, OWNERS = "everyone_except_guests", "admins", "owners"
+
+
+@dataclass
+class Settings:
+    """The workspace preferences the fake's Web API obeys, with Slack's defaults: who may remove
+    members from public and from private channels (slack.com/help/articles/201898668: public
+    channels "workspace owners and admins", private channels "everyone except guests"), and who may
+    add a multi-channel guest to a public channel.
+
+    An app's bot counts as a member that is neither an owner nor an admin (an inference: Slack's
+    staff say bots "are not considered a full member", and bot tokens get `restricted_action` from
+    `conversations.kick` under the default setting; slack-samples/javascript-announcement-bot#6,
+    slackapi/node-slack-sdk#1564). So by default the bot may remove people from private channels
+    only. Members may add multi-channel guests to private channels (Slack's guest help says so);
+    to public channels only owners and admins may, by default (an inference from that sentence)."""
+
+    remove_from_public_channels: str = ADMINS
+    remove_from_private_channels: str = EVERYONE_EXCEPT_GUESTS
+    guests_to_public_channels: str = ADMINS
+
+
+def permitted(setting: str, user: User) -> bool:
+    """Whether `user` is among those a permission setting names."""
+    if setting == OWNERS:
+        return user.is_owner
+    if setting == ADMINS:
+        return user.is_owner or user.is_admin
+    return not user.is_guest
 
 
 class SlackError(Exception):
@@ -128,6 +173,9 @@ class Workspace:
         #: User groups (Enterprise Grid identity-provider groups) and information barriers, by id.
         self.usergroups: dict[str, dict] = {}
         self.barriers: dict[str, dict] = {}
+        self.settings = Settings()
+        #: The Enterprise Grid org this workspace belongs to; empty for a standalone workspace.
+        self.enterprise_id = ""
         self._ids = itertools.count(1)
         self._ts = itertools.count(1)
 
@@ -163,6 +211,31 @@ class Workspace:
         if viewer not in channel.members:
             raise SlackError("not_in_channel")
         return channel
+
+    def may_remove(self, user_id: str, channel: Channel) -> bool:
+        """Whether the workspace's settings let `user_id` remove members from `channel`."""
+        settings = self.settings
+        setting = settings.remove_from_private_channels if channel.is_private else settings.remove_from_public_channels
+        return permitted(setting, self.user(user_id))
+
+    def channels_of(self, user_id: str) -> list[Channel]:
+        """The channels (not DMs or group DMs) the account is a member of."""
+        return [c for c in self.conversations.values() if user_id in c.members and not (c.is_im or c.is_mpim)]
+
+    def invitation_refused(self, caller: str, user: User, channel: Channel) -> str | None:
+        """Why Slack will not let `caller` add `user` to `channel` (an error code), or None:
+        single-channel guests already in their one channel, multi-channel guests where the settings
+        keep them out, and accounts of other workspaces."""
+        if user.team_id and user.team_id != self.team_id:
+            if self.enterprise_id and user.enterprise_id == self.enterprise_id:
+                return "org_user_not_in_team"
+            return "no_external_invite_permission"
+        if user.is_ultra_restricted and self.channels_of(user.id):
+            return "ura_max_channels"
+        guests_allowed = channel.is_private or permitted(self.settings.guests_to_public_channels, self.user(caller))
+        if user.is_restricted and not guests_allowed:
+            return "user_is_restricted"
+        return None
 
     def dm(self, a: str, b: str) -> Channel:
         """The 1:1 DM between two accounts, made on first use (Slack keeps one per pair)."""

@@ -80,6 +80,10 @@ class WorkspaceCache:
             self.put_conversation(stored)
         return stored
 
+    def forget_conversation(self, conversation_id: str) -> None:
+        """A conversation this process knew by an id that is gone (Slack gave it a new one)."""
+        self._conversations.pop(conversation_id, None)
+
     def put_conversation(self, conversation: Conversation) -> None:
         """Remember a conversation this process just stored."""
         if len(self._conversations) >= self._conversations_limit:

@@ -5,6 +5,7 @@ from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 
 from storage.audit_log import audit_entries, record_audit
+from storage.channel_ids import MovedChannel, channel_id_changes, move_channel, replaced_ids, with_current_ids
 from storage.database import (
     connection_scope,
     create_engine_from_url,
@@ -71,8 +72,11 @@ from storage.lockdowns import (
     AlreadyLocked,
     active_lockdown,
     active_lockdowns,
+    get_lockdown,
     lift_lockdown,
+    note_refused,
     note_removed,
+    set_lockdown_alert,
     start_lockdown,
 )
 from storage.migrate import downgrade, migrate
@@ -107,6 +111,7 @@ __all__ = [
     "IncidentNotFound",
     "Installed",
     "InvalidTransition",
+    "MovedChannel",
     "Received",
     "Session",
     "TokenSeal",
@@ -119,6 +124,7 @@ __all__ = [
     "add_incident_event",
     "add_member",
     "audit_entries",
+    "channel_id_changes",
     "claim_events",
     "claimants",
     "complete_event",
@@ -142,6 +148,7 @@ __all__ = [
     "forget_workspace_tokens",
     "get_conversation",
     "get_incident",
+    "get_lockdown",
     "get_program",
     "guardians_informed",
     "incident_evidence",
@@ -156,6 +163,8 @@ __all__ = [
     "list_programs",
     "mark_escalated",
     "migrate",
+    "move_channel",
+    "note_refused",
     "note_removed",
     "open_incident",
     "open_incidents",
@@ -172,6 +181,7 @@ __all__ = [
     "release_claims",
     "remove_member",
     "renew_claims",
+    "replaced_ids",
     "resolve_incident",
     "retrying",
     "save_conversation",
@@ -180,10 +190,12 @@ __all__ = [
     "save_user_token",
     "session_scope",
     "set_alert_message",
+    "set_lockdown_alert",
     "start_lockdown",
     "update_incident",
     "upsert_accounts",
     "user_token",
     "user_tokens",
     "welcomed_users",
+    "with_current_ids",
 ]

@@ -139,6 +139,31 @@ def remove_member(conversation_id: str, user_id: str, *, session: Session) -> No
     )
 
 
+def move_conversation(old_id: str, new_id: str, *, session: Session) -> bool:
+    """A conversation's id changed: its stored row and members move to the new id. When the new id
+    is stored already (a sweep listed it first), the old row is dropped. False when the old id was
+    never stored."""
+    row = session.get(ConversationRow, old_id, populate_existing=True)
+    if row is None:
+        return False
+    if session.get(ConversationRow, new_id, populate_existing=True) is None:
+        moved = ConversationRow(
+            id=new_id,
+            team_id=row.team_id,
+            kind=row.kind,
+            name=row.name,
+            is_archived=row.is_archived,
+            updated_at=row.updated_at,
+        )
+        session.add(moved)
+        session.flush()
+        members = set(session.exec(select(MembershipRow.user_id).where(MembershipRow.conversation_id == old_id)))
+        _insert_members(new_id, members, session)
+    session.exec(delete(MembershipRow).where(col(MembershipRow.conversation_id) == old_id))
+    session.exec(delete(ConversationRow).where(col(ConversationRow.id) == old_id))
+    return True
+
+
 def conversations_with_member(user_ids: Iterable[str], *, session: Session) -> list[Conversation]:
     """Every stored conversation any of `user_ids` is a member of, with all its members."""
     user_ids = [user_ids] if isinstance(user_ids, str) else sorted(set(user_ids))

@@ -212,6 +212,38 @@ def incident_timeline(incident_id: int, *, session: Session) -> list[IncidentEve
     ]
 
 
+def move_incidents(old_channel: str, new_channel: str, *, session: Session) -> int:
+    """A channel's id changed: its open incidents follow it (their scope, channel, alert channel, and
+    subjects naming it, as `C1` or `C1:…`), so that a later check of the channel settles them and
+    opens no second incident. Resolved ones stay as they were recorded. How many moved."""
+    statement = select_rows(IncidentRow).where(
+        IncidentRow.status != RESOLVED,
+        (col(IncidentRow.scope) == old_channel)
+        | (col(IncidentRow.channel) == old_channel)
+        | (col(IncidentRow.alert_channel) == old_channel),
+    )
+    moved = 0
+    for row in session.exec(statement).all():
+        subject = _moved_subject(row.subject, old_channel, new_channel)
+        if subject != row.subject and _open_row(row.program_id, row.rule, subject, session) is None:
+            row.subject = subject  # (one already open under the new id keeps it: this one stays as it was)
+        row.scope = new_channel if row.scope == old_channel else row.scope
+        row.channel = new_channel if row.channel == old_channel else row.channel
+        row.alert_channel = new_channel if row.alert_channel == old_channel else row.alert_channel
+        session.add(row)
+        session.flush()
+        moved += 1
+    return moved
+
+
+def _moved_subject(subject: str, old_channel: str, new_channel: str) -> str:
+    if subject == old_channel:
+        return new_channel
+    if subject.startswith(old_channel + ":"):
+        return new_channel + subject[len(old_channel) :]
+    return subject
+
+
 def purge_evidence(older_than: datetime, *, session: Session) -> int:
     """Blank the evidence of incidents opened before the retention cutoff; how many were purged."""
     statement = (

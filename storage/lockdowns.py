@@ -1,10 +1,12 @@
-"""Lockdowns: channels closed by an administrator, who did it and why, and who was taken out."""
+"""Lockdowns: channels closed by an administrator, who did it and why, who was taken out, the
+lockdown's alert, and whom Slack refused to remove."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
@@ -40,6 +42,50 @@ def note_removed(lockdown_id: int, users: Iterable[str], *, session: Session) ->
         row.removed = sorted(set(row.removed) | set(users))
         session.add(row)
         session.flush()
+
+
+def note_refused(lockdown_id: int, users: Iterable[str], *, session: Session) -> None:
+    """Remember accounts Slack refused to remove: the lockdown's alert names them."""
+    row = session.get(LockdownRow, lockdown_id, populate_existing=True)
+    if row is not None:
+        row.refused = [*row.refused, *(u for u in dict.fromkeys(users) if u not in row.refused)]
+        session.add(row)
+        session.flush()
+
+
+def set_lockdown_alert(
+    lockdown_id: int, *, channel: str, text: str | None = None, ts: str | None = None, session: Session
+) -> None:
+    """Where the lockdown's alert goes and what it says (when the lockdown starts), and its `ts`
+    once it is posted."""
+    row = session.get(LockdownRow, lockdown_id, populate_existing=True)
+    if row is not None:
+        row.alert_channel = channel
+        if text is not None:
+            row.alert_text = text
+        if ts is not None:
+            row.alert_ts = ts
+        session.add(row)
+        session.flush()
+
+
+def get_lockdown(lockdown_id: int, *, session: Session) -> Lockdown | None:
+    row = session.get(LockdownRow, lockdown_id, populate_existing=True)
+    return None if row is None else _lockdown(row)
+
+
+def move_lockdowns(old_channel: str, new_channel: str, *, session: Session) -> int:
+    """A channel's id changed: the lockdown in force there, and lockdowns alerting there, follow it.
+    How many lockdowns in force moved."""
+    moved = session.exec(
+        update(LockdownRow)
+        .where(col(LockdownRow.channel) == old_channel, col(LockdownRow.lifted_at).is_(None))
+        .values(channel=new_channel)
+    ).rowcount
+    session.exec(
+        update(LockdownRow).where(col(LockdownRow.alert_channel) == old_channel).values(alert_channel=new_channel)
+    )
+    return int(moved or 0)
 
 
 def active_lockdown(channel: str, *, session: Session) -> Lockdown | None:
@@ -82,4 +128,8 @@ def _lockdown(row: LockdownRow) -> Lockdown:
         removed=tuple(row.removed),
         lifted_by=row.lifted_by,
         lifted_at=row.lifted_at,
+        alert_channel=row.alert_channel,
+        alert_text=row.alert_text,
+        alert_ts=row.alert_ts,
+        refused=tuple(row.refused),
     )

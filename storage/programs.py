@@ -10,6 +10,7 @@ from typing import TypedDict
 from sqlmodel import Session, SQLModel, col
 
 from bot.model import BackgroundCheck, EnforcementMode, Person, Program, Role, SessionWindow, normalize_email
+from storage.channel_ids import channel_id_changes, with_current_ids
 from storage.columns import as_utc
 from storage.statements import select_rows
 from storage.tables import ConsentRow, GuardianLinkRow, PersonRow, ProgramRow, SessionWindowRow
@@ -17,8 +18,10 @@ from storage.tables import ConsentRow, GuardianLinkRow, PersonRow, ProgramRow, S
 
 def save_program(program: Program, *, session: Session, now: datetime | None = None) -> None:
     """Create or replace `program`: its settings, roster, guardian links and sessions. People and
-    sessions no longer listed are removed; saving the same program again changes nothing."""
+    sessions no longer listed are removed; saving the same program again changes nothing. Channels
+    named by an id Slack has since replaced are saved by their new id."""
     now = now or datetime.now(UTC)
+    program = with_current_ids(program, channel_id_changes(session=session))
     row = session.get(ProgramRow, program.id)
     if row is None:
         row = ProgramRow(
@@ -207,14 +210,18 @@ def _to_programs(rows: Sequence[ProgramRow], session: Session) -> list[Program]:
     for window in session.exec(windows):
         sessions[window.program_id].append(_to_session_window(window))
     consents = _latest_consents(ids, session)
+    changes = channel_id_changes(session=session)  # rows saved before Slack replaced an id
     return [
-        _to_program(
-            row,
-            roster=[
-                _to_person(p, guarded[row.id, p.email], consents.get((row.id, p.email), p.recording_consent))
-                for p in people[row.id]
-            ],
-            sessions=sessions[row.id],
+        with_current_ids(
+            _to_program(
+                row,
+                roster=[
+                    _to_person(p, guarded[row.id, p.email], consents.get((row.id, p.email), p.recording_consent))
+                    for p in people[row.id]
+                ],
+                sessions=sessions[row.id],
+            ),
+            changes,
         )
         for row in rows
     ]

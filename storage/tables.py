@@ -330,6 +330,22 @@ class LockdownRow(SQLModel, table=True):
     removed: list[str] = Field(default_factory=list, sa_type=JSON)
     lifted_by: str | None = None
     lifted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    alert_channel: str = ""
+    alert_text: str = ""
+    alert_ts: str | None = None
+    refused: list[str] = Field(default_factory=list, sa_type=JSON)
+
+
+class ChannelIdChangeRow(SQLModel, table=True):
+    """A channel id Slack replaced (a private channel shared with Slack Connect gets a new one): the
+    old id, read in a program file or stored before the change, stands for the new one."""
+
+    __tablename__ = "channel_id_changes"
+
+    old_id: str = Field(primary_key=True)
+    new_id: str
+    team_id: str = ""
+    changed_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class WelcomeRow(SQLModel, table=True):

@@ -29,6 +29,7 @@ from handlers.worker.queued import (
     Escalation,
     Invitation,
     Kick,
+    LockdownAlert,
     MalformedAction,
     Post,
     PostAlert,
@@ -46,7 +47,7 @@ KINDS = get_args(QueuedAction)
 
 
 def test_every_action_names_its_own_op():
-    assert len({kind.OP for kind in KINDS}) == len(KINDS) == 9
+    assert len({kind.OP for kind in KINDS}) == len(KINDS) == 10
 
 
 # -- round trips ---------------------------------------------------------------------------------
@@ -144,9 +145,14 @@ STORED = [
         id="invite-remedy",
     ),
     pytest.param(  # commands, unlock: bringing people back
+        {"op": "invite", "channel": "C0SESSION1", "user": "U0MINOR1", "reason": "", "lockdown": 3},
+        Invitation(channel="C0SESSION1", user="U0MINOR1", lockdown=3),
+        id="invite-readmission",
+    ),
+    pytest.param(  # stored by versions before readmissions named their lockdown
         {"op": "invite", "channel": "C0SESSION1", "user": "U0MINOR1", "reason": ""},
         Invitation(channel="C0SESSION1", user="U0MINOR1"),
-        id="invite-readmission",
+        id="invite-readmission-without-lockdown",
     ),
     pytest.param(
         {"op": "escalate", "incident": 7, "user": "U0ADMIN1"},
@@ -154,9 +160,19 @@ STORED = [
         id="escalate",
     ),
     pytest.param(  # commands (lockdown) and judge (keeping a locked-down channel closed)
+        {"op": "kick", "channel": "C0SESSION1", "user": "U0MINOR1", "alert_channel": "C0ALERTS01", "lockdown": 3},
+        Kick(channel="C0SESSION1", user="U0MINOR1", alert_channel="C0ALERTS01", lockdown=3),
+        id="kick",
+    ),
+    pytest.param(  # stored by versions before kicks named their lockdown
         {"op": "kick", "channel": "C0SESSION1", "user": "U0MINOR1", "alert_channel": "C0ALERTS01"},
         Kick(channel="C0SESSION1", user="U0MINOR1", alert_channel="C0ALERTS01"),
-        id="kick",
+        id="kick-without-lockdown",
+    ),
+    pytest.param(  # commands (lockdown): its alert, before the kicks
+        {"op": "lockdown-alert", "lockdown": 3},
+        LockdownAlert(lockdown=3),
+        id="lockdown-alert",
     ),
     pytest.param(
         {"op": "report", "user": "U0ADMIN1", "programs": ["p1", "p2"], "since": "2026-06-01"},
@@ -203,6 +219,12 @@ MALFORMED = [
     pytest.param({"op": "dm", "user": "U1", "text": "x", "rule": ["r"]}, "'rule' should be text", id="rule-list"),
     pytest.param({"op": "kick", "channel": "C1", "user": "U1"}, "'kick' lacks 'alert_channel'", id="kick-no-alert"),
     pytest.param({"op": "invite", "channel": "C1"}, "'invite' lacks 'user'", id="invite-nobody"),
+    pytest.param(
+        {"op": "kick", "channel": "C1", "user": "U1", "alert_channel": "C2", "lockdown": "3"},
+        "'lockdown' should be an integer",
+        id="kick-lockdown-text",
+    ),
+    pytest.param({"op": "lockdown-alert"}, "'lockdown-alert' lacks 'lockdown'", id="lockdown-alert-none"),
     pytest.param({"op": "escalate", "incident": 7, "user": None}, "'user' should be text", id="escalate-to-none"),
     pytest.param(
         {"op": "report", "user": "U1", "programs": "p1", "since": ""}, "'programs' should be a list", id="programs-text"

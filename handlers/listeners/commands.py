@@ -34,6 +34,7 @@ from bot.model import (
     AuditEntry,
     Consent,
     Conversation,
+    ConversationKind,
     Directory,
     Lockdown,
     Person,
@@ -60,7 +61,7 @@ from handlers.slack.views import (
 )
 from handlers.worker.carry_out import report_incidents
 from handlers.worker.home import overview, space
-from handlers.worker.queued import Invitation, Kick, Post, SendReport, queue
+from handlers.worker.queued import Invitation, Kick, LockdownAlert, Post, SendReport, queue
 
 log = logging.getLogger(__name__)
 
@@ -318,6 +319,11 @@ def _lock(
     if refused:
         return refused
     program, directory = found
+    if conversation.kind in (ConversationKind.IM, ConversationKind.MPIM):
+        return Answer(
+            f"<#{channel}> is a group DM: Slack lets nobody remove anyone from one. Ask its adults to leave it, "
+            "or start a private channel instead."
+        )
     if runtime.bot_user_id not in conversation.members:
         # Slack lets an app remove people only from channels it is in: a lockdown it cannot carry out
         # must not be reported as done.
@@ -335,10 +341,12 @@ def _lock(
             return Answer(f"<#{channel}> is locked down already. `/minors-unlock <#{channel}>` reopens it.")
         storage.note_removed(locked.id, [u for u in removing if directory.person(u) is not None], session=session)
         _queue_post(channel, closure_notice(program), team=team, session=session, now=now)
-        for user in removing:
-            queue(_kick(channel, user, program), team_id=team, session=session, now=now)
+        # The alert goes before the removals: what Slack refuses to do is told in its thread.
         alert = lockdown_alert(locked, removing=removing, staying=staying)
-        _queue_post(program.alert_channel, alert, team=team, session=session, now=now)
+        storage.set_lockdown_alert(locked.id, channel=program.alert_channel, text=alert, session=session)
+        queue(LockdownAlert(lockdown=locked.id), team_id=team, session=session, now=now)
+        for user in removing:
+            queue(_kick(channel, user, program, locked), team_id=team, session=session, now=now)
         if program.mode.value == "enforce":
             for guardian in _guardians_of(directory, program, conversation.members):
                 _queue_post(guardian, guardian_lockdown_text(program, channel), team=team, session=session, now=now)
@@ -426,8 +434,8 @@ def _cannot_remove(channel: str) -> str:
     )
 
 
-def _kick(channel: str, user: str, program: Program) -> Kick:
-    return Kick(channel=channel, user=user, alert_channel=program.alert_channel)
+def _kick(channel: str, user: str, program: Program, locked: Lockdown) -> Kick:
+    return Kick(channel=channel, user=user, alert_channel=program.alert_channel, lockdown=locked.id)
 
 
 def _queue_post(channel: str, text: str, *, team: str, session: storage.Session, now: datetime) -> None:
@@ -459,7 +467,7 @@ async def unlock(runtime: Runtime, asked: Asked, standing_: Standing) -> Answer:
         # Only people still on the roster come back: someone removed from it since stays out.
         readmitting = [u for u in lifted.removed if directory.person(u) is not None]
         for user in readmitting:
-            queue(Invitation(channel=channel, user=user), team_id=team, session=session, now=now)
+            queue(Invitation(channel=channel, user=user, lockdown=lifted.id), team_id=team, session=session, now=now)
         _queue_post(channel, reopening_notice(program), team=team, session=session, now=now)
         _queue_post(
             program.alert_channel, unlock_alert(lifted, readmitting=readmitting), team=team, session=session, now=now

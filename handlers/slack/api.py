@@ -22,6 +22,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from bot.barriers import RESTRICTED_SUBJECTS
 from bot.model import Account, Conversation, ConversationKind
 from handlers.slack.parsing import account_from_user, conversation_from_info, conversation_kind
+from handlers.slack.refusals import refusal_codes
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +60,9 @@ def cannot_see(error: Exception) -> bool:
     return isinstance(error, SlackApiError) and str(error.response.get("error") or "") in CANNOT_SEE_ERRORS
 
 
-#: Slack errors that trying again will not fix.
-PERMANENT_ERRORS = frozenset(
+#: Slack errors that trying again will not fix: those the refusals table explains (removals and
+#: invitations Slack will not make) and these.
+PERMANENT_ERRORS = refusal_codes() | frozenset(
     {
         "channel_not_found",
         "not_in_channel",

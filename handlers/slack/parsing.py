@@ -167,3 +167,20 @@ def observing_user(envelope: dict) -> str | None:
 def observed_by_bot(envelope: dict) -> bool:
     """Whether the account through which the app saw the event is its bot."""
     return receiver(envelope).is_bot
+
+
+#: The message subtypes that say a channel changed kind (a message in the channel, not an event of its
+#: own): the channel is, from then on, of this kind.
+CONVERSIONS = {
+    "channel_convert_to_private": ConversationKind.PRIVATE_CHANNEL,
+    "channel_convert_to_public": ConversationKind.PUBLIC_CHANNEL,
+}
+
+
+def deleted_message(event: dict, *, bot_user_id: str) -> Message | None:
+    """The message a `message_deleted` event took away, as the person had said it (its
+    `previous_message`), or None when it was not a person's."""
+    previous = event.get("previous_message")
+    if not isinstance(previous, dict) or not event.get("channel"):
+        return None
+    return spoken_message({**previous, "channel": event["channel"]}, bot_user_id=bot_user_id)

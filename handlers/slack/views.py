@@ -210,6 +210,17 @@ def lockdown_alert(lockdown: Lockdown, *, removing: Sequence[str], staying: Sequ
     )
 
 
+def lockdown_alert_text(lockdown: Lockdown) -> str:
+    """The lockdown's alert as it stands: what it said when it was posted, and whom Slack refused to
+    remove (what to do by hand about each is in its thread)."""
+    if not lockdown.refused:
+        return lockdown.alert_text
+    return (
+        f"{lockdown.alert_text}\n:warning: Slack refused to remove {mentioned(lockdown.refused)}: they are still in "
+        f"<#{lockdown.channel}>. What to do by hand is in the thread."
+    )
+
+
 def unlock_alert(lockdown: Lockdown, *, readmitting: Sequence[str]) -> str:
     return (
         f":unlock: <@{lockdown.lifted_by}> reopened <#{lockdown.channel}> (locked since "

@@ -1,13 +1,16 @@
-"""Carrying out queued Slack actions: alerts, thread updates, warnings, invitations, resolutions and
-escalations. Each outcome goes on the incident's timeline; an alert already posted is never posted
-again. Errors Slack will repeat (a channel the app is not in) are recorded and told to the
-administrators in the alert's thread; passing ones (rate limits, outages) make the item retry."""
+"""Carrying out queued Slack actions: alerts, thread updates, warnings, invitations, removals,
+resolutions and escalations. Each outcome goes on the incident's timeline; an alert already posted is
+never posted again. What Slack refuses for good (a removal the workspace's settings forbid, a
+single-channel guest, a channel the app is not in) is recorded and told to the administrators at the
+first refusal, with what to do by hand (`handlers.slack.refusals`), in the thread of the alert it
+belongs to; passing errors (rate limits, outages) make the item retry."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import assert_never
 
@@ -15,17 +18,20 @@ from slack_sdk.errors import SlackApiError
 
 import storage
 from bot.enforcement import administrators
-from bot.model import Incident, Program
+from bot.model import Incident, Lockdown, Program
 from bot.report import incident_csv, incident_rows
 from bot.rules import rule_by_symbol
 from handlers.runtime import Runtime
 from handlers.slack.api import PERMANENT_ERRORS, PermanentFailure, Posted, SlackApi
 from handlers.slack.blocks import alert_blocks, alert_text, escalation_text, reminder_blocks
+from handlers.slack.refusals import Attempt, what_to_do
+from handlers.slack.views import lockdown_alert_text
 from handlers.worker.queued import (
     DirectMessage,
     Escalation,
     Invitation,
     Kick,
+    LockdownAlert,
     Post,
     PostAlert,
     QueuedAction,
@@ -36,21 +42,6 @@ from handlers.worker.queued import (
 )
 
 log = logging.getLogger(__name__)
-
-#: Errors of `conversations.kick` that mean the app may not remove that person from that channel.
-_KICK_REFUSALS = frozenset({"cant_kick_from_general", "cant_kick_self", "not_supported"})
-
-#: What an administrator is told when an action cannot be done.
-_FAILURE_REASONS = {
-    "not_in_channel": "Safe Contact is not a member of that channel; add it, or act by hand",
-    "channel_not_found": "Safe Contact cannot see that conversation",
-    "is_archived": "the channel is archived",
-    "user_not_found": "the account no longer exists",
-    "user_disabled": "the account is deactivated",
-    "cannot_dm_bot": "that account is a bot",
-    "restricted_action": "the workspace's settings do not allow it",
-    "cant_kick_from_general": "nobody can be removed from the workspace's #general",
-}
 
 
 def action_job(runtime: Runtime) -> Callable[[storage.InboxItem], Awaitable[Callable[[storage.Session], None] | None]]:
@@ -91,6 +82,8 @@ async def carry_out(runtime: Runtime, team_id: str, action: QueuedAction, *, att
                 return await _invite(runtime, incident, action)
             case Kick():
                 return await _kick(runtime, action)
+            case LockdownAlert():
+                return await _post_lockdown_alert(runtime, action, retry=attempt > 1)
             case SendReport():
                 return await _send_report(runtime, team_id, action)
             case Escalation(user=user):
@@ -101,13 +94,13 @@ async def carry_out(runtime: Runtime, team_id: str, action: QueuedAction, *, att
         code = str(error.response.get("error") or "")
         if code not in PERMANENT_ERRORS:
             raise  # passing: the worker retries the item with back-off
-        return await _could_not(runtime, incident, action, code)
+        return await _could_not(runtime, team_id, incident, action, code)
 
 
 def _incident_id(action: QueuedAction) -> int | None:
     """The incident the action is about, if any: its outcome goes on that incident's timeline."""
     match action:
-        case Kick() | SendReport():
+        case Kick() | LockdownAlert() | SendReport():
             return None
         case _:
             return action.incident
@@ -182,7 +175,7 @@ async def _alert_administrators_directly(runtime: Runtime, incident: Incident, p
     """The alert channel is gone or the app was removed from it: every administrator gets the alert by
     DM, so that nobody misses it, and is told to fix the alert channel."""
     admins = _administrators_of(runtime, incident.program_id)
-    reason = _FAILURE_REASONS.get(code, code)
+    reason = what_to_do("other", code, channel=program.alert_channel)
     note = f"\n(The alert channel <#{program.alert_channel}> cannot take alerts: {reason}. Please fix it.)"
     log.warning(
         "incident %s: the alert channel refused the alert (%s); telling %d admin(s) directly",
@@ -286,23 +279,57 @@ async def _invite(runtime: Runtime, incident: Incident | None, invite: Invitatio
 
 
 async def _kick(runtime: Runtime, kick: Kick):
-    """Take someone out of a locked-down channel. One already gone needs nothing; one Slack will not
-    let the app remove (#general, a workspace setting) is told to the administrators at once."""
+    """Take someone out of a locked-down channel. One already gone needs nothing. What Slack will not
+    let the app do (#general, the workspace's settings, a channel it is not in) goes to `_could_not`."""
     try:
         await runtime.api.remove(kick.channel, kick.user)
     except SlackApiError as error:
-        code = str(error.response.get("error") or "")
-        if code == "not_in_channel":
+        if str(error.response.get("error") or "") == "not_in_channel" and not await _still_there(runtime, kick):
             return None
-        if code not in PERMANENT_ERRORS | _KICK_REFUSALS:
-            raise
-        reason = _FAILURE_REASONS.get(code, f"Slack answered {code}")
-        detail = (
-            f":warning: Could not remove <@{kick.user}> from <#{kick.channel}>: {reason}. Please remove them by hand."
-        )
-        log.warning("lockdown of %s: could not remove an account: %s", kick.channel, code)
-        with contextlib.suppress(SlackApiError):
-            await runtime.api.post(kick.alert_channel, detail)
+        raise
+    return None
+
+
+async def _still_there(runtime: Runtime, kick: Kick) -> bool:
+    """Slack answers `not_in_channel` both when the person is not in the channel (they left, or someone
+    removed them) and when the app is not: look which."""
+    try:
+        return kick.user in await runtime.api.members(kick.channel)
+    except SlackApiError:
+        return True  # cannot look (a private channel the app is not in): better told than silent
+
+
+def _lockdown(runtime: Runtime, lockdown_id: int | None) -> Lockdown | None:
+    if lockdown_id is None:
+        return None
+    with runtime.session() as session:
+        return storage.get_lockdown(lockdown_id, session=session)
+
+
+async def _post_lockdown_alert(runtime: Runtime, action: LockdownAlert, *, retry: bool):
+    """Post the lockdown's alert once and remember its ts. A retry first looks for it in the alert
+    channel (the process may have died after Slack accepted it)."""
+    lockdown = _lockdown(runtime, action.lockdown)
+    if lockdown is None or not lockdown.alert_channel:
+        raise PermanentFailure("the lockdown or its alert channel is not recorded")
+    if lockdown.alert_ts:
+        return None
+    posted = await _lockdown_alert_posted_before(runtime, lockdown) if retry else None
+    if posted is None:
+        posted = await runtime.api.post(lockdown.alert_channel, lockdown_alert_text(lockdown))
+    return lambda session: storage.set_lockdown_alert(
+        lockdown.id, channel=posted.channel, ts=posted.ts, session=session
+    )
+
+
+async def _lockdown_alert_posted_before(runtime: Runtime, lockdown: Lockdown) -> Posted | None:
+    try:
+        messages = await runtime.api.history(lockdown.alert_channel, oldest=lockdown.locked_at.timestamp() - 1)
+    except SlackApiError:
+        return None  # cannot look: posting again is better than no alert
+    for message in messages:
+        if message.get("bot_id") and str(message.get("text") or "").startswith(lockdown.alert_text):
+            return Posted(channel=lockdown.alert_channel, ts=message["ts"])
     return None
 
 
@@ -318,15 +345,82 @@ async def _escalate(runtime: Runtime, incident: Incident | None, user: str, *, r
     return _note(runtime, incident, "escalated", f"Told <@{user}> directly.")
 
 
-async def _could_not(runtime: Runtime, incident: Incident | None, action: QueuedAction, code: str):
-    """Record an action Slack refused for good, and tell the administrators in the alert's thread."""
-    reason = _FAILURE_REASONS.get(code, f"Slack answered {code}")
-    detail = f"Could not {_attempted(action)}: {reason}."
+async def _could_not(runtime: Runtime, team_id: str, incident: Incident | None, action: QueuedAction, code: str):
+    """Record an action Slack refused for good and tell the administrators at once what to do by
+    hand: in the thread of the alert it belongs to (the incident's, or the lockdown's), else in the
+    alert channel. A removal Slack refused is also named in the lockdown's alert."""
+    detail = _refusal(runtime, action, code)
     log.warning("incident %s: %s", incident.id if incident else "-", detail)
-    if incident is not None and incident.alert_ts:
-        with contextlib.suppress(SlackApiError):  # the timeline below still records it
+    lockdown = _lockdown(runtime, action.lockdown) if isinstance(action, Kick | Invitation) else None
+    with contextlib.suppress(SlackApiError):  # the timeline below still records it
+        if incident is not None and incident.alert_ts:
             await runtime.api.post(incident.alert_channel or "", detail, thread_ts=incident.alert_ts)
-    return _note(runtime, incident, "action-failed", detail)
+        elif incident is not None and _alerted_by_dm(runtime, incident):
+            await _tell_administrators(runtime, incident, detail)
+        elif lockdown is not None and lockdown.alert_ts:
+            await runtime.api.post(lockdown.alert_channel, detail, thread_ts=lockdown.alert_ts)
+        elif channel := _alert_channel(runtime, team_id, incident, action, lockdown):
+            await runtime.api.post(channel, detail)
+    # Whom the lockdown could not remove: its alert names them.
+    refused = action.user if isinstance(action, Kick) and lockdown is not None and lockdown.in_force else None
+    if lockdown is not None and refused and refused not in lockdown.refused:
+        await _refresh_lockdown_alert(runtime, replace(lockdown, refused=(*lockdown.refused, refused)))
+    if incident is None and refused is None:
+        return None
+    now = runtime.now()
+
+    def record(session: storage.Session) -> None:
+        if incident is not None:
+            storage.add_incident_event(incident.id, kind="action-failed", detail=detail, now=now, session=session)
+        if lockdown is not None and refused:
+            storage.note_refused(lockdown.id, [refused], session=session)
+
+    return record
+
+
+def _alert_channel(
+    runtime: Runtime, team_id: str, incident: Incident | None, action: QueuedAction, lockdown: Lockdown | None
+) -> str | None:
+    """Where a refusal is told when its alert has no thread (yet): the alert channel of the
+    incident's program (not for reminders, which are never posted) or of the lockdown."""
+    if incident is not None:
+        program = _program(runtime, team_id, incident)
+        return program.alert_channel if program is not None and rule_by_symbol(incident.rule).alerts else None
+    if lockdown is not None and lockdown.alert_channel:
+        return lockdown.alert_channel
+    return action.alert_channel if isinstance(action, Kick) else None
+
+
+async def _refresh_lockdown_alert(runtime: Runtime, lockdown: Lockdown) -> None:
+    if not lockdown.alert_ts:
+        return  # not posted yet: it will name them when it is
+    try:
+        await runtime.api.update(lockdown.alert_channel, lockdown.alert_ts, lockdown_alert_text(lockdown))
+    except SlackApiError as error:
+        log.info("could not refresh the alert of lockdown %s: %s", lockdown.id, error.response.get("error"))
+
+
+def _refusal(runtime: Runtime, action: QueuedAction, code: str) -> str:
+    """What the administrators are told: what Slack refused, its code, and what to do by hand."""
+    attempt: Attempt
+    match action:
+        case Kick(channel=channel, user=user):
+            attempt, tried = "remove", f"remove <@{user}> from <#{channel}>"
+        case Invitation(channel=channel, user=user):
+            attempt, tried = "invite", f"invite <@{user}> to <#{channel}>"
+        case _:
+            channel = getattr(action, "channel", "")
+            return f"Could not {_attempted(action)}: {what_to_do('other', code, channel=channel)}."
+    advice = what_to_do(attempt, code, user=user, channel=channel, kind=_kind(runtime, channel))
+    return f":warning: Slack refused to {tried} (`{code}`): {advice}."
+
+
+def _kind(runtime: Runtime, channel: str) -> str:
+    """ "public" or "private" for a stored channel, "" when the app does not know it."""
+    conversation = runtime.cache.conversation(channel)
+    if conversation is None:
+        return ""
+    return "private" if conversation.kind.is_private else "public"
 
 
 def _attempted(action: QueuedAction) -> str:

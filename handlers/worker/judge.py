@@ -25,12 +25,14 @@ from bot.model import (
     SharedFile,
     Situation,
 )
-from bot.rules import MESSAGE_RULES
+from bot.rules import MESSAGE_RULES, rule_by_symbol
 from handlers.runtime import Runtime
 from handlers.situations import live_presence, program_situation
 from handlers.slack.api import SlackApi, api_error, cannot_see
 from handlers.slack.parsing import (
+    CONVERSIONS,
     account_from_user,
+    deleted_message,
     event_conversation_kind,
     observing_user,
     receiver,
@@ -40,7 +42,7 @@ from handlers.slack.parsing import (
 from handlers.worker.enforce import enforce
 from handlers.worker.home import publish_home
 from handlers.worker.onboarding import welcome
-from handlers.worker.queued import Kick, queue
+from handlers.worker.queued import Kick, Post, ThreadUpdate, queue
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +62,8 @@ class Judge:
         envelope = dict(item.payload)
         event = envelope.get("event") or {}
         handler = EVENT_HANDLERS.get(event.get("type", ""))
+        if event.get("type") == "message":
+            handler = MESSAGE_SUBTYPE_HANDLERS.get(event.get("subtype") or "", handler)
         if handler is None:
             return None
         # The workspace is the installation that received the event (`authorizations[0].team_id`):
@@ -152,7 +156,7 @@ class Judge:
         if not found or stays_in_lockdown(found[0][1].person(user)):
             return None
         program, directory = found[0]
-        kick = Kick(channel=locked.channel, user=user, alert_channel=program.alert_channel)
+        kick = Kick(channel=locked.channel, user=user, alert_channel=program.alert_channel, lockdown=locked.id)
 
         def apply(session: storage.Session) -> None:
             if directory.person(user) is not None:
@@ -197,6 +201,91 @@ class Judge:
             return None
         conversation = await self._fetch(team_id, channel_id, envelope, event=event)
         return await self._judge_conversation(team_id, conversation, envelope) if conversation else None
+
+    async def on_conversion(self, team_id: str, event: dict, envelope: dict) -> Apply | None:
+        """A channel made private (or public): Slack says so only with a message in it. The channel is
+        judged as what it now is at once, so the private-space rules (a DLC admin, the guardians)
+        apply from this moment, not from the next sweep."""
+        channel, kind = event.get("channel"), CONVERSIONS[event["subtype"]]
+        if not isinstance(channel, str) or not channel:
+            return None
+        converter = event.get("user")
+        proven = (converter,) if isinstance(converter, str) and converter else ()
+        conversation = await self._fetch(team_id, channel, envelope, event=event, proven=proven)
+        if conversation is None:
+            return None
+        log.info("%s is now a %s", channel, kind.value.replace("_", " "))
+        return await self._judge_conversation(team_id, replace(conversation, kind=kind), envelope)
+
+    async def on_message_deleted(self, team_id: str, event: dict, envelope: dict) -> Apply | None:
+        """A message was deleted: nobody said anything new. An open incident the message was evidence of
+        keeps its evidence, and its alert's thread is told (the alert's link now leads nowhere, and a
+        deleted recording or phone number may be the remedy an administrator was waiting for)."""
+        message = deleted_message(event, bot_user_id=self.runtime.bot_user_id)
+        conversation = self._stored(message.channel) if message is not None else None
+        if message is None or conversation is None:
+            return None
+        # What the deleted words were a finding of, judged in memory: (program, rule, subject) -> scope.
+        about: dict[tuple[str, str, str], str] = {}
+        for program, directory in self._relevant(team_id, conversation):
+            situation = Situation(program, directory, self.runtime.now(), conversation=conversation, message=message)
+            for finding in evaluate(MESSAGE_RULES, situation):
+                if not finding.undecided:
+                    about[program.id, finding.rule, finding.subject] = finding.scope
+        if not about:
+            return None  # the common case: an ordinary message deleted; nothing to do
+
+        def apply(session: storage.Session) -> None:
+            now = self.runtime.now()
+            for program_id, scope in {(program_id, scope) for (program_id, _, _), scope in about.items()}:
+                for incident in storage.open_incidents(program_id, scope=scope, session=session):
+                    if (program_id, incident.rule, incident.subject) not in about:
+                        continue
+                    storage.add_incident_event(
+                        incident.id, kind="message-deleted", detail=MESSAGE_DELETED, now=now, session=session
+                    )
+                    if rule_by_symbol(incident.rule).alerts:
+                        update = ThreadUpdate(incident=incident.id, text=MESSAGE_DELETED)
+                        queue(update, team_id=team_id, session=session, now=now)
+
+        return apply
+
+    async def on_channel_id_changed(self, team_id: str, event: dict, envelope: dict) -> Apply | None:
+        """A private channel shared with Slack Connect has a new id for good. The stored conversation,
+        its open incidents and its lockdown move to it, and programs naming the old id are read with
+        the new one; each program whose file names the old id is told to update it."""
+        old, new = event.get("old_channel_id"), event.get("new_channel_id")
+        if not isinstance(old, str) or not isinstance(new, str) or not old or not new or old == new:
+            return None
+        named = [(p, storage.replaced_ids(p, {old: new})) for p in self.runtime.cache.programs(team_id)]
+        stale = [(storage.with_current_ids(p, {old: new}), where) for p, where in named if where]
+
+        def apply(session: storage.Session) -> None:
+            now = self.runtime.now()
+            moved = storage.move_channel(old, new, team_id=team_id, now=now, session=session)
+            self.runtime.cache.forget_conversation(old)
+            self.runtime.cache.invalidate()
+            log.info(
+                "channel %s is now %s: moved %d open incident(s), %d lockdown(s)%s",
+                old,
+                new,
+                moved.incidents,
+                moved.lockdowns,
+                ", and the conversation" if moved.conversation else "",
+            )
+            for program, where in stale:
+                settings = ", ".join(sorted({setting for setting, _ in where}))
+                log.warning(
+                    "the program file of %s names channel %s in %s; Slack replaced it with %s",
+                    program.id,
+                    old,
+                    settings,
+                    new,
+                )
+                notice = Post(channel=program.alert_channel, text=stale_id_notice(program, old, new, settings))
+                queue(notice, team_id=team_id, session=session, now=now)
+
+        return apply
 
     async def on_archive(self, team_id: str, event: dict, envelope: dict) -> Apply | None:
         """An archived or deleted channel: nobody can talk in it any more, so its open incidents about
@@ -457,6 +546,22 @@ class Judge:
 #: Events Slack may send without `authorizations`: the installation they name is already gone.
 TOKENLESS_EVENTS = frozenset({"app_uninstalled", "tokens_revoked"})
 
+#: What the alert's thread is told when a message an incident is about was deleted.
+MESSAGE_DELETED = (
+    ":wastebasket: A message this incident is about was deleted in Slack (by its author or an administrator). "
+    "The evidence recorded here stays; resolve the incident when nothing more is needed."
+)
+
+
+def stale_id_notice(program: Program, old: str, new: str, settings: str) -> str:
+    """What a program's administrators are told when Slack replaced a channel id its file names."""
+    return (
+        f":information_source: Slack gave <#{new}> a new id (it was shared with another organisation): `{old}` is "
+        f"now `{new}`. The program file of {program.name} names `{old}` in {settings}: Safe Contact watches "
+        f"<#{new}> instead from now on; please change the file to `{new}` before the next import."
+    )
+
+
 #: The event types the app acts on, each with its handler (the manifest subscribes to exactly these).
 EVENT_HANDLERS: dict[str, Callable[[Judge, str, dict, dict], Awaitable[Apply | None]]] = {
     "message": Judge.on_message,
@@ -470,6 +575,7 @@ EVENT_HANDLERS: dict[str, Callable[[Judge, str, dict, dict], Awaitable[Apply | N
     "channel_archive": Judge.on_archive,
     "group_archive": Judge.on_archive,
     "channel_deleted": Judge.on_archive,
+    "channel_id_changed": Judge.on_channel_id_changed,
     "group_deleted": Judge.on_archive,
     "team_join": Judge.on_user,
     "user_change": Judge.on_user,
@@ -478,3 +584,9 @@ EVENT_HANDLERS: dict[str, Callable[[Judge, str, dict, dict], Awaitable[Apply | N
     "app_home_opened": Judge.on_home_opened,
 }
 HANDLED_EVENTS = frozenset(EVENT_HANDLERS)
+#: `message` subtypes that are not somebody's words but news of their own (the rest go to `on_message`).
+MESSAGE_SUBTYPE_HANDLERS: dict[str, Callable[[Judge, str, dict, dict], Awaitable[Apply | None]]] = {
+    "channel_convert_to_private": Judge.on_conversion,
+    "channel_convert_to_public": Judge.on_conversion,
+    "message_deleted": Judge.on_message_deleted,
+}

@@ -115,7 +115,8 @@ class DirectMessage:
 @dataclass(frozen=True, slots=True)
 class Invitation:
     """Invite `user` to `channel`. When they are invited and `reason` is not empty, it is posted
-    there. `for_finding` works as it does for `Post`."""
+    there. `for_finding` works as it does for `Post`. Bringing someone back after a lockdown names
+    the `lockdown`: if Slack refuses, its alert's thread is told."""
 
     OP: ClassVar[str] = "invite"
     channel: str
@@ -123,12 +124,15 @@ class Invitation:
     reason: str = ""
     incident: int | None = None
     for_finding: bool = False
+    lockdown: int | None = None
 
     def __post_init__(self) -> None:
         _tie_to_finding(self)
 
     def to_payload(self) -> dict[str, Any]:
-        payload = {"op": self.OP, "channel": self.channel, "user": self.user, "reason": self.reason}
+        payload: dict[str, Any] = {"op": self.OP, "channel": self.channel, "user": self.user, "reason": self.reason}
+        if self.lockdown is not None:
+            payload["lockdown"] = self.lockdown
         return _with_incident(payload, self)
 
 
@@ -146,16 +150,38 @@ class Escalation:
 
 @dataclass(frozen=True, slots=True)
 class Kick:
-    """Remove `user` from the locked-down `channel`. If Slack will not allow it, `alert_channel`
-    is told."""
+    """Remove `user` from the locked-down `channel`. If Slack will not allow it, the thread of the
+    `lockdown`'s alert is told (`alert_channel` when the alert is not posted, or for items stored
+    before kicks named their lockdown)."""
 
     OP: ClassVar[str] = "kick"
     channel: str
     user: str
     alert_channel: str
+    lockdown: int | None = None
 
     def to_payload(self) -> dict[str, Any]:
-        return {"op": self.OP, "channel": self.channel, "user": self.user, "alert_channel": self.alert_channel}
+        payload: dict[str, Any] = {
+            "op": self.OP,
+            "channel": self.channel,
+            "user": self.user,
+            "alert_channel": self.alert_channel,
+        }
+        if self.lockdown is not None:
+            payload["lockdown"] = self.lockdown
+        return payload
+
+
+@dataclass(frozen=True, slots=True)
+class LockdownAlert:
+    """Post the lockdown's alert (its channel and text are stored with the lockdown), once, and
+    remember its ts: the removals Slack refuses are told in its thread."""
+
+    OP: ClassVar[str] = "lockdown-alert"
+    lockdown: int
+
+    def to_payload(self) -> dict[str, Any]:
+        return {"op": self.OP, "lockdown": self.lockdown}
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +200,16 @@ class SendReport:
 
 
 QueuedAction: TypeAlias = (
-    PostAlert | ThreadUpdate | Resolution | Post | DirectMessage | Invitation | Escalation | Kick | SendReport
+    PostAlert
+    | ThreadUpdate
+    | Resolution
+    | Post
+    | DirectMessage
+    | Invitation
+    | Escalation
+    | Kick
+    | LockdownAlert
+    | SendReport
 )
 
 
@@ -218,11 +253,19 @@ def from_payload(payload: Mapping[str, Any]) -> QueuedAction:
                 reason=read.optional_text("reason") or "",
                 incident=read.optional_integer("incident"),
                 for_finding=read.has("incident"),
+                lockdown=read.optional_integer("lockdown"),
             )
         case Escalation.OP:
             return Escalation(incident=read.integer("incident"), user=read.text("user"))
         case Kick.OP:
-            return Kick(channel=read.text("channel"), user=read.text("user"), alert_channel=read.text("alert_channel"))
+            return Kick(
+                channel=read.text("channel"),
+                user=read.text("user"),
+                alert_channel=read.text("alert_channel"),
+                lockdown=read.optional_integer("lockdown"),
+            )
+        case LockdownAlert.OP:
+            return LockdownAlert(lockdown=read.integer("lockdown"))
         case SendReport.OP:
             return SendReport(user=read.text("user"), programs=read.texts("programs"), since=read.day("since"))
     raise MalformedAction(f"unknown queued action {read.op[:40]!r}")

@@ -35,6 +35,7 @@ import storage
 from bot.config import Settings
 from bot.model import Program
 from fakeslack import FakeSlack
+from fakeslack.workspace import EVERYONE_EXCEPT_GUESTS
 from handlers import SafeContactApp, create_app
 from handlers.runtime import Timing
 
@@ -120,7 +121,10 @@ async def until(predicate, *, limit: float = 30.0) -> None:
 
 
 def populate(slack: FakeSlack, prog: Program) -> None:
-    """The workspace as the program left it the day before: everyone in place, nothing wrong."""
+    """The workspace as the program left it the day before: everyone in place, nothing wrong. Its
+    owner let members (and so the app) remove people from public channels, as the README asks of a
+    program whose sessions are public channels (Slack's default lets only admins)."""
+    slack.workspace.settings.remove_from_public_channels = EVERYONE_EXCEPT_GUESTS
     for person in prog.roster:
         if person.slack_id:
             slack.add_user(person.slack_id, name=person.name, email=person.email)

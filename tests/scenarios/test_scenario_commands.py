@@ -12,7 +12,6 @@ import pytest
 from builders import (
     ADMIN1,
     ADMIN2,
-    ALERTS,
     DLC,
     GENERAL,
     GUARD1,
@@ -202,8 +201,9 @@ async def test_lockdown_where_slack_refuses_a_removal_tells_the_administrators(w
     world.slack.fail_next("conversations.kick", error="restricted_action")
     await ask(world, Command.LOCKDOWN, f"<#{SESSION}>", user=ADMIN1)
     await world.settle()
-    refused = [m for m in world.slack.posted(ALERTS) if "Could not remove" in m["text"]]
-    assert len(refused) == 1 and "by hand" in refused[0]["text"]
+    [alert] = [m for m in world.alerts() if m["text"].startswith(":lock:")]
+    refused = [m for m in world.thread(alert) if "Slack refused to remove" in m["text"]]
+    assert len(refused) == 1 and "a workspace admin must remove" in refused[0]["text"]
 
 
 async def test_unlock_of_a_channel_that_is_not_locked(world):

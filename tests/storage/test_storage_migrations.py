@@ -37,6 +37,7 @@ TABLES = {
     "welcomes",
     "installations",
     "oauth_states",
+    "channel_id_changes",
 }
 
 
