@@ -12,6 +12,7 @@ import pytest
 from builders import (
     ADMIN1,
     ADMIN2,
+    ALERTS,
     DLC,
     GENERAL,
     GUARD1,
