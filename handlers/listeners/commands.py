@@ -409,7 +409,7 @@ async def _recheck(
     with runtime.session() as session:
         storage.note_removed(locked.id, [u for u in late if directory.person(u) is not None], session=session)
         for user in late:
-            queue(_kick(channel, user, program), team_id=team, session=session, now=now)
+            queue(_kick(channel, user, program, locked), team_id=team, session=session, now=now)
         also = f"Also removing from <#{channel}>, who had just joined: {', '.join(f'<@{u}>' for u in late)}."
         _queue_post(program.alert_channel, also, team=team, session=session, now=now)
     log.info("lockdown of %s: %d member(s) who had just joined are removed too", channel, len(late))
