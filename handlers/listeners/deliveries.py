@@ -67,7 +67,7 @@ class Deliveries:
             self.outage = Outage(self.runtime.now(), storage.database_failure(error))
             log.error(
                 "the database is unavailable (%s): Slack's event deliveries are refused with 503 until it is "
-                "back. Slack retries each three times over about five minutes and then drops it, and after an "
+                "back. Slack retries each three times over a few minutes and then drops it, and after an "
                 "hour under 5%% success it disables the app's event subscriptions",
                 self.outage.reason,
             )
@@ -201,7 +201,7 @@ def outage_notice(since: datetime, until: datetime, refused: int) -> str:
     return (
         f":warning: Safe Contact could not store the events Slack sent between {when(since)} and {when(until)}: "
         f"its database was unavailable, and {refused} deliveries were refused. Slack tries an event four times "
-        "over about five minutes and then drops it, so events from that window may have been lost, messages "
+        "over a few minutes and then drops it, so events from that window may have been lost, messages "
         "among them. A sweep of the workspace is running to rebuild who is in which conversation; a message "
         "Slack did not deliver again cannot be recovered."
     )
