@@ -61,6 +61,10 @@ class SocketModeReceiver(AsyncSocketModeHandler):
     async def store(self, body: object) -> bool:
         """Store one event callback; whether to acknowledge it. A payload that is not an event
         callback the inbox can store is logged and acknowledged (Slack would only send it again)."""
+        if isinstance(body, dict) and body.get("type") == "app_rate_limited" and self.deliveries is not None:
+            if not self.deliveries.rate_limited_notice(body):
+                log.warning("an app_rate_limited notice was refused: a malformed team or minute")
+            return True
         problem = events.event_callback_problem(body)
         if problem is not None or not isinstance(body, dict):
             log.warning("an event callback was refused: %s", problem)
