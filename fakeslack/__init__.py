@@ -1,7 +1,9 @@
 """A stateful stand-in for Slack over real HTTP: its Web API on a local port (answering as Slack does,
 with visibility, paging, errors and 429s), and the Events API, slash commands and button presses
 delivered to an app's URL, signed as Slack signs them, or with `socket_mode` on, as envelopes over
-the app's Socket Mode WebSocket (`fakeslack.socket_mode`). The tests and `safe-contact demo` use it."""
+the app's Socket Mode WebSocket (`fakeslack.socket_mode`). Events over HTTP are delivered with Slack's
+policy (retries, drops, disabled subscriptions, rate limits: `fakeslack.delivery`). The tests and
+`safe-contact demo` use it."""
 
 from __future__ import annotations
 
@@ -14,19 +16,21 @@ import json
 import random
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
 import aiohttp
 from aiohttp import web
 
 from fakeslack.changes import ChannelChanges
+from fakeslack.delivery import Deliverer, DeliveryPolicy, EventDelivery
 from fakeslack.socket_mode import EVENTS_API, INTERACTIVE, SLASH_COMMANDS, SocketModeServer
 from fakeslack.web_api import METHODS, Caller
 from fakeslack.workspace import Channel, SlackError, User, Workspace
 
-__all__ = ["Call", "Channel", "Delivery", "FakeSlack", "User"]
+__all__ = ["Call", "Channel", "Delivery", "DeliveryPolicy", "EventDelivery", "FakeSlack", "User"]
 
 #: How long Slack waits for the app to answer a slash command, a button, a shortcut or a modal's
 #: submission. Later, the person is shown "operation_timeout" and whatever the app answers is dropped.
@@ -134,6 +138,8 @@ class FakeSlack(ChannelChanges):
     ack_deadline: float = ACK_DEADLINE
     trigger_lifetime: float = TRIGGER_LIFETIME
     response_url_lifetime: float = RESPONSE_URL_LIFETIME
+    #: How events are delivered over HTTP: Slack's retries, drops and limits, delays scaled for tests.
+    delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)
 
     def __post_init__(self) -> None:
         self.workspace = Workspace(self.team_id, self.bot_user_id)
@@ -154,6 +160,7 @@ class FakeSlack(ChannelChanges):
         self._triggers: dict[str, _Hook] = {}
         self._response_urls: dict[str, _Hook] = {}
         self._deliveries: set[asyncio.Task] = set()
+        self._deliverer = Deliverer(self.delivery, self._send_signed, self._spawn)
         self._runner: web.AppRunner | None = None
         self._client: aiohttp.ClientSession | None = None
         self.base_url = ""
@@ -180,6 +187,7 @@ class FakeSlack(ChannelChanges):
         return self
 
     async def stop(self) -> None:
+        self._deliverer.cancel_retries()
         await self.flush()
         await self.sockets.close()
         if self._client is not None:
@@ -456,6 +464,7 @@ class FakeSlack(ChannelChanges):
         other._oauth_codes, other._workspaces, other._event_ids = self._oauth_codes, self._workspaces, self._event_ids
         other._deliveries, other._client, other.base_url = self._deliveries, self._client, self.base_url
         other.sockets = self.sockets
+        other._deliverer = self._deliverer  # one app: one delivery record, one subscription
         other.workspace.base_url = self.workspace.base_url
         self._workspaces[team_id] = other.workspace
         return other
@@ -807,12 +816,16 @@ class FakeSlack(ChannelChanges):
         """Deliver after the current Web API answer, as Slack does (the app must not wait on itself)."""
         if event is None:
             return
-        task = asyncio.get_running_loop().create_task(self.deliver_event(event))
+        self._spawn(self.deliver_event(event))
+
+    def _spawn(self, delivery: Coroutine[Any, Any, object]) -> asyncio.Task:
+        task = asyncio.get_running_loop().create_task(delivery)
         self._deliveries.add(task)
         task.add_done_callback(self._deliveries.discard)
+        return task
 
     async def flush(self) -> bool:
-        """Wait for deliveries Slack owes the app; True when there were any."""
+        """Wait for deliveries Slack owes the app, retries included; True when there were any."""
         pending = list(self._deliveries)
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
@@ -827,21 +840,68 @@ class FakeSlack(ChannelChanges):
         retry_num: int | None = None,
         retry_reason: str | None = None,
     ) -> int:
-        """One Events API delivery: POSTed to `events_url` (the app's HTTP status), or in Socket Mode
-        sent as an envelope (200 once acknowledged, redeliveries included; 408 if Slack gave up)."""
+        """One Events API delivery. In Socket Mode sent as an envelope (200 once acknowledged,
+        redeliveries included; 408 if Slack gave up). Over HTTP POSTed to `events_url` with Slack's
+        policy: the app's status on the first attempt (0: no answer, or not sent); retries follow on
+        their own, and `event_deliveries` records them. With `retry_num`, the test makes a redelivery
+        by hand: sent once, as given."""
         envelope = self.envelope(event, authorizations=authorizations, event_id=event_id)
         self.envelopes.append(envelope)
         if self.socket_mode:
             ack = await self.sockets.deliver(EVENTS_API, envelope, retry_attempt=retry_num, retry_reason=retry_reason)
             return 200 if ack is not None else 408
         body = json.dumps(envelope).encode()
-        headers = self.signed_headers(body, content_type="application/json")
         if retry_num is not None:
+            headers = self.signed_headers(body, content_type="application/json")
             headers.update(
                 {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason or "http_timeout"}
             )
-        status, _ = await self.send_raw(body, headers)
-        return status
+            status, _ = await self.send_raw(body, headers)
+            return status
+        return await self._deliverer.deliver(
+            body,
+            kind=str(event.get("type") or ""),
+            team_id=self.team_id,
+            event_id=envelope["event_id"],
+            rate_limited=self._send_rate_limited,
+        )
+
+    async def deliver_body(self, body: bytes, *, kind: str = "raw") -> int:
+        """Deliver exactly `body` (JSON, signed) as an Events API delivery over HTTP, with Slack's
+        policy: for bodies Slack would not send, to see what the app's answer makes Slack do."""
+        return await self._deliverer.deliver(body, kind=kind, team_id=self.team_id, event_id=None)
+
+    async def _send_rate_limited(self, minute: int) -> None:
+        """Slack's notice that this workspace's events are rate-limited from `minute` (epoch seconds)."""
+        payload = {
+            "token": "fake-verification-token",
+            "type": "app_rate_limited",
+            "team_id": self.team_id,
+            "minute_rate_limited": minute,
+            "api_app_id": self.app_id,
+        }
+        await self._deliverer.deliver(
+            json.dumps(payload).encode(), kind="app_rate_limited", team_id=self.team_id, event_id=None
+        )
+
+    @property
+    def event_deliveries(self) -> deque[EventDelivery]:
+        """The events delivered over HTTP with Slack's policy (the latest 1,000), oldest first, with
+        their attempts and what became of each."""
+        return self._deliverer.deliveries
+
+    @property
+    def subscriptions_disabled(self) -> bool:
+        """Whether Slack disabled the app's event subscriptions (under 5% success over an hour)."""
+        return self._deliverer.subscriptions_disabled
+
+    def enable_subscriptions(self) -> None:
+        """An administrator turned the app's event subscriptions back on."""
+        self._deliverer.enable_subscriptions()
+
+    def fill_hourly_allowance(self) -> None:
+        """As if this workspace had been sent its hour's 30,000 events: the next one is rate-limited."""
+        self._deliverer.fill_hourly_allowance(self.team_id)
 
     async def slash_command(self, command: str, *, text: str = "", user_id: str, channel_id: str) -> tuple[int, object]:
         conversation = self.workspace.conversations.get(channel_id)
@@ -1010,15 +1070,25 @@ class FakeSlack(ChannelChanges):
 
     async def send_raw(self, body: bytes, headers: dict) -> tuple[int, object]:
         """POST exactly `body` with `headers` to the app; its status and body (JSON when it is)."""
+        status, _, answer = await self._post(body, headers)
+        return status, answer
+
+    async def _send_signed(self, body: bytes, extra: Mapping[str, str]) -> tuple[int, Mapping[str, str]]:
+        """One attempt of a delivery: signed now (a retry is signed afresh), with `extra` headers."""
+        status, headers, _ = await self._post(body, {**self.signed_headers(body), **extra})
+        return status, headers
+
+    async def _post(self, body: bytes, headers: dict) -> tuple[int, Mapping[str, str], object]:
         if not self.events_url:
             raise RuntimeError("set FakeSlack.events_url to the app's /slack/events address first")
         assert self._client is not None, "start() the fake first"
         async with self._client.post(self.events_url, data=body, headers=headers) as response:
             text = await response.text()
             try:
-                return response.status, json.loads(text) if text else text
+                answer = json.loads(text) if text else text
             except ValueError:
-                return response.status, text
+                answer = text
+            return response.status, response.headers, answer
 
 
 def _id_only(file: dict) -> dict:

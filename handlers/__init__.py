@@ -73,8 +73,9 @@ def create_app(
 
     @bolt.error
     async def on_error(error, body, logger):
-        """A payload whose fields have the wrong shape is refused (400: Slack would send it again to no
-        end); anything else (the database is down) is a 500, so that Slack retries it later."""
+        """A payload whose fields have the wrong shape is refused (400, which the server marks
+        `X-Slack-No-Retry: 1`: Slack would only send it again); anything else (the database is down)
+        is a 500, so that Slack retries it later."""
         logger.warning("a request failed: %s", api_error(error))
         if isinstance(error, (AttributeError, TypeError, KeyError, ValueError)):
             return BoltResponse(status=400, body="")

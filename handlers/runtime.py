@@ -41,6 +41,10 @@ class Timing:
     #: How often the Socket Mode connection is pinged and checked: a dropped socket is replaced
     #: within about this long.
     socket_ping_every: float = 10.0
+    #: While deliveries are refused (the database is down): how often the database is tried again,
+    #: and how often the log says how many deliveries were refused so far.
+    probe_every: float = 5.0
+    outage_summary_every: float = 60.0
 
 
 class WorkspaceCache:

@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import Awaitable, Callable, Iterable
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -17,6 +18,7 @@ from slack_sdk.signature import SignatureVerifier
 import storage
 from bot.config import Settings
 from handlers.listeners import events
+from handlers.listeners.deliveries import Deliveries
 from handlers.listeners.events import EVENT
 from handlers.listeners.socket_mode import SocketModeReceiver
 from handlers.runtime import Runtime
@@ -51,6 +53,7 @@ class SafeContactApp:
         self.bolt = bolt
         self.worker = Worker(runtime, {EVENT: Judge(runtime), ACTION: action_job(runtime)})
         self.inbox = events.InboxWriter(runtime, self.worker)
+        self.deliveries = Deliveries(runtime, self.sweep)
         #: Checks Slack's signature before a body is parsed. None (no signing secret): nothing can be
         #: signed for this app, and every request is refused.
         self.verifier = SignatureVerifier(settings.signing_secret) if settings.signing_secret else None
@@ -64,7 +67,7 @@ class SafeContactApp:
         """`POST /slack/events` (everything Slack sends, signed), `GET /healthz`, and the OAuth routes
         when OAuth is configured. In Socket Mode Slack sends nothing over HTTP: `/slack/events` is
         not served (404), whatever it carries, so no forged request can reach the inbox."""
-        application = web.Application(client_max_size=1024 * 1024)
+        application = web.Application(client_max_size=1024 * 1024, middlewares=[refusals_say_no_retry])
         if self.settings.socket_mode:
             application.router.add_post(EVENTS_PATH, self._not_served)
         else:
@@ -83,6 +86,8 @@ class SafeContactApp:
         text = _utf8(body)
         if text is None or not self._signed(text, request):  # no signing secret: nothing is signed
             return web.json_response({"ok": False, "error": "invalid signature"}, status=401, headers=NO_RETRY)
+        if "X-Slack-Retry-Num" in request.headers:
+            self.deliveries.retried()
         if request.content_type == "application/json" and text is not None:
             stored = await self._store_event_callback(text)
             if stored is not None:
@@ -97,12 +102,15 @@ class SafeContactApp:
             return web.json_response({"ok": False, "error": "malformed request body"}, status=400)
 
     async def _store_event_callback(self, body: str) -> web.Response | None:
-        """The short road for event callbacks (most of Slack's traffic): stored as sent, then 200.
+        """The short road for event callbacks (most of Slack's traffic): stored as sent, then 200;
+        503 when the database fails, which Slack retries. `app_rate_limited` is handled here too.
         None for anything else, which Bolt handles."""
         try:
             parsed = json.loads(body)
         except ValueError:
             return web.json_response({"ok": False, "error": "malformed request body"}, status=400)
+        if isinstance(parsed, dict) and parsed.get("type") == "app_rate_limited":
+            return web.Response(status=200 if self.deliveries.rate_limited_notice(parsed) else 400)
         if not isinstance(parsed, dict) or parsed.get("type") != "event_callback":
             return None
         problem = events.event_callback_problem(parsed)
@@ -112,9 +120,13 @@ class SafeContactApp:
             return web.Response(status=status)
         try:
             await self.inbox.store(parsed, body)
-        except Exception as error:  # the database: Slack retries a 500 later
-            log.warning("an event could not be stored: %s", type(error).__name__)
+        except storage.DatabaseError as error:  # Slack retries a 503: it must carry no X-Slack-No-Retry
+            self.deliveries.refused(error)
+            return web.Response(status=503)
+        except Exception as error:  # not the database's doing: Slack retries a 500 too
+            log.error("an event could not be stored: %s", type(error).__name__)
             return web.Response(status=500)
+        self.deliveries.stored()
         return web.Response(status=200)
 
     async def _not_served(self, request: web.Request) -> web.Response:
@@ -149,13 +161,18 @@ class SafeContactApp:
         return await to_aiohttp_response(await flow.handle_callback(await to_bolt_request(request)))
 
     async def _health(self, request: web.Request) -> web.Response:
+        """200 while the database answers and deliveries are stored; 503 while they are refused (at
+        once, without waiting for the database again) or the database does not answer."""
+        deliveries = self.deliveries.health()
+        if self.deliveries.outage is not None:
+            return web.json_response({"ok": False, "database": "refusing deliveries", **deliveries}, status=503)
         try:
             with self.runtime.session() as session:
                 pending = storage.pending_count(session=session)
                 retrying, _ = storage.retrying(session=session)
         except Exception as error:
             log.warning("health check: the database does not answer: %s", type(error).__name__)
-            return web.json_response({"ok": False, "database": "unreachable"}, status=503)
+            return web.json_response({"ok": False, "database": "unreachable", **deliveries}, status=503)
         body = {
             "ok": True,
             "database": "ok",
@@ -164,6 +181,7 @@ class SafeContactApp:
             "teams": len(self.runtime.teams()),
             # Events judged without every fact a rule needs, since this process started (see Runtime).
             "undecided": {reason: self.runtime.undecided[reason] for reason in UNDECIDED_REASONS},
+            **deliveries,
         }
         return web.json_response(body)
 
@@ -206,6 +224,7 @@ class SafeContactApp:
         await self.runtime.followups.finish(timeout=30)
         self._stop.set()
         self.runtime.wake.set()
+        await self.deliveries.stop()
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.wait_for(task, timeout=10)
@@ -215,10 +234,10 @@ class SafeContactApp:
         """The daily retention run (see `handlers.scheduled.retention`)."""
         purge(self.runtime.engine, now=self.runtime.now(), retention_days=self.settings.retention_days)
 
-    async def sweep(self) -> None:
-        """Sweep every workspace now (as at start and on the timer). One failing workspace does not
-        stop the others'."""
-        for team in self.runtime.teams():
+    async def sweep(self, teams: Iterable[str] | None = None) -> None:
+        """Sweep every workspace now (as at start, on the timer and after an outage), or those of
+        `teams`. One failing workspace does not stop the others'."""
+        for team in self.runtime.teams() if teams is None else teams:
             # Marked before it starts: the scheduled checks must not start a second sweep of a large
             # workspace while the first is still listing it.
             self.runtime.swept.add(team)
@@ -269,8 +288,27 @@ class SafeContactApp:
             self.inbox,
             api_url=self.settings.api_url,
             ping_interval=self.runtime.timing.socket_ping_every,
+            deliveries=self.deliveries,
         )
         await self.socket_mode.connect_async()
+
+
+@web.middleware
+async def refusals_say_no_retry(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Every 4xx carries `X-Slack-No-Retry: 1`: Slack retries any failed delivery three times, and a
+    refused one would be refused again. A 5xx (the database is down) goes without it: Slack should
+    send that again. Slack sends to no other path, and a browser ignores the header."""
+    try:
+        response = await handler(request)
+    except web.HTTPException as refusal:
+        if 400 <= refusal.status < 500:
+            refusal.headers.update(NO_RETRY)
+        raise
+    if 400 <= response.status < 500:
+        response.headers.update(NO_RETRY)
+    return response
 
 
 def _utf8(body: bytes) -> str | None:

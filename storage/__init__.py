@@ -7,9 +7,11 @@ from sqlmodel import Session
 from storage.audit_log import audit_entries, record_audit
 from storage.channel_ids import MovedChannel, channel_id_changes, move_channel, replaced_ids, with_current_ids
 from storage.database import (
+    DatabaseError,
     connection_scope,
     create_engine_from_url,
     database_answers,
+    database_failure,
     database_url,
     session_scope,
 )
@@ -106,6 +108,7 @@ from storage.tokens import (
 __all__ = [
     "AlreadyLocked",
     "Connection",
+    "DatabaseError",
     "Engine",
     "InboxItem",
     "IncidentNotFound",
@@ -136,6 +139,7 @@ __all__ = [
     "conversations_with_member",
     "create_engine_from_url",
     "database_answers",
+    "database_failure",
     "database_url",
     "downgrade",
     "enqueue_claimed_events",

@@ -19,7 +19,9 @@ from slack_sdk.socket_mode.aiohttp import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
+import storage
 from handlers.listeners import events
+from handlers.listeners.deliveries import Deliveries
 from handlers.slack.api import web_client
 
 log = logging.getLogger(__name__)
@@ -32,29 +34,52 @@ class SocketModeReceiver(AsyncSocketModeHandler):
     """Bolt's Socket Mode handler, with events stored by the inbox writer before their ack."""
 
     def __init__(
-        self, bolt: AsyncApp, app_token: str, inbox: events.InboxWriter, *, api_url: str, ping_interval: float = 10.0
+        self,
+        bolt: AsyncApp,
+        app_token: str,
+        inbox: events.InboxWriter,
+        *,
+        api_url: str,
+        ping_interval: float = 10.0,
+        deliveries: Deliveries | None = None,
     ):
         # `apps.connections.open` goes to `SLACK_API_URL`, like every other Web API call.
         super().__init__(bolt, app_token, web_client=web_client("", api_url), ping_interval=ping_interval)
         self.inbox = inbox
+        #: Counts what the deliveries went through, and handles a database outage as over HTTP.
+        self.deliveries = deliveries
 
     async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
         if req.type != EVENTS_API:
             await super().handle(client, req)
             return
+        if req.retry_attempt and self.deliveries is not None:
+            self.deliveries.retried()
         if await self.store(req.payload):
             await client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
 
     async def store(self, body: object) -> bool:
         """Store one event callback; whether to acknowledge it. A payload that is not an event
         callback the inbox can store is logged and acknowledged (Slack would only send it again)."""
+        if isinstance(body, dict) and body.get("type") == "app_rate_limited" and self.deliveries is not None:
+            if not self.deliveries.rate_limited_notice(body):
+                log.warning("an app_rate_limited notice was refused: a malformed team or minute")
+            return True
         problem = events.event_callback_problem(body)
         if problem is not None or not isinstance(body, dict):
             log.warning("an event callback was refused: %s", problem)
             return True
         try:
             await self.inbox.store(body)
-        except Exception as error:  # the database: not acknowledged, so Slack sends it again
-            log.warning("an event could not be stored: %s", type(error).__name__)
+        except storage.DatabaseError as error:  # not acknowledged, so Slack sends it again
+            if self.deliveries is not None:
+                self.deliveries.refused(error)
+            else:
+                log.warning("an event could not be stored: %s", storage.database_failure(error))
             return False
+        except Exception as error:  # not the database's doing: not acknowledged either
+            log.error("an event could not be stored: %s", type(error).__name__)
+            return False
+        if self.deliveries is not None:
+            self.deliveries.stored()
         return True

@@ -34,7 +34,7 @@ from builders import (
 import storage
 from bot.config import Settings
 from bot.model import Program
-from fakeslack import FakeSlack
+from fakeslack import DeliveryPolicy, FakeSlack
 from fakeslack.workspace import EVERYONE_EXCEPT_GUESTS
 from handlers import SafeContactApp, create_app
 from handlers.runtime import Timing
@@ -43,6 +43,8 @@ SIGNING_SECRET = "scenario-signing-secret"
 ROOT = Path(__file__).resolve().parents[2]
 BOT_USER = "U0SAFEBOT1"
 TEAM = "T0TEAM0001"
+#: Slack's delivery policy a hundred times faster: retries at once, after 0.6 s and after 3 s; an hour is 36 s.
+SCENARIO_DELIVERY = DeliveryPolicy(time_scale=0.01)
 
 
 class Clock:
@@ -152,12 +154,13 @@ async def start_world(
     sweep: bool = True,
     engine=None,
     timing: Timing | None = None,
+    delivery: DeliveryPolicy = SCENARIO_DELIVERY,
     **settings_changes: str,
 ) -> tuple[World, web.AppRunner]:
     """The world; on `engine` (migrated, e.g. PostgreSQL) instead of a SQLite file when given.
     `settings_changes` override the settings (`signing_secret=""`, `app_token="xapp-…"`)."""
     prog = prog or program()
-    slack = FakeSlack(signing_secret=SIGNING_SECRET, team_id=TEAM, bot_user_id=BOT_USER)
+    slack = FakeSlack(signing_secret=SIGNING_SECRET, team_id=TEAM, bot_user_id=BOT_USER, delivery=delivery)
     await slack.start()
     populate(slack, prog)
     if engine is None:
@@ -170,7 +173,7 @@ async def start_world(
     clock = Clock(NOW)
     given: dict = {"bot_token": slack.bot_token, "signing_secret": SIGNING_SECRET, "api_url": slack.base_url}
     settings = Settings(**{**given, **settings_changes})
-    app = create_app(settings, engine=engine, timing=timing or Timing(poll_every=0.05), clock=clock)
+    app = create_app(settings, engine=engine, timing=timing or Timing(poll_every=0.05, probe_every=0.2), clock=clock)
     runner, slack.events_url = await serve_app(app)
     await app.start(background=False)
     world = World(slack=slack, app=app, engine=engine, clock=clock, program=prog, events_url=slack.events_url)

@@ -10,19 +10,22 @@ import asyncio
 import json
 import logging
 import sys
+import time
 
 import aiohttp
 import pytest
-from builders import ADMIN1, ALERTS, GENERAL, MINOR1, STAFF1, STRANGER
+from builders import ADMIN1, ALERTS, GENERAL, MINOR1, NOW, STAFF1, STRANGER
 from scenario_world import BOT_USER, SIGNING_SECRET, TEAM, World, start_world, stop_world, until
 from sqlalchemy.exc import OperationalError
 from test_scenario_crash import AppProcess, dm_alerts, prepare, quiet
+from test_scenario_delivery_policy import SqliteLocked, notices, settled, swept_since
+from test_scenario_delivery_policy import get as health_get
 
 import storage
 from fakeslack import FakeSlack
 from fakeslack.socket_mode import EVENTS_API
 from handlers.runtime import Timing
-from handlers.slack.blocks import ACKNOWLEDGE_ACTION
+from handlers.slack.blocks import ACKNOWLEDGE_ACTION, when
 
 APP_TOKEN = "xapp-1-A0SAFE0001-fake-app-token"
 
@@ -284,6 +287,32 @@ async def test_an_event_the_database_cannot_store_is_not_acked_and_slack_redeliv
     assert sent[0]["envelope_id"] not in acked and sent[1]["envelope_id"] in acked
     await world.settle()
     assert len(world.alerts_for("unauthorized-member")) == 1
+
+
+async def test_in_socket_mode_an_outage_is_surfaced_told_and_swept_too(socket_world, tmp_path):
+    """Over Socket Mode an event the database cannot take is not acknowledged, and Slack sends it
+    again: the rest is as over HTTP."""
+    world = socket_world
+    outage = SqliteLocked(tmp_path / "scenario.db")
+    sent = len(events_sent(world))
+    outage.begin()
+    try:
+        joined = asyncio.create_task(world.slack.user_joins(STRANGER, GENERAL))
+        await until(lambda: len(events_sent(world)) >= sent + 2)  # not acknowledged: sent again
+        status, health = await health_get(world, "/healthz")
+        assert status == 503 and health["deliveries_refused"] >= 1
+        world.clock.advance(minutes=1)
+        back = time.monotonic()
+    finally:
+        outage.end()
+    await joined
+    await until(lambda: swept_since(world, back))
+    await settled(world)
+    [notice] = notices(world)
+    assert when(NOW) in notice["text"]
+    assert len(world.alerts_for("unauthorized-member")) == 1
+    status, health = await health_get(world, "/healthz")
+    assert status == 200 and health["retried_by_slack"] >= 1
 
 
 def named_in_alerts(world: World) -> set[str]:

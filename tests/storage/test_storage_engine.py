@@ -1,14 +1,21 @@
-"""The engine from DATABASE_URL, SQLite's connection settings, the session scope and the health check."""
+"""The engine from DATABASE_URL, SQLite's connection settings, the session scope and the health check;
+a database that does not answer fails well within Slack's 3 seconds."""
 
+import socket
+import sqlite3
 import threading
+import time
 
 import pytest
 from sqlalchemy.pool import StaticPool
 from storage_samples import PROGRAM_ID, full_program
 
 from storage import (
+    DatabaseError,
+    connection_scope,
     create_engine_from_url,
     database_answers,
+    database_failure,
     database_url,
     get_program,
     migrate,
@@ -29,8 +36,52 @@ from storage import (
 def test_postgresql_urls_use_psycopg_3(given, used):
     assert database_url(given) == used
     engine = create_engine_from_url(given)  # connects lazily: no server needed
-    assert engine.url.render_as_string(hide_password=False) == used
+    bounds = ["connect_timeout", "tcp_user_timeout"]
+    assert engine.url.difference_update_query(bounds).render_as_string(hide_password=False) == used
     engine.dispose()
+
+
+def test_postgresql_connections_are_bounded_unless_the_url_says_otherwise():
+    engine = create_engine_from_url("postgresql://u@db/sc")
+    assert engine.url.query["connect_timeout"] == "2" and engine.url.query["tcp_user_timeout"] == "2000"
+    engine.dispose()
+    engine = create_engine_from_url("postgresql://u@db/sc?connect_timeout=10")
+    assert engine.url.query["connect_timeout"] == "10"
+    engine.dispose()
+
+
+def test_a_postgresql_server_that_never_answers_fails_within_the_connect_timeout():
+    with socket.socket() as silent:  # accepts connections (the kernel does) and says nothing
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        engine = create_engine_from_url(f"postgresql://u@127.0.0.1:{silent.getsockname()[1]}/sc")
+        started = time.monotonic()
+        assert not database_answers(engine)
+        assert time.monotonic() - started < 2.8
+        engine.dispose()
+
+
+def test_a_sqlite_database_locked_by_another_process_fails_within_a_second(tmp_path):
+    engine = create_engine_from_url(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    migrate(engine)
+    holder = sqlite3.connect(tmp_path / "db.sqlite", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer, holding the lock
+    started = time.monotonic()
+    try:
+        with pytest.raises(DatabaseError) as failed, connection_scope(engine) as connection:
+            connection.exec_driver_sql("SELECT 1")
+        assert time.monotonic() - started < 1.5
+        assert database_failure(failed.value) == "OperationalError: database is locked"
+    finally:
+        holder.close()
+        engine.dispose()
+
+
+def test_a_failure_is_described_without_the_statement_or_its_parameters(sqlite_engine):
+    with pytest.raises(DatabaseError) as failed, connection_scope(sqlite_engine) as connection:
+        connection.exec_driver_sql("INSERT INTO nowhere VALUES (?)", ("what a minor wrote",))
+    assert "what a minor wrote" not in database_failure(failed.value)
+    assert "INSERT" not in database_failure(failed.value)
 
 
 def test_the_url_comes_from_the_environment(monkeypatch):
@@ -50,7 +101,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
     try:
         assert pragma(engine, "journal_mode") == "wal"
         assert pragma(engine, "foreign_keys") == 1
-        assert pragma(engine, "busy_timeout") == 5000
+        assert pragma(engine, "busy_timeout") == 1000
     finally:
         engine.dispose()
 
