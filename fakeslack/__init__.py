@@ -134,6 +134,9 @@ class FakeSlack(ChannelChanges):
     ack_deadline: float = ACK_DEADLINE
     trigger_lifetime: float = TRIGGER_LIFETIME
     response_url_lifetime: float = RESPONSE_URL_LIFETIME
+    #: Each called with every Web API answer as it leaves (method name, JSON body, errors included):
+    #: lets a test hold the answers to Slack's reference.
+    answer_watchers: list[Callable[[str, dict], None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.workspace = Workspace(self.team_id, self.bot_user_id)
@@ -211,7 +214,7 @@ class FakeSlack(ChannelChanges):
         if failure is not None:
             self.calls.append(Call(name, params, token, ok=False, error=failure.error, at=arrived))
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
-            return web.json_response({"ok": False, "error": failure.error}, status=failure.status, headers=headers)
+            return self._answer(name, {"ok": False, "error": failure.error}, status=failure.status, headers=headers)
         try:
             if name == "oauth.v2.access":  # authenticated by the app's client id and secret, not a token
                 answer = {"ok": True, **self._oauth_access(params, request.headers.get("Authorization", ""))}
@@ -227,13 +230,19 @@ class FakeSlack(ChannelChanges):
                 answer = {"ok": True, **method(self._workspaces[caller.team_id], caller, params)}
         except SlackError as error:
             self.calls.append(Call(name, params, token, ok=False, error=error.code, at=arrived))
-            return web.json_response({"ok": False, "error": error.code})
+            return self._answer(name, {"ok": False, "error": error.code})
         self.calls.append(Call(name, params, token, ok=True, at=arrived))
         hook = self.after_accepting.pop(name, None)
         if hook is not None:
             hook(self.calls[-1])
         self._after(name, params, answer)
-        return web.json_response(answer)
+        return self._answer(name, answer)
+
+    def _answer(self, name: str, body: dict, *, status: int = 200, headers: dict | None = None) -> web.Response:
+        response = web.json_response(body, status=status, headers=headers)
+        for watcher in self.answer_watchers:
+            watcher(name, json.loads(response.text or "{}"))
+        return response
 
     async def _serve_response_url(self, request: web.Request) -> web.Response:
         """A message posted to a response_url: up to 5 of them, within 30 minutes of the delivery

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -96,7 +97,7 @@ def users_list(workspace: Workspace, caller: Caller, params: dict) -> dict:
     # Only the workspace's own people: external (Slack Connect) members are never listed here, and
     # are read one at a time with users.info.
     users = [u.as_slack() for u in workspace.users.values() if u.team_id in ("", workspace.team_id)]
-    return page(users, params, key="members", default_limit=1000)
+    return {**page(users, params, key="members", default_limit=1000), "cache_ts": int(time.time())}
 
 
 @method("users.info", required=("user",))
@@ -171,7 +172,9 @@ def conversations_history(workspace: Workspace, caller: Caller, params: dict) ->
     channel = workspace.readable(params["channel"], caller.user_id)
     top = [m for m in reversed(workspace.history[channel.id]) if m.get("thread_ts") in (None, m["ts"])]
     answer = page(top, params, key="messages")
-    answer["has_more"] = bool(answer["response_metadata"]["next_cursor"])
+    # No channel actions (workflow buttons pinned to the channel) in the fake: Slack's answer then.
+    answer.update(has_more=bool(answer["response_metadata"]["next_cursor"]), channel_actions_ts=None)
+    answer["channel_actions_count"] = 0
     return answer
 
 
@@ -298,10 +301,10 @@ def chat_post_message(workspace: Workspace, caller: Caller, params: dict) -> dic
     if params.get("blocks"):
         message["blocks"] = params["blocks"]
     if params.get("thread_ts"):
+        # A thread_ts naming no message is no error: Slack posts a reply nobody sees in the channel.
         parent = next((m for m in workspace.history[channel.id] if m["ts"] == params["thread_ts"]), None)
-        if parent is None:
-            raise SlackError("thread_not_found")
-        parent["reply_count"] = parent.get("reply_count", 0) + 1
+        if parent is not None:
+            parent["reply_count"] = parent.get("reply_count", 0) + 1
         message["thread_ts"] = params["thread_ts"]
     workspace.history[channel.id].append(message)
     return {"channel": channel.id, "ts": message["ts"], "message": message}
@@ -317,19 +320,19 @@ def chat_post_ephemeral(workspace: Workspace, caller: Caller, params: dict) -> d
     return {"message_ts": workspace.new_ts()}
 
 
-def _own_message(workspace: Workspace, caller: Caller, params: dict) -> tuple[Channel, dict]:
+def _own_message(workspace: Workspace, caller: Caller, params: dict, *, refusal: str) -> tuple[Channel, dict]:
     channel = workspace.visible(params["channel"], caller.user_id)
     message = next((m for m in workspace.history[channel.id] if m["ts"] == params["ts"]), None)
     if message is None:
         raise SlackError("message_not_found")
     if message.get("user") != caller.user_id:
-        raise SlackError("cant_update_message")
+        raise SlackError(refusal)
     return channel, message
 
 
 @method("chat.update", required=("channel", "ts"))
 def chat_update(workspace: Workspace, caller: Caller, params: dict) -> dict:
-    channel, message = _own_message(workspace, caller, params)
+    channel, message = _own_message(workspace, caller, params, refusal="cant_update_message")
     message["text"] = params.get("text", message["text"])
     if "blocks" in params:
         message["blocks"] = params["blocks"]
@@ -338,7 +341,7 @@ def chat_update(workspace: Workspace, caller: Caller, params: dict) -> dict:
 
 @method("chat.delete", required=("channel", "ts"))
 def chat_delete(workspace: Workspace, caller: Caller, params: dict) -> dict:
-    channel, message = _own_message(workspace, caller, params)
+    channel, message = _own_message(workspace, caller, params, refusal="cant_delete_message")
     workspace.history[channel.id].remove(message)
     return {"channel": channel.id, "ts": message["ts"]}
 
