@@ -119,8 +119,19 @@ def users_lookup_by_email(workspace: Workspace, caller: Caller, params: dict) ->
 
 @method("users.getPresence")
 def users_get_presence(workspace: Workspace, caller: Caller, params: dict) -> dict:
+    """Only `presence` ("active" or "away") for someone else; how it was reckoned only for oneself."""
     user = workspace.user(params.get("user") or caller.user_id)
-    return {"presence": user.presence, "online": user.presence == "active"}
+    if user.id != caller.user_id:
+        return {"presence": user.presence}
+    online = user.presence == "active"
+    return {
+        "presence": user.presence,
+        "online": online,
+        "auto_away": not online,
+        "manual_away": False,
+        "connection_count": 1 if online else 0,
+        "last_activity": int(time.time()) if online else 1751812200,
+    }
 
 
 def _listed(workspace: Workspace, caller: Caller, params: dict) -> list[Channel]:
