@@ -22,11 +22,12 @@ import aiohttp
 from aiohttp import web
 
 from fakeslack.changes import ChannelChanges
+from fakeslack.not_people import NotPeople
 from fakeslack.socket_mode import EVENTS_API, INTERACTIVE, SLASH_COMMANDS, SocketModeServer
 from fakeslack.web_api import METHODS, Caller
-from fakeslack.workspace import Channel, SlackError, User, Workspace
+from fakeslack.workspace import SLACKBOT_ID, Channel, SlackError, User, Workspace
 
-__all__ = ["Call", "Channel", "Delivery", "FakeSlack", "User"]
+__all__ = ["SLACKBOT_ID", "Call", "Channel", "Delivery", "FakeSlack", "User"]
 
 #: How long Slack waits for the app to answer a slash command, a button, a shortcut or a modal's
 #: submission. Later, the person is shown "operation_timeout" and whatever the app answers is dropped.
@@ -95,7 +96,7 @@ HISTORY_SCOPES = {"private_channel": "groups:history", "im": "im:history", "mpim
 
 
 @dataclass
-class FakeSlack(ChannelChanges):
+class FakeSlack(ChannelChanges, NotPeople):
     """One workspace with one installed app. Setup methods (`add_*`) change state silently; the
     things people do (`user_says`, `user_joins`, ...) change it and deliver what Slack would."""
 

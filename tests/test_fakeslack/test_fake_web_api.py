@@ -98,8 +98,20 @@ async def test_users_list_pages_with_a_cursor(slack):
         cursor = page["response_metadata"]["next_cursor"]
         if not cursor:
             break
-    assert pages == 3 and len(seen) == len(set(seen)) == 6  # five people and the bot
+    assert pages == 4 and len(seen) == len(set(seen)) == 7  # five people, the bot and Slackbot
     assert await error_of(client.users_list(cursor="not-a-cursor")) == "invalid_cursor"
+
+
+async def test_slackbot_is_listed_as_slack_lists_it_not_as_a_bot(slack):
+    members = {m["id"]: m for m in (await bot(slack).users_list())["members"]}
+    slackbot = members["USLACKBOT"]
+    assert (slackbot["name"], slackbot["real_name"], slackbot["is_bot"], slackbot["deleted"]) == (
+        "slackbot",
+        "Slackbot",
+        False,
+        False,
+    )
+    assert "email" not in slackbot["profile"] and slackbot["profile"]["always_active"] is True
 
 
 async def test_errors_are_slacks(slack):
