@@ -22,6 +22,7 @@ import aiohttp
 from aiohttp import web
 
 from fakeslack.changes import ChannelChanges
+from fakeslack.enterprise import Installation
 from fakeslack.not_people import NotPeople
 from fakeslack.socket_mode import EVENTS_API, INTERACTIVE, SLASH_COMMANDS, SocketModeServer
 from fakeslack.web_api import METHODS, Caller
@@ -112,6 +113,10 @@ class FakeSlack(ChannelChanges, NotPeople):
     socket_mode: bool = False
     client_id: str = "1111.2222"
     client_secret: str = field(default="fake-client-secret", repr=False)
+    #: The Enterprise Grid org the workspace belongs to (None: a workspace on its own), and whether
+    #: the app is installed at org level rather than in the workspace.
+    enterprise_id: str | None = None
+    is_enterprise_install: bool = False
     events_url: str = ""
     calls: list[Call] = field(default_factory=list)
     responses: list[dict] = field(default_factory=list)
@@ -141,6 +146,9 @@ class FakeSlack(ChannelChanges, NotPeople):
 
     def __post_init__(self) -> None:
         self.workspace = Workspace(self.team_id, self.bot_user_id)
+        self.workspace.installation = Installation(
+            self.team_id, self.enterprise_id, org_level=self.is_enterprise_install
+        )
         self.workspace.users[self.bot_user_id] = User(
             self.bot_user_id, name="Safe Contact", is_bot=True, team_id=self.team_id
         )
@@ -452,6 +460,8 @@ class FakeSlack(ChannelChanges, NotPeople):
             app_id=self.app_id,
             client_id=self.client_id,
             client_secret=self.client_secret,
+            enterprise_id=self.enterprise_id,
+            is_enterprise_install=self.is_enterprise_install,
             events_url=self.events_url,
             app_token=self.app_token,
             socket_mode=self.socket_mode,
@@ -506,9 +516,9 @@ class FakeSlack(ChannelChanges, NotPeople):
         team = self._workspaces[grant["team_id"]]
         answer: dict = {
             "app_id": self.app_id,
-            "team": {"id": team.team_id, "name": f"Workspace {team.team_id}"},
-            "enterprise": None,
-            "is_enterprise_install": False,
+            "team": None if team.installation.org_level else {"id": team.team_id, "name": f"Workspace {team.team_id}"},
+            "enterprise": team.installation.enterprise(),
+            "is_enterprise_install": team.installation.org_level,
             "authed_user": {"id": grant["user_id"]},
         }
         if grant["scope"]:
@@ -744,9 +754,13 @@ class FakeSlack(ChannelChanges, NotPeople):
             conversation = self.workspace.conversations.get(event["channel"])
         shared = conversation is not None and conversation.is_ext_shared
         outer_team = conversation.host_team if conversation is not None and shared else self.team_id
+        context = self.workspace.installation.envelope_context()
+        if shared:  # the host organisation's team (and org, which the fake does not model)
+            context["team_id"] = outer_team
+            context.pop("enterprise_id", None)
         return {
             "token": "fake-verification-token",
-            "team_id": outer_team,
+            **context,
             "api_app_id": self.app_id,
             "event": event,
             "type": "event_callback",
@@ -758,13 +772,7 @@ class FakeSlack(ChannelChanges, NotPeople):
         }
 
     def _authorization(self, user_id: str) -> dict:
-        return {
-            "enterprise_id": None,
-            "team_id": self.team_id,
-            "user_id": user_id,
-            "is_bot": user_id == self.bot_user_id,
-            "is_enterprise_install": False,
-        }
+        return self.workspace.installation.authorization(user_id, is_bot=user_id == self.bot_user_id)
 
     def _observer(self, conversation: Channel, authorization: str | None = None) -> str | None:
         """Whose installation Slack names for a message in `conversation`: one of those that can see
@@ -866,7 +874,7 @@ class FakeSlack(ChannelChanges, NotPeople):
             "command": command,
             "text": text,
             "api_app_id": self.app_id,
-            "is_enterprise_install": "false",
+            **self.workspace.installation.command_context(),
             "response_url": self._response_url(),
             "trigger_id": self._trigger_id(),
         }
@@ -890,6 +898,7 @@ class FakeSlack(ChannelChanges, NotPeople):
             "api_app_id": self.app_id,
             "token": "fake-verification-token",
             "team": {"id": self.team_id, "domain": "fake"},
+            **self.workspace.installation.interaction_context(),
             "trigger_id": self._trigger_id(),
             "actions": [
                 {
@@ -921,6 +930,7 @@ class FakeSlack(ChannelChanges, NotPeople):
             "trigger_id": self._trigger_id(),
             "user": {"id": user_id, "username": user_id.lower(), "team_id": self.team_id},
             "team": {"id": self.team_id, "domain": "fake"},
+            **self.workspace.installation.interaction_context(),
             "channel": {"id": channel_id, "name": self.workspace.conversations[channel_id].name},
             "message": {k: v for k, v in message.items() if k in ("type", "user", "ts", "text", "thread_ts")},
             "message_ts": message_ts,
@@ -935,6 +945,7 @@ class FakeSlack(ChannelChanges, NotPeople):
         payload = {
             "type": "view_submission",
             "team": {"id": self.team_id, "domain": "fake"},
+            **self.workspace.installation.interaction_context(),
             "user": {"id": user_id, "username": user_id.lower(), "team_id": self.team_id},
             "api_app_id": self.app_id,
             "token": "fake-verification-token",

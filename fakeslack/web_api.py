@@ -80,7 +80,7 @@ def auth_test(workspace: Workspace, caller: Caller, params: dict) -> dict:
         "user": caller.user_id.lower(),
         "team_id": workspace.team_id,
         "user_id": caller.user_id,
-        "is_enterprise_install": False,
+        **workspace.installation.identity(),
     }
     if caller.is_bot:
         answer["bot_id"] = "B0SAFEBOT1"
@@ -89,7 +89,11 @@ def auth_test(workspace: Workspace, caller: Caller, params: dict) -> dict:
 
 @method("team.info")
 def team_info(workspace: Workspace, caller: Caller, params: dict) -> dict:
-    return {"team": {"id": workspace.team_id, "name": "Fake Workspace", "domain": workspace.team_id.lower()}}
+    team = {"id": workspace.team_id, "name": "Fake Workspace", "domain": workspace.team_id.lower()}
+    org = workspace.installation
+    if org.enterprise_id:
+        team.update(enterprise_id=org.enterprise_id, enterprise_name=org.enterprise_name)
+    return {"team": team}
 
 
 @method("users.list")
@@ -483,7 +487,7 @@ def _barrier(workspace: Workspace, params: dict, barrier_id: str) -> dict:
 
     return {
         "id": barrier_id,
-        "enterprise_id": "E0FAKEORG1",
+        "enterprise_id": workspace.installation.enterprise_id or "E0FAKEORG1",
         "primary_usergroup": group(primary),
         "barriered_from_usergroups": [group(o) for o in others],
         "restricted_subjects": subjects,

@@ -6,6 +6,8 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
+from fakeslack.enterprise import Installation
+
 #: Slackbot: in every workspace, listed by users.list with `is_bot` false, yet nobody.
 SLACKBOT_ID = "USLACKBOT"
 
@@ -171,6 +173,8 @@ class Workspace:
     def __init__(self, team_id: str, bot_user_id: str):
         self.team_id = team_id
         self.bot_user_id = bot_user_id
+        #: Where the app is installed: this workspace alone unless the fake is a Grid org's.
+        self.installation = Installation(team_id)
         self.users: dict[str, User] = {SLACKBOT_ID: User(SLACKBOT_ID, name="Slackbot", team_id=team_id)}
         self.conversations: dict[str, Channel] = {}
         self.history: dict[str, list[dict]] = {}

@@ -199,9 +199,16 @@ async def _accepted(request: web.Request) -> web.Response:
     return web.Response()
 
 
-@pytest.fixture
-async def slack() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack(bot_user_id=BOT)
+INSTALLS = {
+    "workspace": {},
+    "grid-workspace": {"enterprise_id": "E0FAKEORG1"},
+    "org-level": {"enterprise_id": "E0FAKEORG1", "is_enterprise_install": True},
+}
+
+
+@pytest.fixture(params=list(INSTALLS))
+async def slack(request) -> AsyncIterator[FakeSlack]:
+    fake = FakeSlack(bot_user_id=BOT, **INSTALLS[request.param])
     await fake.start()
     received = web.Application()
     received.router.add_post("/slack/events", _accepted)
@@ -255,6 +262,11 @@ async def direct_workload(slack: FakeSlack) -> None:
     await bot.chat_postMessage(channel=P3, text="A direct message")
     said = await user.chat_postMessage(channel=MINE, text="hello")
     await slack.user_says(P1, MINE, "and a message event")
+    await slack.slackbot_posts(MINE, "Reminder: the quiz is on Tuesday")
+    huddle = await slack.huddle_starts(MINE, by=P1)
+    await slack.huddle_changes(MINE, huddle["ts"], participants=[P1, BOT])
+    await slack.app_posts(MINE, "Build passed")
+    await slack.app_posts(MINE, "Deployed", bot_user="U0OTHERBOT")
     await bot.conversations_history(channel=MINE)
     await bot.conversations_replies(channel=MINE, ts=root["ts"])
     await bot.chat_postEphemeral(channel=MINE, user=P1, text="Only you")
@@ -372,19 +384,23 @@ def watched_demo(inspector: Inspector, monkeypatch) -> Iterator[None]:
     yield
 
 
-async def test_every_answer_of_the_fake_is_one_slacks_reference_allows(slack, monkeypatch):
+async def test_every_answer_to_every_method_is_one_slacks_reference_allows(slack):
     inspector = Inspector()
     inspector.watch(slack)
     await direct_workload(slack)
     await oauth_workload(slack)
-    before_the_demo = inspector.answers
-    with watched_demo(inspector, monkeypatch):
-        await cli.demo.program_day(io.StringIO())
-    assert inspector.answers - before_the_demo > 20  # the app's own calls were held too
     assert sorted(set(inspector.problems)) == []
     untried = sorted((set(METHODS) | OUTSIDE_THE_TABLE) - inspector.succeeded)
     assert untried == [], f"add a successful call of each to the workload: {untried}"
     assert len(inspector.failed) >= 25  # the mistakes were made, and answered
+
+
+async def test_every_answer_to_the_app_on_the_demos_program_day_is_one_slacks_reference_allows(monkeypatch):
+    inspector = Inspector()
+    with watched_demo(inspector, monkeypatch):
+        await cli.demo.program_day(io.StringIO())
+    assert inspector.answers > 20 and len(inspector.succeeded) >= 8
+    assert sorted(set(inspector.problems)) == []
 
 
 def test_the_check_can_fail():
