@@ -56,6 +56,12 @@ class Installation:
             fields.update(enterprise_id=self.enterprise_id, enterprise_name=self.enterprise_name)
         return fields
 
+    def team_fields(self) -> dict:
+        """What `team.info` adds in a Grid org."""
+        return (
+            {"enterprise_id": self.enterprise_id, "enterprise_name": self.enterprise_name} if self.enterprise_id else {}
+        )
+
     def identity(self) -> dict:
         """What `auth.test` adds: the org, where there is one, and whether the install is org-wide."""
         fields: dict = {"is_enterprise_install": self.org_level}

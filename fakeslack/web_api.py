@@ -90,10 +90,7 @@ def auth_test(workspace: Workspace, caller: Caller, params: dict) -> dict:
 @method("team.info")
 def team_info(workspace: Workspace, caller: Caller, params: dict) -> dict:
     team = {"id": workspace.team_id, "name": "Fake Workspace", "domain": workspace.team_id.lower()}
-    org = workspace.installation
-    if org.enterprise_id:
-        team.update(enterprise_id=org.enterprise_id, enterprise_name=org.enterprise_name)
-    return {"team": team}
+    return {"team": {**team, **workspace.installation.team_fields()}}
 
 
 @method("users.list")
@@ -128,14 +125,8 @@ def users_get_presence(workspace: Workspace, caller: Caller, params: dict) -> di
     if user.id != caller.user_id:
         return {"presence": user.presence}
     online = user.presence == "active"
-    return {
-        "presence": user.presence,
-        "online": online,
-        "auto_away": not online,
-        "manual_away": False,
-        "connection_count": 1 if online else 0,
-        "last_activity": int(time.time()) if online else 1751812200,
-    }
+    how = {"online": online, "auto_away": not online, "manual_away": False, "connection_count": int(online)}
+    return {"presence": user.presence, **how, "last_activity": int(time.time()) if online else 1751812200}
 
 
 def _listed(workspace: Workspace, caller: Caller, params: dict) -> list[Channel]:

@@ -107,6 +107,8 @@ async def test_auth_test_says_where_the_token_is_installed(options, expected):
         identity = (await AsyncWebClient(token=slack.bot_token, base_url=slack.base_url).auth_test()).data
         assert {k: identity.get(k) for k in ("enterprise_id", "is_enterprise_install") if k in identity} == expected
         assert identity["team_id"] == TEAM and identity["user_id"] == BOT
+        team = (await AsyncWebClient(token=slack.bot_token, base_url=slack.base_url).team_info())["team"]
+        assert team.get("enterprise_id") == expected.get("enterprise_id")
 
 
 async def test_commands_and_button_presses_say_where_the_app_is_installed():
