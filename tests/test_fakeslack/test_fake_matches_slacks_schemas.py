@@ -29,8 +29,9 @@ from fakeslack.web_api import METHODS
 REFERENCE = find_reference_dir()
 pytestmark = pytest.mark.skipif(REFERENCE is None, reason="Slack's method reference is not beside the project")
 
-#: Answered outside the method table (the app's client id and secret authenticate it, not a token).
-OUTSIDE_THE_TABLE = frozenset({"oauth.v2.access"})
+#: Answered outside the method table: authenticated by the app's client id and secret, or by its
+#: app-level token, not by a workspace's token.
+OUTSIDE_THE_TABLE = frozenset({"oauth.v2.access", "apps.connections.open"})
 
 #: Errors every method may return; Slack documents them once, not with each method.
 COMMON_ERRORS = frozenset(
@@ -356,6 +357,13 @@ async def direct_workload(slack: FakeSlack) -> None:
     )
 
 
+async def app_level_workload(slack: FakeSlack) -> None:
+    client = AsyncWebClient(base_url=slack.base_url)
+    await client.apps_connections_open(app_token=slack.app_token)
+    await attempt(client.apps_connections_open(app_token=slack.bot_token))
+    await attempt(client.apps_connections_open(app_token="xapp-1-not-a-token"))
+
+
 async def oauth_workload(slack: FakeSlack) -> None:
     authorize = (
         f"https://slack.com/oauth/v2/authorize?client_id={slack.client_id}&scope=chat:write&user_scope=im:history"
@@ -389,6 +397,7 @@ async def test_every_answer_to_every_method_is_one_slacks_reference_allows(slack
     inspector.watch(slack)
     await direct_workload(slack)
     await oauth_workload(slack)
+    await app_level_workload(slack)
     assert sorted(set(inspector.problems)) == []
     untried = sorted((set(METHODS) | OUTSIDE_THE_TABLE) - inspector.succeeded)
     assert untried == [], f"add a successful call of each to the workload: {untried}"
