@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 import aiohttp
 from aiohttp import web
 
+from fakeslack import grid_api  # noqa: F401  (its methods register themselves in METHODS)
 from fakeslack.changes import ChannelChanges
 from fakeslack.enterprise import Installation
 from fakeslack.not_people import NotPeople
