@@ -101,7 +101,10 @@ def people_and_spaces(
     for directory in directories:
         for account in directory.accounts.values():
             person = directory.person(account.id)
-            role = person.role.value.replace("_", " ") if person else "not on the roster"
+            if person is not None:
+                role = person.role.value.replace("_", " ")
+            else:  # Slackbot and apps are nobody, not someone missing from the roster
+                role = "bot" if directory.is_bot(account.id) else "not on the roster"
             if account.id not in people or person is not None:
                 people[account.id] = Person((person.name if person else "") or account.name or account.id, role)
         for person in directory.program.roster:

@@ -252,6 +252,8 @@ class Directory:
             if person.slack_id:
                 by_id[person.slack_id] = person
         for account in self.accounts.values():
+            if account.is_bot or account.id == SLACKBOT_ID:
+                continue  # a bot or Slackbot is nobody on a roster, whatever address its profile has
             listed = self._by_email.get(normalize_email(account.email))
             if listed is not None and account.id not in by_id and not listed.slack_id:
                 by_id[account.id] = listed

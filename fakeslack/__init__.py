@@ -24,13 +24,25 @@ from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 import aiohttp
 from aiohttp import web
 
+from fakeslack import grid_api  # noqa: F401  (its methods register themselves in METHODS)
 from fakeslack.changes import ChannelChanges
 from fakeslack.delivery import Deliverer, DeliveryPolicy, EventDelivery
+from fakeslack.enterprise import Installation
+from fakeslack.not_people import NotPeople
 from fakeslack.socket_mode import EVENTS_API, INTERACTIVE, SLASH_COMMANDS, SocketModeServer
 from fakeslack.web_api import METHODS, Caller
-from fakeslack.workspace import Channel, SlackError, User, Workspace
+from fakeslack.workspace import SLACKBOT_ID, Channel, SlackError, User, Workspace
 
-__all__ = ["Call", "Channel", "Delivery", "DeliveryPolicy", "EventDelivery", "FakeSlack", "User"]
+__all__ = [
+    "SLACKBOT_ID",
+    "Call",
+    "Channel",
+    "Delivery",
+    "DeliveryPolicy",
+    "EventDelivery",
+    "FakeSlack",
+    "User",
+]
 
 #: How long Slack waits for the app to answer a slash command, a button, a shortcut or a modal's
 #: submission. Later, the person is shown "operation_timeout" and whatever the app answers is dropped.
@@ -99,7 +111,7 @@ HISTORY_SCOPES = {"private_channel": "groups:history", "im": "im:history", "mpim
 
 
 @dataclass
-class FakeSlack(ChannelChanges):
+class FakeSlack(ChannelChanges, NotPeople):
     """One workspace with one installed app. Setup methods (`add_*`) change state silently; the
     things people do (`user_says`, `user_joins`, ...) change it and deliver what Slack would."""
 
@@ -115,6 +127,10 @@ class FakeSlack(ChannelChanges):
     socket_mode: bool = False
     client_id: str = "1111.2222"
     client_secret: str = field(default="fake-client-secret", repr=False)
+    #: The Enterprise Grid org the workspace belongs to (None: a workspace on its own), and whether
+    #: the app is installed at org level rather than in the workspace.
+    enterprise_id: str | None = None
+    is_enterprise_install: bool = False
     events_url: str = ""
     calls: list[Call] = field(default_factory=list)
     responses: list[dict] = field(default_factory=list)
@@ -140,9 +156,15 @@ class FakeSlack(ChannelChanges):
     response_url_lifetime: float = RESPONSE_URL_LIFETIME
     #: How events are delivered over HTTP: Slack's retries, drops and limits, delays scaled for tests.
     delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)
+    #: Each called with every Web API answer as it leaves (method name, JSON body, errors included):
+    #: lets a test hold the answers to Slack's reference.
+    answer_watchers: list[Callable[[str, dict], None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.workspace = Workspace(self.team_id, self.bot_user_id)
+        self.workspace.installation = Installation(
+            self.team_id, self.enterprise_id, org_level=self.is_enterprise_install
+        )
         self.workspace.users[self.bot_user_id] = User(
             self.bot_user_id, name="Safe Contact", is_bot=True, team_id=self.team_id
         )
@@ -219,7 +241,7 @@ class FakeSlack(ChannelChanges):
         if failure is not None:
             self.calls.append(Call(name, params, token, ok=False, error=failure.error, at=arrived))
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
-            return web.json_response({"ok": False, "error": failure.error}, status=failure.status, headers=headers)
+            return self._answer(name, {"ok": False, "error": failure.error}, status=failure.status, headers=headers)
         try:
             if name == "oauth.v2.access":  # authenticated by the app's client id and secret, not a token
                 answer = {"ok": True, **self._oauth_access(params, request.headers.get("Authorization", ""))}
@@ -235,13 +257,19 @@ class FakeSlack(ChannelChanges):
                 answer = {"ok": True, **method(self._workspaces[caller.team_id], caller, params)}
         except SlackError as error:
             self.calls.append(Call(name, params, token, ok=False, error=error.code, at=arrived))
-            return web.json_response({"ok": False, "error": error.code})
+            return self._answer(name, {"ok": False, "error": error.code})
         self.calls.append(Call(name, params, token, ok=True, at=arrived))
         hook = self.after_accepting.pop(name, None)
         if hook is not None:
             hook(self.calls[-1])
         self._after(name, params, answer)
-        return web.json_response(answer)
+        return self._answer(name, answer)
+
+    def _answer(self, name: str, body: dict, *, status: int = 200, headers: dict | None = None) -> web.Response:
+        response = web.json_response(body, status=status, headers=headers)
+        for watcher in self.answer_watchers:
+            watcher(name, json.loads(response.text or "{}"))
+        return response
 
     async def _serve_response_url(self, request: web.Request) -> web.Response:
         """A message posted to a response_url: up to 5 of them, within 30 minutes of the delivery
@@ -450,6 +478,8 @@ class FakeSlack(ChannelChanges):
             app_id=self.app_id,
             client_id=self.client_id,
             client_secret=self.client_secret,
+            enterprise_id=self.enterprise_id,
+            is_enterprise_install=self.is_enterprise_install,
             events_url=self.events_url,
             app_token=self.app_token,
             socket_mode=self.socket_mode,
@@ -505,9 +535,9 @@ class FakeSlack(ChannelChanges):
         team = self._workspaces[grant["team_id"]]
         answer: dict = {
             "app_id": self.app_id,
-            "team": {"id": team.team_id, "name": f"Workspace {team.team_id}"},
-            "enterprise": None,
-            "is_enterprise_install": False,
+            "team": None if team.installation.org_level else {"id": team.team_id, "name": f"Workspace {team.team_id}"},
+            "enterprise": team.installation.enterprise(),
+            "is_enterprise_install": team.installation.org_level,
             "authed_user": {"id": grant["user_id"]},
         }
         if grant["scope"]:
@@ -743,9 +773,13 @@ class FakeSlack(ChannelChanges):
             conversation = self.workspace.conversations.get(event["channel"])
         shared = conversation is not None and conversation.is_ext_shared
         outer_team = conversation.host_team if conversation is not None and shared else self.team_id
+        context = self.workspace.installation.envelope_context()
+        if shared:  # the host organisation's team (and org, which the fake does not model)
+            context["team_id"] = outer_team
+            context.pop("enterprise_id", None)
         return {
             "token": "fake-verification-token",
-            "team_id": outer_team,
+            **context,
             "api_app_id": self.app_id,
             "event": event,
             "type": "event_callback",
@@ -757,13 +791,7 @@ class FakeSlack(ChannelChanges):
         }
 
     def _authorization(self, user_id: str) -> dict:
-        return {
-            "enterprise_id": None,
-            "team_id": self.team_id,
-            "user_id": user_id,
-            "is_bot": user_id == self.bot_user_id,
-            "is_enterprise_install": False,
-        }
+        return self.workspace.installation.authorization(user_id, is_bot=user_id == self.bot_user_id)
 
     def _observer(self, conversation: Channel, authorization: str | None = None) -> str | None:
         """Whose installation Slack names for a message in `conversation`: one of those that can see
@@ -916,7 +944,7 @@ class FakeSlack(ChannelChanges):
             "command": command,
             "text": text,
             "api_app_id": self.app_id,
-            "is_enterprise_install": "false",
+            **self.workspace.installation.command_context(),
             "response_url": self._response_url(),
             "trigger_id": self._trigger_id(),
         }
@@ -940,6 +968,7 @@ class FakeSlack(ChannelChanges):
             "api_app_id": self.app_id,
             "token": "fake-verification-token",
             "team": {"id": self.team_id, "domain": "fake"},
+            **self.workspace.installation.interaction_context(),
             "trigger_id": self._trigger_id(),
             "actions": [
                 {
@@ -971,6 +1000,7 @@ class FakeSlack(ChannelChanges):
             "trigger_id": self._trigger_id(),
             "user": {"id": user_id, "username": user_id.lower(), "team_id": self.team_id},
             "team": {"id": self.team_id, "domain": "fake"},
+            **self.workspace.installation.interaction_context(),
             "channel": {"id": channel_id, "name": self.workspace.conversations[channel_id].name},
             "message": {k: v for k, v in message.items() if k in ("type", "user", "ts", "text", "thread_ts")},
             "message_ts": message_ts,
@@ -985,6 +1015,7 @@ class FakeSlack(ChannelChanges):
         payload = {
             "type": "view_submission",
             "team": {"id": self.team_id, "domain": "fake"},
+            **self.workspace.installation.interaction_context(),
             "user": {"id": user_id, "username": user_id.lower(), "team_id": self.team_id},
             "api_app_id": self.app_id,
             "token": "fake-verification-token",

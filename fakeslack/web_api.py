@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -79,7 +80,7 @@ def auth_test(workspace: Workspace, caller: Caller, params: dict) -> dict:
         "user": caller.user_id.lower(),
         "team_id": workspace.team_id,
         "user_id": caller.user_id,
-        "is_enterprise_install": False,
+        **workspace.installation.identity(),
     }
     if caller.is_bot:
         answer["bot_id"] = "B0SAFEBOT1"
@@ -88,7 +89,8 @@ def auth_test(workspace: Workspace, caller: Caller, params: dict) -> dict:
 
 @method("team.info")
 def team_info(workspace: Workspace, caller: Caller, params: dict) -> dict:
-    return {"team": {"id": workspace.team_id, "name": "Fake Workspace", "domain": workspace.team_id.lower()}}
+    team = {"id": workspace.team_id, "name": "Fake Workspace", "domain": workspace.team_id.lower()}
+    return {"team": {**team, **workspace.installation.team_fields()}}
 
 
 @method("users.list")
@@ -96,7 +98,7 @@ def users_list(workspace: Workspace, caller: Caller, params: dict) -> dict:
     # Only the workspace's own people: external (Slack Connect) members are never listed here, and
     # are read one at a time with users.info.
     users = [u.as_slack() for u in workspace.users.values() if u.team_id in ("", workspace.team_id)]
-    return page(users, params, key="members", default_limit=1000)
+    return {**page(users, params, key="members", default_limit=1000), "cache_ts": int(time.time())}
 
 
 @method("users.info", required=("user",))
@@ -118,8 +120,13 @@ def users_lookup_by_email(workspace: Workspace, caller: Caller, params: dict) ->
 
 @method("users.getPresence")
 def users_get_presence(workspace: Workspace, caller: Caller, params: dict) -> dict:
+    """Only `presence` ("active" or "away") for someone else; how it was reckoned only for oneself."""
     user = workspace.user(params.get("user") or caller.user_id)
-    return {"presence": user.presence, "online": user.presence == "active"}
+    if user.id != caller.user_id:
+        return {"presence": user.presence}
+    online = user.presence == "active"
+    how = {"online": online, "auto_away": not online, "manual_away": False, "connection_count": int(online)}
+    return {"presence": user.presence, **how, "last_activity": int(time.time()) if online else 1751812200}
 
 
 def _listed(workspace: Workspace, caller: Caller, params: dict) -> list[Channel]:
@@ -171,7 +178,9 @@ def conversations_history(workspace: Workspace, caller: Caller, params: dict) ->
     channel = workspace.readable(params["channel"], caller.user_id)
     top = [m for m in reversed(workspace.history[channel.id]) if m.get("thread_ts") in (None, m["ts"])]
     answer = page(top, params, key="messages")
-    answer["has_more"] = bool(answer["response_metadata"]["next_cursor"])
+    # No channel actions (workflow buttons pinned to the channel) in the fake: Slack's answer then.
+    answer.update(has_more=bool(answer["response_metadata"]["next_cursor"]), channel_actions_ts=None)
+    answer["channel_actions_count"] = 0
     return answer
 
 
@@ -298,10 +307,10 @@ def chat_post_message(workspace: Workspace, caller: Caller, params: dict) -> dic
     if params.get("blocks"):
         message["blocks"] = params["blocks"]
     if params.get("thread_ts"):
+        # A thread_ts naming no message is no error: Slack posts a reply nobody sees in the channel.
         parent = next((m for m in workspace.history[channel.id] if m["ts"] == params["thread_ts"]), None)
-        if parent is None:
-            raise SlackError("thread_not_found")
-        parent["reply_count"] = parent.get("reply_count", 0) + 1
+        if parent is not None:
+            parent["reply_count"] = parent.get("reply_count", 0) + 1
         message["thread_ts"] = params["thread_ts"]
     workspace.history[channel.id].append(message)
     return {"channel": channel.id, "ts": message["ts"], "message": message}
@@ -317,19 +326,19 @@ def chat_post_ephemeral(workspace: Workspace, caller: Caller, params: dict) -> d
     return {"message_ts": workspace.new_ts()}
 
 
-def _own_message(workspace: Workspace, caller: Caller, params: dict) -> tuple[Channel, dict]:
+def _own_message(workspace: Workspace, caller: Caller, params: dict, *, refusal: str) -> tuple[Channel, dict]:
     channel = workspace.visible(params["channel"], caller.user_id)
     message = next((m for m in workspace.history[channel.id] if m["ts"] == params["ts"]), None)
     if message is None:
         raise SlackError("message_not_found")
     if message.get("user") != caller.user_id:
-        raise SlackError("cant_update_message")
+        raise SlackError(refusal)
     return channel, message
 
 
 @method("chat.update", required=("channel", "ts"))
 def chat_update(workspace: Workspace, caller: Caller, params: dict) -> dict:
-    channel, message = _own_message(workspace, caller, params)
+    channel, message = _own_message(workspace, caller, params, refusal="cant_update_message")
     message["text"] = params.get("text", message["text"])
     if "blocks" in params:
         message["blocks"] = params["blocks"]
@@ -338,7 +347,7 @@ def chat_update(workspace: Workspace, caller: Caller, params: dict) -> dict:
 
 @method("chat.delete", required=("channel", "ts"))
 def chat_delete(workspace: Workspace, caller: Caller, params: dict) -> dict:
-    channel, message = _own_message(workspace, caller, params)
+    channel, message = _own_message(workspace, caller, params, refusal="cant_delete_message")
     workspace.history[channel.id].remove(message)
     return {"channel": channel.id, "ts": message["ts"]}
 
@@ -444,68 +453,3 @@ def views_update(workspace: Workspace, caller: Caller, params: dict) -> dict:
     if not params.get("view_id") and not params.get("external_id"):
         raise SlackError("invalid_arguments")
     return {"view": {"id": params.get("view_id") or workspace.new_id("V"), **_view(params["view"])}}
-
-
-def _org_admin(caller: Caller) -> None:
-    if not caller.is_org_admin:
-        raise SlackError("not_an_admin")
-
-
-def _barrier(workspace: Workspace, params: dict, barrier_id: str) -> dict:
-    subjects = params.get("restricted_subjects")
-    subjects = subjects.split(",") if isinstance(subjects, str) else list(subjects or [])
-    if sorted(subjects) != ["call", "im", "mpim"]:
-        raise SlackError("invalid_restricted_subjects")
-    primary = params["primary_usergroup_id"]
-    others = params["barriered_from_usergroup_ids"]
-    others = others.split(",") if isinstance(others, str) else list(others)
-    if primary not in workspace.usergroups:
-        raise SlackError("primary_usergroup_not_found")
-    if any(o not in workspace.usergroups for o in others):
-        raise SlackError("barriered_from_usergroups_not_found")
-
-    def group(group_id: str) -> dict:
-        return {"id": group_id, "name": workspace.usergroups[group_id]["name"]}
-
-    return {
-        "id": barrier_id,
-        "enterprise_id": "E0FAKEORG1",
-        "primary_usergroup": group(primary),
-        "barriered_from_usergroups": [group(o) for o in others],
-        "restricted_subjects": subjects,
-        "date_update": 1751812200,
-    }
-
-
-@method("admin.barriers.list")
-def admin_barriers_list(workspace: Workspace, caller: Caller, params: dict) -> dict:
-    _org_admin(caller)
-    return page(list(workspace.barriers.values()), params, key="barriers")
-
-
-@method("admin.barriers.create", required=("primary_usergroup_id", "barriered_from_usergroup_ids"))
-def admin_barriers_create(workspace: Workspace, caller: Caller, params: dict) -> dict:
-    _org_admin(caller)
-    if any(b["primary_usergroup"]["id"] == params["primary_usergroup_id"] for b in workspace.barriers.values()):
-        raise SlackError("barrier_already_exists")
-    barrier = _barrier(workspace, params, workspace.new_id("Ba"))
-    workspace.barriers[barrier["id"]] = barrier
-    return {"barrier": barrier}
-
-
-@method("admin.barriers.update", required=("barrier_id", "primary_usergroup_id", "barriered_from_usergroup_ids"))
-def admin_barriers_update(workspace: Workspace, caller: Caller, params: dict) -> dict:
-    _org_admin(caller)
-    if params["barrier_id"] not in workspace.barriers:
-        raise SlackError("barrier_not_found")
-    barrier = _barrier(workspace, params, params["barrier_id"])
-    workspace.barriers[barrier["id"]] = barrier
-    return {"barrier": barrier}
-
-
-@method("usergroups.users.list", required=("usergroup",))
-def usergroups_users_list(workspace: Workspace, caller: Caller, params: dict) -> dict:
-    group = workspace.usergroups.get(params["usergroup"])
-    if group is None:
-        raise SlackError("no_such_subteam")
-    return {"users": list(group["users"])}

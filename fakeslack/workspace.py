@@ -6,6 +6,11 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
+from fakeslack.enterprise import Installation
+
+#: Slackbot: in every workspace, listed by users.list with `is_bot` false, yet nobody.
+SLACKBOT_ID = "USLACKBOT"
+
 
 @dataclass
 class User:
@@ -32,6 +37,11 @@ class User:
     def as_slack(self, *, stranger: bool = False) -> dict:
         """The user object as `users.list` and `users.info` return it. Slack marks `is_stranger` an
         external account the caller shares no conversation with."""
+        profile: dict = {"real_name": self.name, "display_name": self.name}
+        if self.email:  # accounts without an address (Slackbot, bots) have no email field
+            profile["email"] = self.email
+        if self.id == SLACKBOT_ID:
+            profile["always_active"] = True
         answer = {
             "id": self.id,
             "team_id": self.team_id,
@@ -45,7 +55,7 @@ class User:
             "is_ultra_restricted": self.is_ultra_restricted,
             "is_app_user": False,
             "tz": self.tz,
-            "profile": {"real_name": self.name, "display_name": self.name, "email": self.email},
+            "profile": profile,
         }
         if stranger:
             answer["is_stranger"] = True
@@ -163,7 +173,9 @@ class Workspace:
     def __init__(self, team_id: str, bot_user_id: str):
         self.team_id = team_id
         self.bot_user_id = bot_user_id
-        self.users: dict[str, User] = {}
+        #: Where the app is installed: this workspace alone unless the fake is a Grid org's.
+        self.installation = Installation(team_id)
+        self.users: dict[str, User] = {SLACKBOT_ID: User(SLACKBOT_ID, name="Slackbot", team_id=team_id)}
         self.conversations: dict[str, Channel] = {}
         self.history: dict[str, list[dict]] = {}
         #: Files by id: their metadata and uploaded `content` (bytes, None until uploaded).

@@ -20,3 +20,17 @@ def test_people_are_keyed_by_account_id_and_named_from_the_roster():
     assert people[MINOR1] == Person("Alex", "minor")
     assert people[STRANGER] == Person(STRANGER, "not on the roster")
     assert spaces == {GENERAL: Space(GENERAL, "public_channel")}
+
+
+def test_slackbot_and_apps_are_bots_in_a_report_not_people_missing_from_the_roster():
+    prog = with_person(program(), person("Riley", "staff", None, email="riley@mit.edu"))
+    accounts = [
+        *accounts_for(prog),
+        Account(id="USLACKBOT", name="Slackbot"),  # users.list says is_bot false; it is Slackbot all the same
+        Account(id="U0OTHERBOT", name="Other App", is_bot=True, email="riley@mit.edu"),
+    ]
+    directory = Directory(prog, accounts)
+    people, _ = people_and_spaces([directory], [])
+    assert people["USLACKBOT"] == Person("Slackbot", "bot")
+    assert people["U0OTHERBOT"] == Person("Other App", "bot")  # no roster match by its profile's address
+    assert directory.person("U0OTHERBOT") is None

@@ -1,9 +1,20 @@
-"""Slack's JSON into the model: which installation received an event, who is external, and files
-that arrive as their id only."""
+"""Slack's JSON into the model: which installation received an event, who is external, files that
+arrive as their id only, and which messages are a person's words (Slackbot's and apps' never are)."""
 
 from __future__ import annotations
 
-from handlers.slack.parsing import account_from_user, receiver, shared_file, spoken_message
+import pytest
+
+from bot.model import SLACKBOT_ID
+from fakeslack.workspace import User
+from handlers.slack.parsing import (
+    account_from_user,
+    conversation_from_info,
+    people_members,
+    receiver,
+    shared_file,
+    spoken_message,
+)
 
 HOME, PARTNER = "T0HOME0001", "T0PARTNER1"
 
@@ -63,3 +74,55 @@ def test_a_file_given_by_id_only_is_marked_to_be_described():
     event = {"type": "message", "subtype": "file_share", "user": "U1", "channel": "C1", "ts": "1.0", "files": [bare]}
     message = spoken_message(event, bot_user_id="U0BOT")
     assert message is not None and [f.described for f in message.files] == [False]
+
+
+BOT = "U0SAFEBOT1"
+PERSON = "U0PERSON01"
+
+
+def said(user: str = PERSON, **fields: object) -> dict:
+    return {"type": "message", "channel": "C0CHANNEL1", "user": user, "text": "hi", "ts": "1.000001", **fields}
+
+
+def edited(message: dict) -> dict:
+    return {"type": "message", "subtype": "message_changed", "channel": "C0CHANNEL1", "message": message}
+
+
+def test_a_persons_message_and_their_edit_are_their_words():
+    for event in (said(), said(subtype="thread_broadcast"), edited(said()), edited(said(subtype="file_share"))):
+        message = spoken_message(event, bot_user_id=BOT)
+        assert message is not None and message.user == PERSON
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        said(SLACKBOT_ID),
+        said(SLACKBOT_ID, subtype="slackbot_response"),
+        edited(said(SLACKBOT_ID)),
+        edited(said(SLACKBOT_ID, subtype="huddle_thread", room={"id": "R0HUDDLE01"})),
+        edited(said(PERSON, subtype="huddle_thread")),  # a root is nobody's words, whoever it names
+        edited(said(SLACKBOT_ID, subtype="tombstone", text="This message was deleted.")),
+        edited(edited(said())),
+        said(subtype="bot_message", bot_id="B0OTHER001"),
+        said(bot_id="B0OTHER001"),
+        said(bot_profile={"id": "B0OTHER001", "name": "Other"}),
+        edited(said(bot_profile={"id": "B0OTHER001"})),
+        said(BOT),
+        said(user=None),
+    ],
+    ids=lambda e: str(e.get("subtype") or (e.get("message") or {}).get("subtype") or e.get("user")),
+)
+def test_what_slackbot_and_apps_post_is_nobodys_words(event):
+    assert spoken_message(event, bot_user_id=BOT) is None
+
+
+def test_slackbot_as_users_list_gives_it_is_not_a_person():
+    account = account_from_user(User(SLACKBOT_ID, name="Slackbot").as_slack(), "T0TEAM0001")
+    assert account.is_bot and account.email == "" and account.name == "Slackbot"
+
+
+def test_slackbot_is_never_a_member():
+    assert people_members([PERSON, SLACKBOT_ID, "", None]) == frozenset({PERSON})
+    info = {"id": "C0CHANNEL1", "name": "general", "is_channel": True}
+    assert conversation_from_info(info, [PERSON, SLACKBOT_ID]).members == frozenset({PERSON})

@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from bot.audit import Snapshot, message_time
 from bot.model import Conversation, ConversationKind, Message
-from handlers.slack.parsing import account_from_user, spoken_message
+from handlers.slack.parsing import account_from_user, people_members, spoken_message
 
 #: The conversation lists of an export, and the kind of conversation each holds.
 CONVERSATION_FILES = (
@@ -152,7 +152,7 @@ def _conversation(info: dict, kind: ConversationKind, team_id: str) -> Conversat
     return Conversation(
         id=conversation_id,
         kind=kind,
-        members=frozenset(m for m in members if isinstance(m, str)),
+        members=people_members(members),
         name=str(info.get("name") or ""),
         team_id=team_id,
         is_archived=bool(info.get("is_archived")),

@@ -21,7 +21,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.barriers import RESTRICTED_SUBJECTS
 from bot.model import Account, Conversation, ConversationKind
-from handlers.slack.parsing import account_from_user, conversation_from_info, conversation_kind
+from handlers.slack.parsing import account_from_user, conversation_from_info, conversation_kind, people_members
 from handlers.slack.refusals import refusal_codes
 
 log = logging.getLogger(__name__)
@@ -164,8 +164,8 @@ class SlackApi:
         return [c async for c in self._pages("conversations.list", "channels", types=types, exclude_archived=True)]
 
     async def members(self, channel: str) -> frozenset[str]:
-        """A conversation's members (`conversations.members`, paged)."""
-        return frozenset([m async for m in self._pages("conversations.members", "members", channel=channel)])
+        """A conversation's members (`conversations.members`, paged), Slackbot never among them."""
+        return people_members([m async for m in self._pages("conversations.members", "members", channel=channel)])
 
     async def conversation(self, channel: str, *, team_id: str = "") -> Conversation:
         """A conversation with its members: `conversations.info`, then its members' pages."""

@@ -3,13 +3,17 @@ worker, the sweeps, the live audit and the export reader. Pure translation: no W
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.model import Account, Conversation, ConversationKind, Message, SharedFile
+from bot.model import SLACKBOT_ID, Account, Conversation, ConversationKind, Message, SharedFile
 
 #: Message subtypes that carry something a person said; the rest (joins, topic changes, deletions,
-#: bot messages) are either handled by their own events or not people's words.
+#: bot messages, huddle roots) are either handled by their own events or not people's words.
 SPOKEN_SUBTYPES = frozenset({None, "file_share", "thread_broadcast", "me_message", "message_changed"})
+#: What an edit (`message_changed`) may have changed for it to be a person's words: not Slackbot's
+#: huddle root or a tombstone, not an edit of an edit.
+EDITED_SUBTYPES = SPOKEN_SUBTYPES - {"message_changed"}
 
 
 def account_from_user(user: dict, team_id: str = "", *, enterprise_id: str | None = None) -> Account:
@@ -26,7 +30,8 @@ def account_from_user(user: dict, team_id: str = "", *, enterprise_id: str | Non
         email=profile.get("email") or "",
         name=profile.get("real_name") or user.get("real_name") or user.get("name") or "",
         team_id=team_id or own_team,
-        is_bot=bool(user.get("is_bot")) or user.get("id") == "USLACKBOT",
+        # users.list gives Slackbot `is_bot` false; it is nobody all the same.
+        is_bot=bool(user.get("is_bot")) or user.get("id") == SLACKBOT_ID,
         is_guest=bool(user.get("is_restricted") or user.get("is_ultra_restricted")),
         is_external=bool(user.get("is_stranger")) or _of_another_organisation(user, own_team, team_id, enterprise_id),
         deleted=bool(user.get("deleted")),
@@ -54,12 +59,18 @@ def conversation_kind(info: dict) -> ConversationKind:
     return ConversationKind.PUBLIC_CHANNEL
 
 
-def conversation_from_info(info: dict, members: frozenset[str], *, team_id: str = "") -> Conversation:
+def people_members(members: Iterable[object]) -> frozenset[str]:
+    """A conversation's members as the app counts them: account ids, Slackbot never among them
+    (were Slack ever to list it, it cannot be removed, warned or counted)."""
+    return frozenset(m for m in members if isinstance(m, str) and m and m != SLACKBOT_ID)
+
+
+def conversation_from_info(info: dict, members: Iterable[str], *, team_id: str = "") -> Conversation:
     team = team_id or info.get("context_team_id") or ""
     return Conversation(
         id=info["id"],
         kind=conversation_kind(info),
-        members=members,
+        members=people_members(members),
         name=info.get("name") or "",
         team_id=team,
         is_archived=bool(info.get("is_archived")),
@@ -84,16 +95,19 @@ def event_conversation_kind(event: dict) -> ConversationKind | None:
 
 
 def spoken_message(event: dict, *, bot_user_id: str) -> Message | None:
-    """The message a person said, or None for the app's own posts, bots and housekeeping subtypes."""
+    """The message a person said, or None for the app's own posts, other apps' and Slackbot's (a
+    huddle's root it keeps editing among them) and housekeeping subtypes."""
     subtype = event.get("subtype")
     if subtype not in SPOKEN_SUBTYPES:
         return None
     body = event.get("message") if subtype == "message_changed" else event
-    if not isinstance(body, dict) or body.get("bot_id") or body.get("subtype") == "bot_message":
+    if not isinstance(body, dict) or (subtype == "message_changed" and body.get("subtype") not in EDITED_SUBTYPES):
+        return None
+    if body.get("bot_id") or body.get("bot_profile"):  # an app's post, through its bot user or not
         return None
     user = body.get("user")
     channel = event.get("channel")
-    if not user or not channel or user == bot_user_id:
+    if not isinstance(user, str) or not user or not channel or user in (bot_user_id, SLACKBOT_ID):
         return None
     listed = body.get("files")
     files = tuple(shared_file(f) for f in (listed if isinstance(listed, list) else []) if isinstance(f, dict))

@@ -15,6 +15,7 @@ import storage
 from bot.access import stays_in_lockdown
 from bot.engine import evaluate
 from bot.model import (
+    SLACKBOT_ID,
     Account,
     Conversation,
     ConversationKind,
@@ -35,6 +36,7 @@ from handlers.slack.parsing import (
     deleted_message,
     event_conversation_kind,
     observing_user,
+    people_members,
     receiver,
     shared_file,
     spoken_message,
@@ -127,6 +129,8 @@ class Judge:
         """Someone joined: a locked-down channel takes them straight out again; otherwise the channel
         is judged with them in it, and a roster member new to a program space is welcomed."""
         channel, user = event.get("channel", ""), event.get("user", "")
+        if user == SLACKBOT_ID:
+            return None  # Slackbot is never a member, whatever an event says
         with self.runtime.session() as session:
             locked = storage.active_lockdown(channel, session=session)
         if locked is not None and user != self.runtime.bot_user_id:
@@ -477,7 +481,7 @@ class Judge:
     ) -> Conversation | None:
         """The conversation as the event alone proves it, counted and logged: never dropped silently."""
         self.runtime.undecided["members"] += 1
-        known = frozenset(m for m in members if m and m != self.runtime.bot_user_id)
+        known = people_members(members - {self.runtime.bot_user_id})
         if kind is None or not known:
             log.warning(
                 "%s could be read through no token the app holds, and the event says too little: not judged", channel_id

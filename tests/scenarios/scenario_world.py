@@ -155,12 +155,22 @@ async def start_world(
     engine=None,
     timing: Timing | None = None,
     delivery: DeliveryPolicy = SCENARIO_DELIVERY,
+    enterprise_id: str | None = None,
+    is_enterprise_install: bool = False,
     **settings_changes: str,
 ) -> tuple[World, web.AppRunner]:
-    """The world; on `engine` (migrated, e.g. PostgreSQL) instead of a SQLite file when given.
-    `settings_changes` override the settings (`signing_secret=""`, `app_token="xapp-…"`)."""
+    """The world; on `engine` (migrated, e.g. PostgreSQL) instead of a SQLite file when given, and
+    in a workspace of the Enterprise Grid org `enterprise_id` when given. `settings_changes`
+    override the settings (`signing_secret=""`, `app_token="xapp-…"`)."""
     prog = prog or program()
-    slack = FakeSlack(signing_secret=SIGNING_SECRET, team_id=TEAM, bot_user_id=BOT_USER, delivery=delivery)
+    slack = FakeSlack(
+        signing_secret=SIGNING_SECRET,
+        team_id=TEAM,
+        bot_user_id=BOT_USER,
+        enterprise_id=enterprise_id,
+        is_enterprise_install=is_enterprise_install,
+        delivery=delivery,
+    )
     await slack.start()
     populate(slack, prog)
     if engine is None:

@@ -98,8 +98,20 @@ async def test_users_list_pages_with_a_cursor(slack):
         cursor = page["response_metadata"]["next_cursor"]
         if not cursor:
             break
-    assert pages == 3 and len(seen) == len(set(seen)) == 6  # five people and the bot
+    assert pages == 4 and len(seen) == len(set(seen)) == 7  # five people, the bot and Slackbot
     assert await error_of(client.users_list(cursor="not-a-cursor")) == "invalid_cursor"
+
+
+async def test_slackbot_is_listed_as_slack_lists_it_not_as_a_bot(slack):
+    members = {m["id"]: m for m in (await bot(slack).users_list())["members"]}
+    slackbot = members["USLACKBOT"]
+    assert (slackbot["name"], slackbot["real_name"], slackbot["is_bot"], slackbot["deleted"]) == (
+        "slackbot",
+        "Slackbot",
+        False,
+        False,
+    )
+    assert "email" not in slackbot["profile"] and slackbot["profile"]["always_active"] is True
 
 
 async def test_errors_are_slacks(slack):
@@ -184,3 +196,19 @@ async def test_a_shared_channels_events_carry_the_hosts_team_and_files_as_their_
     [file] = delivery["event"]["files"]
     assert file["file_access"] == "check_file_info" and "name" not in file
     assert (await bot(slack).files_info(file=file["id"]))["file"]["mimetype"] == "video/mp4"
+
+
+async def test_presence_of_someone_else_is_only_active_or_away(slack):
+    slack.set_presence("U0PERSON2", "away")
+    assert (await bot(slack).users_getPresence(user="U0PERSON2")).data == {"ok": True, "presence": "away"}
+    assert (await bot(slack).users_getPresence(user="U0PERSON1")).data == {"ok": True, "presence": "active"}
+
+
+async def test_ones_own_presence_says_how_it_was_reckoned(slack):
+    own = AsyncWebClient(token=slack.connect_user("U0PERSON1"), base_url=slack.base_url)
+    mine = (await own.api_call("users.getPresence", http_verb="GET")).data
+    assert mine == {**mine, "presence": "active", "online": True, "auto_away": False, "manual_away": False}
+    assert mine["connection_count"] >= 1 and isinstance(mine["last_activity"], int)
+    slack.set_presence("U0PERSON1", "away")
+    mine = (await own.users_getPresence(user="U0PERSON1")).data
+    assert mine == {**mine, "presence": "away", "online": False, "connection_count": 0}
