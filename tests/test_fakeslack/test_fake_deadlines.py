@@ -13,8 +13,7 @@ from urllib.parse import parse_qs
 import aiohttp
 import pytest
 from aiohttp import web
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
+from stand_in import bot, error_of, stand_in_app
 
 from fakeslack import OPERATION_TIMEOUT, TIMED_OUT, FakeSlack
 
@@ -44,27 +43,8 @@ async def app_taking(slack: FakeSlack, seconds: float):
         await asyncio.sleep(seconds)
         return web.json_response({"text": "done"})
 
-    application = web.Application()
-    application.router.add_post("/slack/events", deliveries)
-    runner = web.AppRunner(application)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    slack.events_url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/slack/events"
-    try:
+    async with stand_in_app(slack, deliveries):
         yield received
-    finally:
-        await runner.cleanup()
-
-
-def bot(slack: FakeSlack) -> AsyncWebClient:
-    return AsyncWebClient(token=slack.bot_token, base_url=slack.base_url)
-
-
-async def error_of(call) -> str:
-    with pytest.raises(SlackApiError) as caught:
-        await call
-    return caught.value.response["error"]
 
 
 async def post(url: str, message: dict) -> tuple[int, dict]:

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 from aiohttp import web
+from stand_in import stand_in_app
 
 from fakeslack import DeliveryPolicy, FakeSlack
 from fakeslack.delivery import DELIVERED, DROPPED, NOT_SENT, REFUSED
@@ -48,20 +49,13 @@ class StandIn:
 @contextlib.asynccontextmanager
 async def slack_and_app(answer, policy: DeliveryPolicy = FAST) -> AsyncIterator[tuple[FakeSlack, StandIn]]:
     app = StandIn(answer)
-    application = web.Application()
-    application.router.add_post("/slack/events", app.handle)
-    runner = web.AppRunner(application)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
     slack = FakeSlack(delivery=policy)
     await slack.start()
-    slack.events_url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/slack/events"  # type: ignore[union-attr]
     try:
-        yield slack, app
+        async with stand_in_app(slack, app.handle):
+            yield slack, app
     finally:
         await slack.stop()
-        await runner.cleanup()
 
 
 async def test_a_delivery_answered_200_is_sent_once():

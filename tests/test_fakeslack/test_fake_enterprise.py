@@ -11,6 +11,7 @@ from urllib.parse import parse_qs
 import pytest
 from aiohttp import web
 from slack_sdk.web.async_client import AsyncWebClient
+from stand_in import stand_in_app
 
 from fakeslack import FakeSlack
 
@@ -30,20 +31,13 @@ async def fake(**options: object):
         received.append(await request.read())
         return web.Response()
 
-    application = web.Application()
-    application.router.add_post("/slack/events", events)
-    runner = web.AppRunner(application)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    slack.events_url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/slack/events"
     slack.add_user("U0PERSON1", name="Person")
     slack.add_channel("C0MINE0001", name="mine", members=[BOT, "U0PERSON1"])
     try:
-        yield slack, received
+        async with stand_in_app(slack, events):
+            yield slack, received
     finally:
         await slack.stop()
-        await runner.cleanup()
 
 
 async def delivered_envelope(**options: object) -> dict:

@@ -17,9 +17,9 @@ from pathlib import Path
 import aiohttp
 import jsonschema
 import pytest
-from aiohttp import web
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from stand_in import stand_in_app
 
 import cli.demo
 from fakeslack import FakeSlack
@@ -196,10 +196,6 @@ P1, P2, P3, P4 = "U0PERSON1", "U0PERSON2", "U0PERSON3", "U0PERSON4"
 PUBLIC, MINE, SECRET, GROUP = "C0PUBLIC01", "C0MINE0001", "C0SECRET01", "C0GROUP001"
 
 
-async def _accepted(request: web.Request) -> web.Response:
-    return web.Response()
-
-
 INSTALLS = {
     "workspace": {},
     "grid-workspace": {"enterprise_id": "E0FAKEORG1"},
@@ -211,13 +207,6 @@ INSTALLS = {
 async def slack(request) -> AsyncIterator[FakeSlack]:
     fake = FakeSlack(bot_user_id=BOT, **INSTALLS[request.param])
     await fake.start()
-    received = web.Application()
-    received.router.add_post("/slack/events", _accepted)
-    runner = web.AppRunner(received)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    fake.events_url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/slack/events"
     for n, person in enumerate((P1, P2, P3, P4), start=1):
         fake.add_user(person, name=f"Person {n}", email=f"p{n}@example.org")
     fake.add_channel(PUBLIC, name="public", members=[P1])
@@ -226,9 +215,9 @@ async def slack(request) -> AsyncIterator[FakeSlack]:
     fake.add_channel(GROUP, name="group", private=True, members=[BOT, P1])
     fake.add_usergroup("S0MINORS01", name="minors", users=[P3])
     fake.add_usergroup("S0ADULTS01", name="adults", users=[P1, P2])
-    yield fake
+    async with stand_in_app(fake):
+        yield fake
     await fake.stop()
-    await runner.cleanup()
 
 
 async def attempt(call: Awaitable) -> None:

@@ -5,7 +5,7 @@ channel's new id and a deleted message the way Slack does."""
 from __future__ import annotations
 
 import pytest
-from test_fake_web_api import bot, error_of, receiving_app
+from stand_in import bot, error_of, receiving_app
 
 from fakeslack import FakeSlack
 from fakeslack.workspace import ADMINS, EVERYONE_EXCEPT_GUESTS, OWNERS

@@ -3,12 +3,10 @@ token, paging, errors, rate limits and outages. The scenarios are only as good a
 
 from __future__ import annotations
 
-import contextlib
-
 import pytest
-from aiohttp import web
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from stand_in import bot, error_of, receiving_app
 
 from fakeslack import FakeSlack
 from handlers.slack.api import web_client
@@ -27,38 +25,6 @@ async def slack():
     fake.add_channel("C0SECRET01", name="secret", private=True, members=["U0PERSON1", "U0PERSON2"])
     yield fake
     await fake.stop()
-
-
-@contextlib.asynccontextmanager
-async def receiving_app(slack: FakeSlack):
-    """A stand-in app that records every delivery the fake makes to it."""
-    received: list[dict] = []
-
-    async def events(request: web.Request) -> web.Response:
-        received.append(await request.json())
-        return web.Response()
-
-    application = web.Application()
-    application.router.add_post("/slack/events", events)
-    runner = web.AppRunner(application)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    slack.events_url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/slack/events"
-    try:
-        yield received
-    finally:
-        await runner.cleanup()
-
-
-def bot(slack: FakeSlack) -> AsyncWebClient:
-    return AsyncWebClient(token=slack.bot_token, base_url=slack.base_url)
-
-
-async def error_of(call) -> str:
-    with pytest.raises(SlackApiError) as caught:
-        await call
-    return caught.value.response["error"]
 
 
 async def test_a_bot_cannot_see_a_dm_or_private_channel_it_is_not_in(slack):
