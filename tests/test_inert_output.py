@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.audit import AuditFinding
+from bot.audit_report import AuditReport, Person, Space, render_csv, render_html, render_json, render_text
 from bot.inert import (
     FORMULA_STARTS,
     csv_cell,
@@ -21,7 +25,8 @@ from bot.inert import (
     slack_text,
     slack_unescape,
 )
-from bot.report import with_names
+from bot.model import Severity
+from bot.report import INCIDENT_COLUMNS, incident_csv, incident_html, with_names
 from fakeslack.mrkdwn import read
 
 #: Names and notes an outsider may choose: each must do nothing where the app writes it.
@@ -175,3 +180,53 @@ def test_a_plain_line_is_always_one_line(text):
     line = plain_line(text)
     assert len(line.splitlines()) <= 1
     assert len(line) == len(text)  # one character for one: nothing is hidden by dropping it
+
+
+# -- every format of the audit and the incident record ---------------------------------------------
+
+
+def hostile_audit():
+    name = '=HYPERLINK("https://evil.example")\n<script>alert(1)</script>\x1b[2J'
+    finding = AuditFinding(
+        program_id="splash-2026",
+        rule="unauthorized-member",
+        severity=Severity.HIGH,
+        subject="C1",
+        summary="<#C1> has members not on the roster: <@U1>.",
+        people=("U1",),
+        conversation="C1",
+        at=datetime(2026, 7, 6, tzinfo=UTC),
+        evidence="-1 555 0100",
+    )
+    return AuditReport(
+        source_kind="export",
+        source_name="archive\nFORGED.zip",
+        team_id="T1",
+        generated_at=datetime(2026, 7, 7, tzinfo=UTC),
+        programs=("splash-2026",),
+        findings=(finding,),
+        people={"U1": Person(name, "not on the roster")},
+        spaces={"C1": Space("gen<b>eral\u202e", "public_channel")},
+    )
+
+
+def test_every_audit_format_keeps_a_hostile_name_inert():
+    report = hostile_audit()
+    text = render_text(report)
+    assert "FORGED" not in text.splitlines() and "\x1b" not in text and "\u202e" not in text
+    assert len([line for line in text.splitlines() if "<script>" in line]) == 1
+    page = render_html(report)
+    assert "<script>" not in page and "&lt;script&gt;" in page and "gen&lt;b&gt;eral" in page
+    no_formula = list(csv.DictReader(io.StringIO(render_csv(report))))
+    assert all(not (cell or "").startswith(FORMULA_STARTS) for row in no_formula for cell in row.values())
+    assert no_formula[0]["evidence"] == "'-1 555 0100"
+    document = json.loads(render_json(report))  # for machines: the name exactly, JSON-escaped
+    assert document["findings"][0]["people"][0]["name"] == report.people["U1"].name
+
+
+def test_the_incident_record_page_escapes_every_cell():
+    row = dict.fromkeys(INCIDENT_COLUMNS, "<img src=x onerror=alert(1)> & =1+1")
+    assert "<img" not in incident_html([row], title="<b>title</b>")
+    [back] = list(csv.DictReader(io.StringIO(incident_csv([row]))))
+    assert back["summary"] == "<img src=x onerror=alert(1)> & =1+1"
+    assert all(not cell.startswith(FORMULA_STARTS) for cell in back.values())
