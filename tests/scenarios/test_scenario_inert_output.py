@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
-from builders import ADMIN1, ADMIN2, ALERTS, GENERAL, MINOR1, SESSION, STAFF1, person, program, with_person
+from builders import ADMIN1, ADMIN2, ALERTS, GENERAL, MINOR1, MINOR2, SESSION, STAFF1, person, program, with_person
 from scenario_world import command_line
 
 from bot.access import Command
@@ -41,12 +42,15 @@ def no_formula_cells(text: str) -> list[dict[str, str]]:
     return rows
 
 
-async def test_a_formula_display_name_is_text_in_every_csv(world, tmp_path):
+async def a_stranger_with_a_formula_for_a_name(world) -> None:
     world.slack.add_user("U0EVIL01", name=FORMULA, email="evil@example.com")
     await world.slack.user_joins("U0EVIL01", GENERAL)
     await world.settle()
     assert world.alerts_for("unauthorized-member")
 
+
+async def test_a_formula_display_name_is_text_in_the_minors_report_file(world):
+    await a_stranger_with_a_formula_for_a_name(world)
     status, _ = await world.slack.slash_command(
         str(Command.REPORT), text="2026-07-01", user_id=ADMIN2, channel_id=GENERAL
     )
@@ -56,10 +60,16 @@ async def test_a_formula_display_name_is_text_in_every_csv(world, tmp_path):
     [row] = no_formula_cells(content.decode())
     assert row["people"] == f"'{FORMULA} (U0EVIL01)"  # the name is still all there, as text
 
+
+async def test_a_formula_display_name_is_text_in_the_report_csv(world, tmp_path):
+    await a_stranger_with_a_formula_for_a_name(world)
     code, out, err = await cli("report", "--format", "csv", world=world, tmp_path=tmp_path)
     assert code == 0, err
     assert any(FORMULA in r["people"] for r in no_formula_cells(out))
 
+
+async def test_a_formula_display_name_is_text_in_the_audit_csv(world, tmp_path):
+    await a_stranger_with_a_formula_for_a_name(world)
     code, out, err = await cli("audit", "--format", "csv", world=world, tmp_path=tmp_path)
     assert code == 1, err
     assert any(FORMULA in r["people"] for r in no_formula_cells(out))
@@ -123,3 +133,31 @@ async def test_a_newline_in_a_display_name_adds_no_line_to_the_text_audit(world,
     [line] = [line for line in lines if "Eve" in line]
     assert "has members not on the roster" in line and "Eve CRITICAL   dm-adult-minor · forged line" in line
     assert "\x1b" not in out and "\u202e" not in out
+
+
+async def test_a_consent_note_is_shown_not_acted_on(world):
+    status, answer = await world.slack.slash_command(
+        str(Command.CONSENT), text=f"<@{MINOR2}|jo> granted <!here> form at <https://evil.example|the office>",
+        user_id=ADMIN1, channel_id=GENERAL,
+    )  # fmt: skip
+    assert status == 200 and "Recorded" in answer["text"]
+    assert "Note: &lt;!here&gt; form at &lt;https://evil.example|the office&gt;" in answer["text"]
+    [shown] = [s for s in world.slack.shown if s.method == "answer"]
+    assert not shown.notifies_everyone and not shown.links and set(shown.users) == {MINOR2, ADMIN1}
+
+
+async def test_a_roster_files_name_and_values_are_shown_not_acted_on(world):
+    status, _ = await world.slack.slash_command(str(Command.ROSTER), user_id=ADMIN1, channel_id=GENERAL)
+    assert status == 200
+    await world.settle()
+    modal = world.slack.views("views.open")[-1]
+    bad = "name,email,role\nAvery,avery@mit.edu,program_admin\nBo,bo@example.org,<!channel>\n"
+    file = world.slack.add_file(ADMIN1, "<!everyone> roster.csv", bad.encode())
+    _, body = await world.slack.submit_view(ADMIN1, modal, {"csv": {"value": {"type": "file_input", "files": [file]}}})
+    assert body["response_action"] == "update"
+    await world.settle()
+    [outcome] = world.slack.views("views.update")
+    assert "Nothing was changed" in json.dumps(outcome)
+    assert "&lt;!everyone&gt; roster.csv" in json.dumps(outcome) and "&lt;!channel&gt;" in json.dumps(outcome)
+    read = [s for s in world.slack.shown if s.method in ("answer", "views.update")]
+    assert len(read) == 3 and not any(s.notifies_everyone or s.links for s in read)  # command, form, update
