@@ -3,7 +3,7 @@ that escaped text and `plain_text` objects do neither."""
 
 from __future__ import annotations
 
-from slack_sdk.web.async_client import AsyncWebClient
+from stand_in import bot
 
 from fakeslack import FakeSlack
 from fakeslack.mrkdwn import Link, read
@@ -48,7 +48,6 @@ def test_methods_that_show_no_text_are_not_read():
 async def test_the_fake_records_what_each_accepted_post_notified():
     async with FakeSlack() as slack:
         slack.add_channel("C0ALERTS01", name="alerts", members=[slack.bot_user_id])
-        client = AsyncWebClient(token=slack.bot_token, base_url=slack.base_url)
-        await client.chat_postMessage(channel="C0ALERTS01", text="<!here> look &lt;!channel&gt;")
+        await bot(slack).chat_postMessage(channel="C0ALERTS01", text="<!here> look &lt;!channel&gt;")
         [shown] = slack.notified("C0ALERTS01")
         assert shown.method == "chat.postMessage" and shown.broadcasts == ("here",)
