@@ -1084,6 +1084,8 @@ class FakeSlack(ChannelChanges, NotPeople):
                 delivery.timed_out = True
                 return 408, None
             delivery.answered_after, delivery.status = time.monotonic() - delivery.sent_at, 200
+            if isinstance(ack.payload, dict):
+                self._show("answer", ack.payload)
             return 200, ack.payload if ack.payload is not None else ""
         body = urlencode(form).encode()
         headers = self.signed_headers(body, content_type="application/x-www-form-urlencoded")
