@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from bot.audit import AuditFinding
+from bot.inert import csv_row, plain_line
 from bot.model import Conversation, Directory
 from bot.report import with_names
 from bot.rules import rule_by_symbol
@@ -119,6 +120,8 @@ def people_and_spaces(
 
 
 def render_text(report: AuditReport) -> str:
+    """For a person: the counts, the findings by severity, what was not checked. Each line is made
+    a `plain_line`, so that no name (a person's, a channel's, the archive's) adds a line or hides text."""
     lines = [
         f"Safe Contact audit of {report.source_kind} {report.source_name}",
         f"Programs: {', '.join(report.programs)} · generated {report.generated_at.isoformat(timespec='seconds')}",
@@ -141,7 +144,7 @@ def render_text(report: AuditReport) -> str:
     if report.not_checked:
         lines += ["", "Not checked:"]
         lines += [f"  {rule}: {reason}" for rule, reason in report.not_checked.items()]
-    return "\n".join(lines) + "\n"
+    return "\n".join(plain_line(line) for line in lines) + "\n"
 
 
 # -- json ------------------------------------------------------------------------------------------
@@ -180,24 +183,27 @@ def _finding_json(report: AuditReport, finding: AuditFinding) -> dict[str, objec
 
 
 def render_csv(report: AuditReport) -> str:
+    """One row per finding; no cell can be taken for a formula by the spreadsheet that opens it."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for finding in report.findings:
         space = report.space(finding.conversation)
         writer.writerow(
-            {
-                "program": finding.program_id,
-                "rule": finding.rule,
-                "severity": finding.severity.label,
-                "time": finding.at.isoformat(),
-                "conversation": finding.conversation or "",
-                "conversation_name": space.name if space else "",
-                "people": "; ".join(f"{report.person(u).name} ({u})" for u in finding.people),
-                "summary": report.readable(finding.summary),
-                "evidence": finding.evidence,
-                "occurrences": finding.occurrences,
-            }
+            csv_row(
+                {
+                    "program": finding.program_id,
+                    "rule": finding.rule,
+                    "severity": finding.severity.label,
+                    "time": finding.at.isoformat(),
+                    "conversation": finding.conversation or "",
+                    "conversation_name": space.name if space else "",
+                    "people": "; ".join(f"{report.person(u).name} ({u})" for u in finding.people),
+                    "summary": report.readable(finding.summary),
+                    "evidence": finding.evidence,
+                    "occurrences": finding.occurrences,
+                }
+            )
         )
     return out.getvalue()
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.inert import slack_line
 from bot.model import (
     Directory,
     EnforcementMode,
@@ -293,12 +294,13 @@ _TEXTS: dict[tuple[str, str], str] = {
 
 
 def warning_text(rule: Rule, audience: str, program: Program) -> str:
-    """What the app tells `audience` (adult, minor, reminder, channel, thread, question) about `rule`."""
+    """What the app tells `audience` (adult, minor, reminder, channel, thread, question) about `rule`,
+    as Slack mrkdwn (the program's name and safety contact escaped)."""
     template = _TEXTS.get((rule.symbol, audience)) or (
         f"A Safe Contact rule applies here: {rule.summary.lower()} ({rule.symbol}). The program's "
         "administrators have been notified."
     )
-    return template.format(program=program.name, safety=_safety_contact(program))
+    return template.format(program=slack_line(program.name), safety=slack_line(_safety_contact(program)))
 
 
 def describe(action: Action) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.inert import slack_line
 from bot.model import Person, Program, Role
 
 #: How long after the welcome a member who has not acknowledged it is reminded.
@@ -51,16 +52,18 @@ def expectations(role: Role | None) -> tuple[str, ...]:
 
 
 def welcome_text(program: Program, person: Person, admins: tuple[str, ...]) -> str:
-    """The first message a roster member gets: who the program is, the expectations, what to press."""
+    """The first message a roster member gets: who the program is, the expectations, what to press
+    (Slack mrkdwn: the program's name escaped)."""
+    name = slack_line(program.name)
     intro = {
-        Role.MINOR: f"Welcome to {program.name}! Safe Contact helps keep the program safe for everyone.",
+        Role.MINOR: f"Welcome to {name}! Safe Contact helps keep the program safe for everyone.",
         Role.GUARDIAN: (
-            f"Hello! You are listed as a parent or guardian in {program.name}. Safe Contact helps keep "
+            f"Hello! You are listed as a parent or guardian in {name}. Safe Contact helps keep "
             "the program safe and keeps you informed."
         ),
     }.get(
         person.role,
-        f"Welcome to {program.name}. Safe Contact enforces the program's safe-contact policy for minors.",
+        f"Welcome to {name}. Safe Contact enforces the program's safe-contact policy for minors.",
     )
     rules = "\n".join(f"• {line}" for line in expectations(person.role))
     reach = ""

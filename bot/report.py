@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
+from bot.inert import csv_row, slack_unescape
 from bot.model import Directory, Incident, Program
 
 INCIDENT_COLUMNS = (
@@ -33,13 +34,17 @@ _MARKUP = re.compile(r"<([@#])([A-Z0-9]+)(?:\|([^>]*))?>")
 
 
 def with_names(text: str, person: Callable[[str], str], channel: Callable[[str, str | None], str]) -> str:
-    """Slack's markup in `text` replaced: people by `person(id)`, channels by `channel(id, label)`."""
-
-    def name(match: re.Match[str]) -> str:
+    """Slack mrkdwn as plain text: people by `person(id)`, channels by `channel(id, label)`, and the
+    rest unescaped (a name in a summary is written escaped, `&lt;3 Sam`, and reads `<3 Sam`)."""
+    out: list[str] = []
+    last = 0
+    for match in _MARKUP.finditer(text):
         kind, ident, label = match.groups()
-        return person(ident) if kind == "@" else channel(ident, label)
-
-    return _MARKUP.sub(name, text)
+        out.append(slack_unescape(text[last : match.start()]))
+        out.append(person(ident) if kind == "@" else channel(ident, label))
+        last = match.end()
+    out.append(slack_unescape(text[last:]))
+    return "".join(out)
 
 
 def person_name(directory: Directory, user_id: str) -> str:
@@ -86,11 +91,11 @@ def incident_rows(program: Program, directory: Directory, incidents: Iterable[In
 
 
 def incident_csv(rows: list[dict[str, str]]) -> str:
-    """The rows as CSV text with a header row."""
+    """The rows as CSV text with a header row; no cell can be taken for a formula."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=INCIDENT_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(csv_row(row) for row in rows)
     return out.getvalue()
 
 

@@ -6,14 +6,17 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
+from bot.inert import plain_line
+
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
 Progress = Callable[[int, int], None]
 
 
 def warn(command: str, line: str) -> None:
-    """One line on standard error, named for the command: `safe-contact audit: ...`."""
-    print(f"safe-contact {command}: {line}", file=sys.stderr)
+    """One line on standard error, named for the command: `safe-contact audit: ...`. One line it
+    stays: a channel's or a file's name in it cannot add lines or send the terminal escapes."""
+    print(f"safe-contact {command}: {plain_line(line)}", file=sys.stderr)
 
 
 def write_output(text: str, output: str | None, command: str) -> bool:

@@ -28,6 +28,7 @@ from fakeslack import grid_api  # noqa: F401  (its methods register themselves i
 from fakeslack.changes import ChannelChanges
 from fakeslack.delivery import Deliverer, DeliveryPolicy, EventDelivery
 from fakeslack.enterprise import Installation
+from fakeslack.mrkdwn import Shown, read
 from fakeslack.not_people import NotPeople
 from fakeslack.socket_mode import EVENTS_API, INTERACTIVE, SLASH_COMMANDS, SocketModeServer
 from fakeslack.web_api import METHODS, Caller
@@ -159,6 +160,9 @@ class FakeSlack(ChannelChanges, NotPeople):
     #: Each called with every Web API answer as it leaves (method name, JSON body, errors included):
     #: lets a test hold the answers to Slack's reference.
     answer_watchers: list[Callable[[str, dict], None]] = field(default_factory=list)
+    #: What Slack made of each message and view the app sent (accepted ones), oldest first: whom
+    #: it notified and the links it showed (`fakeslack/mrkdwn.py`). The latest 1,000.
+    shown: deque[Shown] = field(default_factory=lambda: deque(maxlen=1000))
 
     def __post_init__(self) -> None:
         self.workspace = Workspace(self.team_id, self.bot_user_id)
@@ -259,6 +263,7 @@ class FakeSlack(ChannelChanges, NotPeople):
             self.calls.append(Call(name, params, token, ok=False, error=error.code, at=arrived))
             return self._answer(name, {"ok": False, "error": error.code})
         self.calls.append(Call(name, params, token, ok=True, at=arrived))
+        self._show(name, params)
         hook = self.after_accepting.pop(name, None)
         if hook is not None:
             hook(self.calls[-1])
@@ -287,6 +292,7 @@ class FakeSlack(ChannelChanges, NotPeople):
         hook.uses += 1
         hook.messages.append(message)
         self.responses.append(message)
+        self._show("response_url", message if isinstance(message, dict) else {})
         return web.json_response({"ok": True})
 
     async def _take_time(self, method: str) -> None:
@@ -367,6 +373,16 @@ class FakeSlack(ChannelChanges, NotPeople):
         if failure.times <= 0:
             queue.pop(0)
         return failure
+
+    def _show(self, name: str, params: dict) -> None:
+        """Record what Slack shows of an accepted call's text, parsed as Slack parses mrkdwn."""
+        shown = read(name, params)
+        if shown is not None:
+            self.shown.append(shown)
+
+    def notified(self, channel: str | None = None) -> list[Shown]:
+        """What the app's messages and views in `channel` (all, without it) notified or linked."""
+        return [s for s in self.shown if channel is None or s.channel == channel]
 
     def _after(self, name: str, params: dict, answer: dict) -> None:
         """What Slack announces after a call: an invitation is a member joining, a removal one leaving."""
@@ -1068,6 +1084,8 @@ class FakeSlack(ChannelChanges, NotPeople):
                 delivery.timed_out = True
                 return 408, None
             delivery.answered_after, delivery.status = time.monotonic() - delivery.sent_at, 200
+            if isinstance(ack.payload, dict):
+                self._show("answer", ack.payload)
             return 200, ack.payload if ack.payload is not None else ""
         body = urlencode(form).encode()
         headers = self.signed_headers(body, content_type="application/x-www-form-urlencoded")
@@ -1075,6 +1093,8 @@ class FakeSlack(ChannelChanges, NotPeople):
         async def answered() -> tuple[int, object]:
             status, answer = await self.send_raw(body, headers)
             delivery.answered_after, delivery.status = time.monotonic() - delivery.sent_at, status
+            if status == 200 and isinstance(answer, dict):
+                self._show("answer", answer)
             return status, answer
 
         task = asyncio.get_running_loop().create_task(answered())

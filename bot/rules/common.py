@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bot.inert import slack_line
 from bot.model import Conversation, Person, Situation
 
 
@@ -49,6 +50,7 @@ def unrelated_adults(situation: Situation, conversation: Conversation) -> list[s
 
 
 def person_label(situation: Situation, person: Person) -> str:
-    """A mention when the person has an account, otherwise their roster name."""
+    """A mention when the person has an account, otherwise their roster name (or email), escaped:
+    a finding's summary is Slack mrkdwn, and a roster name is nobody's markup."""
     user_id = situation.directory.account_id(person)
-    return mention(user_id) if user_id else person.name or person.email
+    return mention(user_id) if user_id else slack_line(person.name or person.email)

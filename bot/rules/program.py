@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from bot.inert import slack_line
 from bot.model import Role, Severity, Situation, email_domain
 from bot.onboarding import ACKNOWLEDGE_GRACE
 from bot.rules.common import channel_ref, mention, person_label
@@ -48,7 +49,7 @@ def unverified_admin_account(s: Situation) -> Iterator[Breach]:
             yield Breach(
                 subject=f"person:{person.email}",
                 summary=f"{person.role.value.replace('_', ' ')} {person_label(s, person)} uses "
-                f"{', '.join(dict.fromkeys(bad))}, outside {', '.join(domains)}.",
+                f"{slack_line(', '.join(dict.fromkeys(bad)))}, outside {slack_line(', '.join(domains))}.",
                 people=(user_id,) if user_id else (),
             )
 
@@ -78,7 +79,7 @@ def too_few_program_admins(s: Situation) -> Iterator[Breach]:
         return
     yield Breach(
         subject="program",
-        summary=f"Program {s.program.name} has {len(with_account)} program admin(s) with a workspace "
+        summary=f"Program {slack_line(s.program.name)} has {len(with_account)} program admin(s) with a workspace "
         "account; at least two are needed to close a session at any time.",
         people=with_account,
     )

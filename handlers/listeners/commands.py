@@ -30,6 +30,7 @@ from bot.commands import (
     parse_since,
     time_zone_needed,
 )
+from bot.inert import slack_line, slack_unescape
 from bot.model import (
     AuditEntry,
     Consent,
@@ -507,10 +508,10 @@ async def consent(runtime: Runtime, asked: Asked, standing_: Standing) -> Answer
             )
     runtime.cache.invalidate()
     decision = "granted" if request.granted else "revoked"
-    note = f" Note: {request.note}" if request.note else ""
+    note = f" Note: {slack_line(slack_unescape(request.note))}" if request.note else ""
     return Answer(
         f":memo: Recorded: <@{request.user_id}>'s recording release is *{decision}* "
-        f"({', '.join(p.name for p, _ in matches)}), recorded by <@{asked.user_id}>.{note}"
+        f"({slack_line(', '.join(p.name for p, _ in matches))}), recorded by <@{asked.user_id}>.{note}"
     )
 
 
@@ -608,7 +609,7 @@ async def roster(runtime: Runtime, asked: Asked, standing_: Standing) -> Answer:
 
     others = [p.id for p, _, _ in allowed if p.id != program.id]
     hint = f" Other programs: {', '.join(others)} (`/minors-roster <id>`)." if others else ""
-    return Answer(f"Opening the roster of {program.name}.{hint}", then=opened)
+    return Answer(f"Opening the roster of {slack_line(program.name)}.{hint}", then=opened)
 
 
 # -- /minors-report --------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from slack_sdk.errors import SlackApiError
 
 import storage
 from bot.access import Command, may_use
+from bot.inert import slack_line
 from bot.model import AuditEntry, Conversation, Directory, Program
 from bot.roster import RosterChange, remove_person, replace_roster, upsert_person
 from handlers.listeners.failures import failure_answer
@@ -193,7 +194,7 @@ def _acknowledge_conduct(runtime: Runtime, body: dict, respond) -> FollowUp:
     runtime.wake.set()
 
     async def thanked() -> None:
-        thanks = f"Thank you: you acknowledged {program.name}'s expectations."
+        thanks = f"Thank you: you acknowledged {slack_line(program.name)}'s expectations."
         await _tell(body, respond, thanks, replace_original=True)
         if _from_home(body):
             await publish_home(runtime, team_id, user)
@@ -396,13 +397,13 @@ async def _import_roster(runtime: Runtime, body: dict, pending: RosterImport) ->
         if change.ok:
             _record_roster(runtime, program, change, pending.user, file=pending.file_name)
             outcome = (
-                f":white_check_mark: The roster of {program.name} now has {len(change.roster)} people, "
-                f"from {pending.file_name}: {len(change.added)} added, {len(change.updated)} updated, "
+                f":white_check_mark: The roster of {slack_line(program.name)} now has {len(change.roster)} people, "
+                f"from {slack_line(pending.file_name)}: {len(change.added)} added, {len(change.updated)} updated, "
                 f"{len(change.removed)} removed."
             )
         else:
-            problems = "\n".join(f"• {problem}" for problem in change.problems.values())
-            outcome = f":x: Nothing was changed: {pending.file_name} cannot be used.\n{problems}"
+            problems = "\n".join(f"• {slack_line(problem)}" for problem in change.problems.values())
+            outcome = f":x: Nothing was changed: {slack_line(pending.file_name)} cannot be used.\n{problems}"
     except Exception as error:
         outcome = failure_answer(error, doing="importing a roster")
     view_id = (body.get("view") or {}).get("id") or ""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import storage
 from bot.enforcement import administrators, plan_escalations
+from bot.inert import slack_line
 from bot.model import Account, Conversation, EnforcementMode, Situation
 from handlers.runtime import Runtime
 from handlers.situations import live_presence, program_situation
@@ -190,7 +191,7 @@ async def _send_access_info(runtime: Runtime, program, window, account: str) -> 
     start = int(window.start.timestamp())
     when = f"<!date^{start}^{{date_long_pretty}} at {{time}}|{window.start.isoformat(timespec='minutes')}>"
     text = (
-        f"{program.name}: a live session is scheduled in <#{window.channel}> on {when}. As a parent or "
+        f"{slack_line(program.name)}: a live session is scheduled in <#{window.channel}> on {when}. As a parent or "
         f"guardian you can join and see what your child sees.\n{window.access_info or 'Ask the program for the link.'}"
     )
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.inert import slack_line
 from bot.model import Finding, Incident, IncidentStatus, Severity
 from bot.rules import rule_by_symbol
 
@@ -73,8 +74,9 @@ def when(moment: datetime, style: str = "{date_short_pretty} {time}") -> str:
 
 
 def update_text(finding: Finding) -> str:
-    """A thread reply for a new occurrence or a change of an open incident."""
-    evidence = f" Evidence: `{finding.evidence}`" if finding.evidence else ""
+    """A thread reply for a new occurrence or a change of an open incident. The evidence is words
+    someone wrote (read as plain text by the detectors): escaped, so that it shows as written."""
+    evidence = f" Evidence: `{slack_line(finding.evidence)}`" if finding.evidence else ""
     return f"Update: {finding.summary}{evidence}"
 
 

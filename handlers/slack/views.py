@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from bot.access import PURPOSE, USAGE, Command
+from bot.inert import slack_line, slack_quote, slack_unescape
 from bot.model import Incident, Lockdown, Person, Program, Role, SessionWindow, Severity
 from bot.onboarding import expectations
 from bot.rules import rule_by_symbol
@@ -143,7 +144,7 @@ def space_lines(status: SpaceStatus) -> list[str]:
 def space_blocks(status: SpaceStatus, program: Program) -> list[dict]:
     verdict = ":white_check_mark: In order" if status.in_order else ":warning: " + "; ".join(status.gaps)
     blocks = [
-        section(f"*<#{status.channel}>* · {program.name}\n{verdict}"),
+        section(f"*<#{status.channel}>* · {slack_line(program.name)}\n{verdict}"),
         section("\n".join(space_lines(status))),
     ]
     return capped(blocks, _MESSAGE_BLOCKS)
@@ -178,7 +179,7 @@ def retrying_blocks(count: int, latest_error: str | None) -> list[dict]:
 
 def overview_blocks(overview: ProgramOverview, *, limit: int = _MESSAGE_BLOCKS) -> list[dict]:
     blocks = [
-        section(f"*{overview.program.name}*\n" + "\n".join(overview_lines(overview))),
+        section(f"*{slack_line(overview.program.name)}*\n" + "\n".join(overview_lines(overview))),
     ]
     for space in overview.spaces:
         mark = ":lock:" if space.locked else ":white_check_mark:" if space.in_order else ":warning:"
@@ -192,17 +193,19 @@ def overview_blocks(overview: ProgramOverview, *, limit: int = _MESSAGE_BLOCKS) 
 
 def closure_notice(program: Program) -> str:
     return (
-        f":lock: This session of {program.name} has been closed by the program's administrators. "
+        f":lock: This session of {slack_line(program.name)} has been closed by the program's administrators. "
         "Participants and guardians will be told when it reopens."
     )
 
 
 def reopening_notice(program: Program) -> str:
-    return f":unlock: This space of {program.name} is open again. Welcome back!"
+    return f":unlock: This space of {slack_line(program.name)} is open again. Welcome back!"
 
 
 def lockdown_alert(lockdown: Lockdown, *, removing: Sequence[str], staying: Sequence[str]) -> str:
-    reason = f" Reason: {lockdown.reason.rstrip('.')}." if lockdown.reason else " No reason was given."
+    # The reason is a command's text, which Slack sends escaped and with live mentions: as typed, inert.
+    reason = slack_line(slack_unescape(lockdown.reason)).rstrip(".")
+    reason = f" Reason: {reason}." if reason else " No reason was given."
     return (
         f":lock: <@{lockdown.locked_by}> locked down <#{lockdown.channel}> at {when(lockdown.locked_at)}.{reason}\n"
         f"Removing {len(removing)}: {mentioned(removing)}. Staying: {mentioned(staying)}. "
@@ -230,14 +233,14 @@ def unlock_alert(lockdown: Lockdown, *, readmitting: Sequence[str]) -> str:
 
 def guardian_lockdown_text(program: Program, channel: str) -> str:
     return (
-        f"{program.name}: the program's administrators have closed the session in <#{channel}> while they "
+        f"{slack_line(program.name)}: the program's administrators have closed the session in <#{channel}> while they "
         "look into something. Your child has been taken out of it for now and is not in trouble. You will "
         "be told when it reopens; the administrators can tell you more."
     )
 
 
 def guardian_unlock_text(program: Program, channel: str) -> str:
-    return f"{program.name}: the session in <#{channel}> is open again, and your child is back in it."
+    return f"{slack_line(program.name)}: the session in <#{channel}> is open again, and your child is back in it."
 
 
 # -- App Home ------------------------------------------------------------------------------------
@@ -311,7 +314,7 @@ def member_home(entries: Sequence[tuple[Program, Person, bool]], *, connect_url:
         return {"type": "home", "blocks": blocks}
     for program, person, acknowledged in entries:
         blocks.append({"type": "divider"})
-        blocks.append(section(f"*{program.name}*\nYou are a {ROLE_LABELS[person.role]}."))
+        blocks.append(section(f"*{slack_line(program.name)}*\nYou are a {ROLE_LABELS[person.role]}."))
         blocks.append(section("*The program's expectations*\n" + _bullets(expectations(person.role))))
         if acknowledged:
             blocks.append(context(":white_check_mark: You acknowledged these expectations. Thank you!"))
@@ -402,14 +405,20 @@ def roster_modal(program: Program, account_of: dict[str, str | None]) -> dict:
         "title": plain("Program roster"),
         "submit": plain("Save"),
         "close": plain("Close"),
-        "blocks": [context(f"{program.name} · {len(program.roster)} people"), *capped(listing, room), *inputs],
+        "blocks": [
+            context(f"{slack_line(program.name)} · {len(program.roster)} people"),
+            *capped(listing, room),
+            *inputs,
+        ],
     }
 
 
 def roster_import_modal(program: Program, file_name: str, *, done: str | None = None) -> dict:
     """What the roster form shows while a CSV uploaded in it is read (`done` None), then the outcome:
     reading the file takes Slack longer than the 3 seconds a form's answer may."""
-    text = done or f":hourglass_flowing_sand: Reading *{file_name}* for the roster of {program.name}…"
+    text = done or (
+        f":hourglass_flowing_sand: Reading *{slack_line(file_name)}* for the roster of {slack_line(program.name)}…"
+    )
     return {
         "type": "modal",
         "callback_id": ROSTER_CALLBACK,
@@ -432,16 +441,16 @@ def _chunks(lines: list[str]) -> list[str]:
 
 
 def _roster_line(person: Person, account: str | None) -> str:
-    who = f"<@{account}>" if account else f"{person.name} (no account)"
+    who = f"<@{account}>" if account else f"{slack_line(person.name)} (no account)"
     extras = []
     if person.is_supervisor and person.background_check is not None:
         extras.append(f"check {person.background_check.value}")
     if person.is_minor:
         extras.append("recording release on file" if person.recording_consent else "no recording release")
     if person.guardian_of:
-        extras.append("guardian of " + ", ".join(person.guardian_of))
+        extras.append("guardian of " + slack_line(", ".join(person.guardian_of)))
     suffix = f" · {'; '.join(extras)}" if extras else ""
-    return f"• {who} · {person.email}{suffix}"
+    return f"• {who} · {slack_line(person.email)}{suffix}"
 
 
 def _input(block_id: str, label: str, element: dict, *, optional: bool = True) -> dict:
@@ -475,15 +484,17 @@ def concern_modal(channel: str, message_ts: str, author: str) -> dict:
 
 
 def concern_alert(reporter: str, channel: str, author: str, permalink: str | None, note: str) -> str:
+    """The concern as the administrators see it. Anyone may send one (guests and minors too): the
+    note is quoted line by line and escaped, so it can neither leave the quote nor notify anyone."""
     link = f"<{permalink}|this message>" if permalink else "a message"
     by = f" by <@{author}>" if author else ""
-    said = f"\n> {note}" if note else ""
+    said = f"\n{slack_quote(note)}" if note else ""
     return f":speech_balloon: <@{reporter}> reported a concern about {link}{by} in <#{channel}>.{said}"
 
 
 def session_scheduled_text(window: SessionWindow, program: Program) -> str:
     return (
-        f":calendar: {program.name}: a live session in <#{window.channel}> from {when(window.start)} to "
+        f":calendar: {slack_line(program.name)}: a live session in <#{window.channel}> from {when(window.start)} to "
         f"{when(window.end, '{time}')} is scheduled. Guardians will be sent its access information within "
         "a minute; during it, at least two program adults must be present and active."
     )

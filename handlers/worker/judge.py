@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 import storage
 from bot.access import stays_in_lockdown
 from bot.engine import evaluate
+from bot.inert import slack_line
 from bot.model import (
     SLACKBOT_ID,
     Account,
@@ -561,8 +562,8 @@ def stale_id_notice(program: Program, old: str, new: str, settings: str) -> str:
     """What a program's administrators are told when Slack replaced a channel id its file names."""
     return (
         f":information_source: Slack gave <#{new}> a new id (it was shared with another organisation): `{old}` is "
-        f"now `{new}`. The program file of {program.name} names `{old}` in {settings}: Safe Contact watches "
-        f"<#{new}> instead from now on; please change the file to `{new}` before the next import."
+        f"now `{new}`. The program file of {slack_line(program.name)} names `{old}` in {settings}: Safe Contact "
+        f"watches <#{new}> instead from now on; please change the file to `{new}` before the next import."
     )
 
 
