@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
+from bot.access import stays_in_lockdown
 from bot.model import Conversation, Directory, Program
 
 
@@ -105,4 +106,4 @@ def administered(owned: Sequence[Directory], administering: set[str]) -> Directo
 def stays_for_any(owned: Sequence[Directory], user_id: str) -> bool:
     """Whether `user_id` is a cleared adult of any program owning a locked-down conversation: a
     lockdown never removes another owner's administrators, DLC admin or staff."""
-    return any((person := d.person(user_id)) is not None and person.is_program_adult for d in owned)
+    return any(stays_in_lockdown(d.person(user_id)) for d in owned)

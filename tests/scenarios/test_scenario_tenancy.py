@@ -248,6 +248,10 @@ async def test_a_lockdown_of_a_shared_conversation_keeps_every_programs_cleared_
     assert {DLC, STAFF1, STAFF2, CAMP_STAFF} <= set(world.slack.workspace.conversations[SHARED].members)
     assert [m for m in world.slack.posted(ALERTS) if "locked down" in m["text"] and SHARED in m["text"]]
     assert [m for m in world.slack.posted(CAMP_ALERTS) if "locked down" in m["text"] and SHARED in m["text"]]
+    await world.slack.user_joins(CAMP_ADMIN2, SHARED)  # the other owner's cleared adult may come in
+    await world.slack.user_joins(STRANGER, SHARED)
+    await world.settle()
+    assert CAMP_ADMIN2 not in kicked(world, SHARED) and STRANGER in kicked(world, SHARED)
 
     told = await ask_in(
         world, world.slack, Command.UNLOCK, f"<#{SHARED}|joint-club>", user=CAMP_ADMIN1, channel=GENERAL
