@@ -33,7 +33,7 @@ from scenario_world import start_world, stop_world
 import storage
 from bot.access import Command, refusal
 from handlers.slack.blocks import RESOLVE_ACTION
-from handlers.slack.views import CONCERN_SHORTCUT
+from handlers.slack.views import CONCERN_SHORTCUT, ROSTER_CALLBACK
 
 TEAM2, BOT2 = "T0TEAM0002", "U0SAFEBOT2"
 #: An account of the second workspace whose profile carries Blake's email (Blake, a program admin of
@@ -118,6 +118,17 @@ async def test_another_workspaces_account_with_an_admins_email_is_nobody_here(tw
     # Blake's own account, in the program's workspace, is still found by email.
     told = await ask_in(world, world.slack, Command.STATUS, user=ADMIN2, channel=GENERAL)
     assert told == "Where your programs stand."
+
+
+async def test_another_workspaces_account_cannot_save_this_programs_roster(two_workspaces):
+    """The roster form's submission names its program: from another workspace it changes nothing."""
+    world, team2 = two_workspaces, two_workspaces.notes["team2"]
+    form = {"type": "modal", "callback_id": ROSTER_CALLBACK, "private_metadata": world.program.id, "blocks": []}
+    values = {"remove": {"value": {"type": "plain_text_input", "value": "alex@example.org"}}}
+    status, body = await team2.submit_view(IMPOSTOR, form, values)
+    assert status == 200 and "Only the program's administrators" in json.dumps(body)
+    with storage.session_scope(world.engine) as session:
+        assert "alex@example.org" in [p.email for p in storage.get_program(world.program.id, session=session).roster]
 
 
 async def test_a_concern_in_another_workspace_does_not_reach_this_programs_administrators(two_workspaces):
