@@ -124,11 +124,11 @@ async def test_another_workspaces_account_cannot_save_this_programs_roster(two_w
     """The roster form's submission names its program: from another workspace it changes nothing."""
     world, team2 = two_workspaces, two_workspaces.notes["team2"]
     form = {"type": "modal", "callback_id": ROSTER_CALLBACK, "private_metadata": world.program.id, "blocks": []}
-    values = {"remove": {"value": {"type": "plain_text_input", "value": "alex@example.org"}}}
+    values = {"remove": {"value": {"type": "plain_text_input", "value": "lee@mit.edu"}}}
     status, body = await team2.submit_view(IMPOSTOR, form, values)
     assert status == 200 and "Only the program's administrators" in json.dumps(body)
     with storage.session_scope(world.engine) as session:
-        assert "alex@example.org" in [p.email for p in storage.get_program(world.program.id, session=session).roster]
+        assert "lee@mit.edu" in [p.email for p in storage.get_program(world.program.id, session=session).roster]
 
 
 async def test_a_concern_in_another_workspace_does_not_reach_this_programs_administrators(two_workspaces):
