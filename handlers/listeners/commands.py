@@ -280,7 +280,7 @@ def _owned_by_asker(standing_: Standing, command: Command, conversation: Convers
     if acting is not None:
         return (owned, acting), None
     if owned:
-        names = ", ".join(d.program.name for d in owned)
+        names = slack_line(", ".join(d.program.name for d in owned))
         return None, Answer(
             f"<#{conversation.id}> is a space of {names}, which you do not administer: ask its administrators."
         )
@@ -609,7 +609,7 @@ def _session_program(standing_: Standing, channel: str, conversation: Conversati
     allowed = permitted(standing_, Command.SESSION)
     owned = owners([d for _, d, _ in standing_], conversation) if conversation is not None else []
     if len(owned) > 1:
-        names = ", ".join(d.program.name for d in owned)
+        names = slack_line(", ".join(d.program.name for d in owned))
         return Answer(
             f"<#{channel}> is shared by {names}: name it as a session channel in one program's file "
             "(`session_channels`) and import it, then schedule the session."
@@ -618,7 +618,8 @@ def _session_program(standing_: Standing, channel: str, conversation: Conversati
         owner = owned[0].program
         if owner.id not in {p.id for p, _, _ in allowed}:
             return Answer(
-                f"<#{channel}> is a space of {owner.name}, which you do not administer: ask its administrators."
+                f"<#{channel}> is a space of {slack_line(owner.name)}, which you do not administer: "
+                "ask its administrators."
             )
         return owner
     if len(allowed) == 1:
