@@ -575,7 +575,9 @@ def _schedule(runtime: Runtime, asked: Asked, standing_: Standing, request: Sess
 def _scheduled(
     runtime: Runtime, asked: Asked, standing_: Standing, request: SessionRequest, conversation: Conversation | None
 ) -> Answer:
-    chosen = _session_program(standing_, request.channel, conversation)
+    # A channel the app cannot see is still one some program may name in its file.
+    seen = conversation or Conversation(request.channel, ConversationKind.PUBLIC_CHANNEL, team_id=asked.team_id)
+    chosen = _session_program(standing_, request.channel, seen)
     if isinstance(chosen, Answer):
         return chosen
     program = chosen
@@ -601,13 +603,13 @@ def _scheduled(
     return Answer(session_scheduled_text(window, program))
 
 
-def _session_program(standing_: Standing, channel: str, conversation: Conversation | None) -> Program | Answer:
+def _session_program(standing_: Standing, channel: str, conversation: Conversation) -> Program | Answer:
     """The program a session in `channel` is scheduled for: its one owner (`bot.tenancy.owners`),
     which the asker administers; or, for a channel no program owns, the one program the asker
     administers. A session makes the channel its program's space, so a channel shared by several
     programs, or another program's, is refused: it would be taken from its owner."""
     allowed = permitted(standing_, Command.SESSION)
-    owned = owners([d for _, d, _ in standing_], conversation) if conversation is not None else []
+    owned = owners([d for _, d, _ in standing_], conversation)
     if len(owned) > 1:
         names = slack_line(", ".join(d.program.name for d in owned))
         return Answer(
