@@ -47,4 +47,4 @@ def programs_without_workspace(engine: storage.Engine, settings: Settings) -> li
             return []
         files = storage.imported_files(session=session)
         programs = storage.list_programs(session=session)
-    return without_workspace(Sourced(p, files.get(p.id, "its program file")) for p in programs)
+    return without_workspace(Sourced(p, files.get(p.id, f"the program file of {p.id!r}")) for p in programs)
