@@ -100,8 +100,17 @@ async def test_another_workspaces_account_with_an_admins_email_is_nobody_here(tw
     await world.settle()
     [incident] = world.incidents("unauthorized-member")
 
-    for command in (Command.STATUS, Command.REPORT, Command.ROSTER, Command.LOCKDOWN):
-        told = await ask_in(world, team2, command, user=IMPOSTOR, channel=T2_CHANNEL)
+    texts = {
+        Command.STATUS: "",
+        Command.REPORT: "",
+        Command.ROSTER: "",
+        Command.LOCKDOWN: f"<#{SESSION}|session-1>",
+        Command.UNLOCK: f"<#{SESSION}|session-1>",
+        Command.CONSENT: f"<@{MINOR1}|alex> revoked",
+        Command.SESSION: f"<#{SESSION}|session-1> 2026-07-07T14:00-04:00 16:00 Zoom 999",
+    }
+    for command, text in texts.items():
+        told = await ask_in(world, team2, command, text, user=IMPOSTOR, channel=T2_CHANNEL)
         assert told == refusal(command), command
     await team2.block_action(IMPOSTOR, RESOLVE_ACTION, str(incident.id), in_home=True)
     await world.settle()
