@@ -117,7 +117,7 @@ _EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _PROGRAM_KEYS = {
     "id", "name", "dlc", "alert_channel", "institution_domains", "team_id", "channels",
-    "session_channels", "safety_contact", "roster", "sessions",
+    "session_channels", "safety_contact", "roster", "sessions", "whole_workspace",
 }  # fmt: skip
 _SESSION_KEYS = {"channel", "start", "end", "access_info"}
 _CONSENT_VALUES = {"yes": True, "no": False, "": False}
@@ -172,6 +172,7 @@ def parse_program(data: Mapping[str, object], *, source: str, base_dir: Path) ->
     team_id = _text(section, "team_id", problem) or None
     if team_id and not _TEAM_ID.match(team_id):
         problem("team_id", f"{team_id!r} is not a Slack workspace id (like T0TEAM0001)")
+    whole_workspace = _whole_workspace(section, team_id, problem)
     channels = _channel_list(section, "channels", problem)
     session_channels = _channel_list(section, "session_channels", problem)
     sessions = _sessions(section.get("sessions", []), problem)
@@ -203,6 +204,7 @@ def parse_program(data: Mapping[str, object], *, source: str, base_dir: Path) ->
         channels=tuple(channels),
         session_channels=session_channel_ids,
         safety_contact=safety_contact,
+        whole_workspace=whole_workspace,
         mode=mode,
         roster=tuple(roster),
         sessions=tuple(sessions),
@@ -316,6 +318,18 @@ def _text(section: Mapping[str, object], key: str, problem: Problem, *, required
     value = value.strip()
     if required and not value:
         problem(key, "is required")
+    return value
+
+
+def _whole_workspace(section: Mapping[str, object], team_id: str | None, problem: Problem) -> bool:
+    """`whole_workspace` (default true): with `team_id`, whether every channel of the workspace is a
+    program space. Without `team_id` there is no workspace to claim."""
+    value = section.get("whole_workspace", True)
+    if not isinstance(value, bool):
+        problem("whole_workspace", f"must be true or false, not {value!r}")
+        return True
+    if "whole_workspace" in section and not team_id:
+        problem("whole_workspace", "needs team_id: it says whether the program claims every channel of that workspace")
     return value
 
 

@@ -165,6 +165,10 @@ class Program:
     channels: tuple[str, ...] = ()
     session_channels: tuple[str, ...] = ()
     safety_contact: str = ""
+    #: With `team_id`: whether every channel of that workspace is a program space (the program claims
+    #: the whole workspace), or only the listed channels and session channels (False: several
+    #: programs share the workspace).
+    whole_workspace: bool = True
     mode: EnforcementMode = EnforcementMode.ENFORCE
     roster: tuple[Person, ...] = ()
     sessions: tuple[SessionWindow, ...] = ()
@@ -175,13 +179,22 @@ class Program:
 
     def is_program_space(self, conversation: Conversation) -> bool:
         """Listed channels, session channels (a session's window names one too, scheduled from Slack
-        or in the file) and, with `team_id`, every channel of that workspace. DMs and group DMs are
-        never program spaces."""
+        or in the file) and, with `team_id` (unless `whole_workspace` is off), every channel of that
+        workspace. DMs and group DMs are never program spaces."""
         if conversation.kind in (ConversationKind.IM, ConversationKind.MPIM):
             return False
         if conversation.id in self.channels or self.is_session_channel(conversation.id):
             return True
-        return bool(self.team_id) and conversation.team_id == self.team_id
+        return self.claims_workspace and conversation.team_id == self.team_id
+
+    @property
+    def claims_workspace(self) -> bool:
+        """Whether every channel of the program's workspace is one of its spaces."""
+        return bool(self.team_id) and self.whole_workspace
+
+    def declared_channels(self) -> tuple[str, ...]:
+        """The channels the program names as its spaces: listed, session channels, sessions'."""
+        return tuple(dict.fromkeys([*self.channels, *self.session_channels, *(s.channel for s in self.sessions)]))
 
     def is_session_channel(self, channel_id: str) -> bool:
         return channel_id in self.session_channels or any(s.channel == channel_id for s in self.sessions)

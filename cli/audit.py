@@ -41,7 +41,7 @@ def audit(
                     )
                     return EXIT_BAD_INPUT
                 report = asyncio.run(_live_audit(engine, programs, settings, now, progress))
-        except ArchiveError as error:
+        except (ArchiveError, NotThisWorkspace) as error:
             warn("audit", str(error))
             return EXIT_BAD_INPUT
         finally:
@@ -53,11 +53,32 @@ def audit(
     return EXIT_FINDINGS if report.findings else EXIT_OK
 
 
+class NotThisWorkspace(Exception):
+    """No program to audit belongs to the workspace of `SLACK_BOT_TOKEN`."""
+
+
+def _of_workspace(programs: list[Program], team_id: str) -> list[Program]:
+    """The programs of the audited workspace (naming it, or none): another workspace's roster must
+    not be matched against this one's accounts. Those left out are named."""
+    mine = [p for p in programs if not p.team_id or p.team_id == team_id]
+    for program in programs:
+        if program not in mine:
+            warn(
+                "audit", f"program {program.id!r} belongs to workspace {program.team_id!r}, not {team_id!r}: left out."
+            )
+    if not mine:
+        raise NotThisWorkspace(
+            f"no program to audit belongs to workspace {team_id!r} (the one SLACK_BOT_TOKEN is for)."
+        )
+    return mine
+
+
 async def _live_audit(
     engine: storage.Engine, programs: list[Program], settings: Settings, now: datetime, progress: Progress | None
 ) -> AuditReport:
     api = SlackApi.connect(settings.bot_token, settings.api_url)
     team_id = (await api.identity()).get("team_id", "")
+    programs = _of_workspace(programs, team_id)
     with storage.session_scope(engine) as session:
         tokens = storage.user_tokens(team_id, seal=storage.TokenSeal(settings.encryption_key), session=session)
     snapshot = await live_snapshot(

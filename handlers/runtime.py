@@ -66,6 +66,9 @@ class WorkspaceCache:
         self._directories: dict[tuple[str, str], Directory] = {}
         #: Accounts `users.info` could not read, by workspace: not asked again until the next sweep.
         self._unreadable: dict[str, set[str]] = {}
+        #: The workspace of `SLACK_BOT_TOKEN` (set at start): the one a program without `team_id`
+        #: belongs to. Empty (OAuth alone): such a program belongs to no workspace.
+        self.home_team = ""
 
     def invalidate(self) -> None:
         self._programs = None
@@ -95,14 +98,15 @@ class WorkspaceCache:
         self._conversations[conversation.id] = (conversation, time.monotonic())
 
     def programs(self, team_id: str) -> list[Program]:
-        """The programs that watch workspace `team_id`: those naming it, and those naming none (a
-        program defined by its channels lives in the one workspace the app is installed in)."""
+        """The programs of workspace `team_id`: those naming it, and in the bot token's own workspace
+        those naming none (a program defined by its channels lives in the one workspace the app was
+        given). Never another workspace's: its accounts must not match this program's roster."""
         if self._programs is None or time.monotonic() - self._loaded_at > self._ttl:
             with storage.session_scope(self._engine) as session:
                 self._programs = storage.list_programs(session=session)
             self._loaded_at = time.monotonic()
             self._directories.clear()
-        return [p for p in self._programs if p.team_id in (None, "", team_id)]
+        return [p for p in self._programs if belongs_to(p, team_id, home_team=self.home_team)]
 
     def accounts(self, team_id: str) -> dict[str, Account]:
         if team_id not in self._accounts:
@@ -151,6 +155,14 @@ class WorkspaceCache:
                 directory = Directory(program, accounts, complete=team_id in self._complete)
                 self._directories[key] = directory
             yield program, directory
+
+
+def belongs_to(program: Program, team_id: str, *, home_team: str) -> bool:
+    """Whether `program` is workspace `team_id`'s: it names it, or it names none and `team_id` is
+    the bot token's workspace."""
+    if program.team_id:
+        return program.team_id == team_id
+    return bool(team_id) and team_id == home_team
 
 
 class FollowUps:

@@ -195,6 +195,7 @@ class SafeContactApp:
             self.runtime.bot_user_id = identity.get("user_id", "")
             self.runtime.bot_id = identity.get("bot_id", "")
             self.runtime.team_id = identity.get("team_id", "")
+            self.runtime.cache.home_team = self.runtime.team_id  # where programs without team_id belong
             self.runtime.bound[self.runtime.team_id] = self.runtime
         if not background:
             return

@@ -4,7 +4,7 @@ that take a keyword-only `session` and return `bot.model` objects (never rows)."
 from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 
-from storage.audit_log import audit_entries, record_audit
+from storage.audit_log import audit_entries, imported_files, record_audit
 from storage.channel_ids import MovedChannel, channel_id_changes, move_channel, replaced_ids, with_current_ids
 from storage.database import (
     DatabaseError,
@@ -155,6 +155,7 @@ __all__ = [
     "get_lockdown",
     "get_program",
     "guardians_informed",
+    "imported_files",
     "incident_evidence",
     "incident_timeline",
     "incidents_since",

@@ -38,3 +38,14 @@ def audit_entries(
         )
         for row in session.exec(statement)
     ]
+
+
+def imported_files(*, session: Session) -> dict[str, str]:
+    """The file each program was last imported from (as the import named it), where it was recorded."""
+    statement = select_rows(AuditRow).where(AuditRow.action == "import").order_by(col(AuditRow.at), col(AuditRow.id))
+    files: dict[str, str] = {}
+    for row in session.exec(statement):
+        file = (row.detail or {}).get("file")
+        if row.program_id and isinstance(file, str) and file:
+            files[row.program_id] = file
+    return files

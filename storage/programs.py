@@ -65,6 +65,7 @@ def _program_values(program: Program) -> dict[str, object]:
         "channels": list(program.channels),
         "session_channels": list(program.session_channels),
         "safety_contact": program.safety_contact,
+        "whole_workspace": program.whole_workspace,
         "mode": EnforcementMode(program.mode).value,
     }
 
@@ -247,6 +248,7 @@ def _to_program(row: ProgramRow, *, roster: list[Person], sessions: list[Session
         channels=tuple(row.channels),
         session_channels=tuple(row.session_channels),
         safety_contact=row.safety_contact,
+        whole_workspace=row.whole_workspace,
         mode=EnforcementMode(row.mode),
         roster=tuple(roster),
         sessions=tuple(sessions),

@@ -48,6 +48,7 @@ class ProgramRow(SQLModel, table=True):
     channels: list[str] = Field(default_factory=list, sa_type=JSON)
     session_channels: list[str] = Field(default_factory=list, sa_type=JSON)
     safety_contact: str = ""
+    whole_workspace: bool = True
     mode: str = EnforcementMode.ENFORCE.value
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)

@@ -15,9 +15,10 @@ from bot.rules import CATALOGUE
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(*args, tmp_path, database=None):
+def run(*args, tmp_path, database=None, settings=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
     env["DATABASE_URL"] = database or f"sqlite:///{tmp_path / 'safe_contact.db'}"
+    env.update(settings or {})
     return subprocess.run(
         [sys.executable, str(ROOT / "app.py"), *args],
         capture_output=True,
@@ -110,6 +111,83 @@ def test_a_changed_roster_replaces_the_old_one(tmp_path):
     assert run("import", str(good), tmp_path=tmp_path).returncode == 0
     names = {p.name for p in stored_program(tmp_path).roster}
     assert "Lee Staff" not in names and len(names) == 8
+
+
+# -- tenancy: a program belongs to one workspace, a channel to one program --------------------------
+
+OAUTH = {"SLACK_CLIENT_ID": "1111.2222", "SLACK_CLIENT_SECRET": "fake-client-secret"}
+
+
+def program_file(tmp_path, name: str, program_id: str, **settings: str):
+    """A copy of the example named `name`.toml with another id and the settings given (TOML values:
+    a line with the key is replaced, else the setting is added to [program])."""
+    folder = tmp_path / name
+    shutil.copytree(ROOT / "examples", folder, dirs_exist_ok=True)
+    text = (ROOT / "examples" / "program.toml").read_text().replace('"splash-2026"', f'"{program_id}"')
+    for key, value in settings.items():
+        if f"\n{key} = " in text:
+            text = "\n".join(f"{key} = {value}" if line.startswith(f"{key} = ") else line for line in text.splitlines())
+        else:
+            text = text.replace("[program]\n", f"[program]\n{key} = {value}\n", 1)
+    path = folder / f"{name}.toml"
+    path.write_text(text)
+    return path
+
+
+def test_with_oauth_a_program_without_a_workspace_is_refused_at_import(tmp_path):
+    result = run("import", str(ROOT / "examples" / "program.toml"), tmp_path=tmp_path, settings=OAUTH)
+    assert result.returncode == 2
+    assert str(ROOT / "examples" / "program.toml") in result.stderr
+    assert "'splash-2026' names no workspace" in result.stderr and 'add team_id = "T' in result.stderr
+    assert not (tmp_path / "safe_contact.db").exists()
+    placed = program_file(tmp_path, "placed", "splash-2026", team_id='"T0TEAM0001"')
+    assert run("import", str(placed), tmp_path=tmp_path, settings=OAUTH).returncode == 0
+
+
+def test_with_oauth_serve_refuses_to_start_with_a_program_without_a_workspace(tmp_path):
+    example = str(ROOT / "examples" / "program.toml")
+    assert run("import", example, tmp_path=tmp_path).returncode == 0  # one workspace: as before
+    result = run("serve", tmp_path=tmp_path, settings={**OAUTH, "SLACK_SIGNING_SECRET": "secret", "PORT": "1"})
+    assert result.returncode == 2
+    assert f"{example}: program.team_id: program 'splash-2026' names no workspace" in result.stderr
+    assert "import the file(s) again" in result.stderr
+
+
+def test_two_programs_naming_the_same_channel_are_refused(tmp_path):
+    first = program_file(tmp_path, "first", "first-2026")
+    second = program_file(tmp_path, "second", "second-2026", channels='["C0GENERAL1", "C0OTHER001"]')
+    result = run("import", str(first), str(second), tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert f"{first} and {second}: channel 'C0GENERAL1' is a space of both 'first-2026' and 'second-2026'" in (
+        result.stderr
+    )
+    assert not (tmp_path / "safe_contact.db").exists()
+
+    assert run("import", str(first), tmp_path=tmp_path).returncode == 0
+    later = run("import", str(second), tmp_path=tmp_path)
+    assert later.returncode == 2
+    assert f"{first} (imported earlier)" in later.stderr and "'C0GENERAL1'" in later.stderr
+    assert stored_program(tmp_path, "second-2026") is None
+    assert run("import", str(first), tmp_path=tmp_path).returncode == 0  # importing itself again is no conflict
+
+
+def test_two_programs_claiming_one_workspace_are_refused_unless_they_list_their_channels(tmp_path):
+    # Its own channels (the session window's included), and the workspace not claimed whole.
+    apart = {"channels": '["C0OTHER001"]', "session_channels": '["C0OTHER002"]', "channel": '"C0OTHER002"'}
+    first = program_file(tmp_path, "first", "first-2026", team_id='"T0TEAM0001"')
+    second = program_file(tmp_path, "second", "second-2026", team_id='"T0TEAM0001"', whole_workspace="false", **apart)
+    unplaced = program_file(tmp_path, "third", "third-2026", **apart)
+    result = run("import", str(first), str(second), tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert "'first-2026' claims every channel of workspace 'T0TEAM0001'" in result.stderr
+    assert "whole_workspace = false" in result.stderr
+    beside = run("import", str(first), str(unplaced), tmp_path=tmp_path)
+    assert beside.returncode == 2 and "'third-2026' names no workspace (so it runs there too)" in beside.stderr
+
+    shared = program_file(tmp_path, "first", "first-2026", team_id='"T0TEAM0001"', whole_workspace="false")
+    both = run("import", str(shared), str(second), tmp_path=tmp_path)
+    assert both.returncode == 0, both.stderr
+    assert stored_program(tmp_path, "first-2026").whole_workspace is False
 
 
 def test_audit_of_an_export_writes_the_report_and_exits_1_with_findings(tmp_path):

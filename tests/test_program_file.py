@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ProgramFileError, Settings, load_program, parse_roster
-from bot.model import BackgroundCheck, EnforcementMode, Role
+from bot.model import BackgroundCheck, Conversation, ConversationKind, EnforcementMode, Role
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 HEADER = "name,email,slack_id,role,guardian_of,background_check,recording_consent\n"
@@ -184,6 +184,16 @@ roster = "roster.csv"
             "program.safety_contact: must be text",
             id="safety-contact-not-text",
         ),
+        pytest.param(
+            GOOD + 'team_id = "T0TEAM0001"\nwhole_workspace = "no"\n',
+            "program.whole_workspace: must be true or false, not 'no'",
+            id="whole-workspace-not-a-boolean",
+        ),
+        pytest.param(
+            GOOD + "whole_workspace = false\n",
+            "program.whole_workspace: needs team_id",
+            id="whole-workspace-without-a-workspace",
+        ),
         pytest.param("[program\nid=", "not valid TOML", id="not-toml"),
         pytest.param("title = 'x'\n", "missing the [program] table", id="no-program-table"),
     ],
@@ -207,6 +217,17 @@ def test_sessions_make_their_channels_session_channels(tmp_path):
     )
     program = load_program(write_program(tmp_path, body))
     assert program.session_channels == ("C0S1",)
+
+
+def test_a_program_sharing_its_workspace_has_only_its_listed_channels_as_spaces(tmp_path):
+    body = GOOD + 'team_id = "T0TEAM0001"\nwhole_workspace = false\nchannels = ["C0MINE0001"]\n'
+    program = load_program(write_program(tmp_path, body))
+    mine = Conversation("C0MINE0001", ConversationKind.PUBLIC_CHANNEL, team_id="T0TEAM0001")
+    other = Conversation("C0OTHER001", ConversationKind.PUBLIC_CHANNEL, team_id="T0TEAM0001")
+    assert program.team_id == "T0TEAM0001" and not program.claims_workspace
+    assert program.is_program_space(mine) and not program.is_program_space(other)
+    whole = load_program(write_program(tmp_path, GOOD + 'team_id = "T0TEAM0001"\n'))
+    assert whole.claims_workspace and whole.is_program_space(other)  # as before: the whole workspace
 
 
 def test_settings_defaults_and_secrets_stay_out_of_repr():

@@ -20,7 +20,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
 import storage
-from bot.access import Command, commands_for, may_use, refusal, stays_in_lockdown
+from bot.access import Command, commands_for, may_use, refusal
 from bot.commands import (
     SessionRequest,
     parse_channel_and_rest,
@@ -42,6 +42,7 @@ from bot.model import (
     Program,
     SessionWindow,
 )
+from bot.tenancy import administered, owners, stays_for_any
 from handlers.listeners.failures import failure_answer
 from handlers.runtime import Runtime
 from handlers.situations import live_presence
@@ -266,14 +267,23 @@ def _channel_status(
 # -- /minors-lockdown and /minors-unlock -----------------------------------------------------------
 
 
-def _admin_program_for(standing_: Standing, command: Command, conversation: Conversation):
-    """The program, administered by the asker, that the conversation belongs to; or a refusal."""
+def _owned_by_asker(standing_: Standing, command: Command, conversation: Conversation):
+    """The programs owning the conversation (`bot.tenancy.owners`: the one that declares it a space,
+    else every program with a minor in it) and the one of them the asker administers, which acts;
+    or a refusal. An administrator of another program, even one with a minor there, does not act on
+    a space its owner declares."""
     allowed = permitted(standing_, command)
     if not allowed:
         return None, Answer(refusal(command))
-    for program, directory, _ in allowed:
-        if directory.concerns(conversation):
-            return (program, directory), None
+    owned = owners([d for _, d, _ in standing_], conversation)
+    acting = administered(owned, {p.id for p, _, _ in allowed})
+    if acting is not None:
+        return (owned, acting), None
+    if owned:
+        names = slack_line(", ".join(d.program.name for d in owned))
+        return None, Answer(
+            f"<#{conversation.id}> is a space of {names}, which you do not administer: ask its administrators."
+        )
     return None, Answer(f"<#{conversation.id}> is not a space of a program you administer.")
 
 
@@ -316,10 +326,11 @@ def _lock(
     """Lock `conversation` down as its members are known (`checked`: just read from Slack)."""
     if conversation is None:
         return _cannot_see(channel)
-    found, refused = _admin_program_for(standing_, Command.LOCKDOWN, conversation)
+    found, refused = _owned_by_asker(standing_, Command.LOCKDOWN, conversation)
     if refused:
         return refused
-    program, directory = found
+    owned, directory = found
+    program = directory.program
     if conversation.kind in (ConversationKind.IM, ConversationKind.MPIM):
         return Answer(
             f"<#{channel}> is a group DM: Slack lets nobody remove anyone from one. Ask its adults to leave it, "
@@ -330,7 +341,8 @@ def _lock(
         # must not be reported as done.
         return _not_a_member(channel)
     others = sorted(conversation.members - {runtime.bot_user_id})
-    staying = [u for u in others if stays_in_lockdown(directory.person(u))]
+    # Every owner's cleared adults stay: in a shared conversation, the other program's too.
+    staying = [u for u in others if stays_for_any(owned, u)]
     removing = [u for u in others if u not in staying]
     now, team = runtime.now(), asked.team_id
     with runtime.session() as session:
@@ -340,7 +352,7 @@ def _lock(
             )
         except storage.AlreadyLocked:
             return Answer(f"<#{channel}> is locked down already. `/minors-unlock <#{channel}>` reopens it.")
-        storage.note_removed(locked.id, [u for u in removing if directory.person(u) is not None], session=session)
+        storage.note_removed(locked.id, _on_a_roster(owned, removing), session=session)
         _queue_post(channel, closure_notice(program), team=team, session=session, now=now)
         # The alert goes before the removals: what Slack refuses to do is told in its thread.
         alert = lockdown_alert(locked, removing=removing, staying=staying)
@@ -348,16 +360,20 @@ def _lock(
         queue(LockdownAlert(lockdown=locked.id), team_id=team, session=session, now=now)
         for user in removing:
             queue(_kick(channel, user, program, locked), team_id=team, session=session, now=now)
-        if program.mode.value == "enforce":
-            for guardian in _guardians_of(directory, program, conversation.members):
-                _queue_post(guardian, guardian_lockdown_text(program, channel), team=team, session=session, now=now)
+        for owner in owned:
+            if owner is not directory:
+                _queue_post(owner.program.alert_channel, alert, team=team, session=session, now=now)
+            if owner.program.mode.value == "enforce":
+                for guardian in _guardians_of(owner, owner.program, conversation.members):
+                    text = guardian_lockdown_text(owner.program, channel)
+                    _queue_post(guardian, text, team=team, session=session, now=now)
         _audit(
             runtime, session, asked.user_id, "lockdown", program.id, channel=channel, reason=reason, removed=removing
         )
     log.info("lockdown of %s by %s: removing %d", channel, asked.user_id, len(removing))
 
     async def recheck() -> Answer | None:
-        return await _recheck(runtime, team, locked, program, directory, conversation)
+        return await _recheck(runtime, team, locked, program, owned, conversation)
 
     return Answer(
         f":lock: <#{channel}> is locked down. Removing {len(removing)} member(s); "
@@ -376,7 +392,7 @@ def _not_a_member(channel: str) -> Answer:
 
 
 async def _recheck(
-    runtime: Runtime, team: str, locked: Lockdown, program: Program, directory: Directory, known: Conversation
+    runtime: Runtime, team: str, locked: Lockdown, program: Program, owned: list[Directory], known: Conversation
 ) -> Answer | None:
     """After a lockdown's answer: Slack's member list of the channel (one call), against the one the
     lockdown was decided on. Anyone who had just joined (their event not handled yet) is taken out
@@ -403,12 +419,12 @@ async def _recheck(
             "and it removes them."
         )
     joined = sorted(members - known.members - {runtime.bot_user_id})
-    late = [u for u in joined if not stays_in_lockdown(directory.person(u))]
+    late = [u for u in joined if not stays_for_any(owned, u)]
     if not late:
         return None
     now = runtime.now()
     with runtime.session() as session:
-        storage.note_removed(locked.id, [u for u in late if directory.person(u) is not None], session=session)
+        storage.note_removed(locked.id, _on_a_roster(owned, late), session=session)
         for user in late:
             queue(_kick(channel, user, program, locked), team_id=team, session=session, now=now)
         also = f"Also removing from <#{channel}>, who had just joined: {', '.join(f'<@{u}>' for u in late)}."
@@ -443,6 +459,11 @@ def _queue_post(channel: str, text: str, *, team: str, session: storage.Session,
     queue(Post(channel=channel, text=text), team_id=team, session=session, now=now)
 
 
+def _on_a_roster(directories: list[Directory], users: list[str]) -> list[str]:
+    """Those of `users` on the roster of one of the programs: who `/minors-unlock` brings back."""
+    return [u for u in users if any(d.person(u) is not None for d in directories)]
+
+
 def _guardians_of(directory: Directory, program: Program, members) -> list[str]:
     """The accounts of the guardians of the roster minors among `members`."""
     minors = [p for u in members if (p := directory.person(u)) is not None and p.is_minor]
@@ -465,8 +486,9 @@ async def unlock(runtime: Runtime, asked: Asked, standing_: Standing) -> Answer:
         lifted = storage.lift_lockdown(channel, actor=asked.user_id, now=now, session=session)
         if lifted is None:
             return Answer(f"<#{channel}> is not locked down.")
-        # Only people still on the roster come back: someone removed from it since stays out.
-        readmitting = [u for u in lifted.removed if directory.person(u) is not None]
+        # Only people still on a roster come back (the lockdown's program's, or in a shared
+        # conversation another owner's): someone removed from it since stays out.
+        readmitting = _on_a_roster([d for _, d, _ in standing_], list(lifted.removed))
         for user in readmitting:
             queue(Invitation(channel=channel, user=user, lockdown=lifted.id), team_id=team, session=session, now=now)
         _queue_post(channel, reopening_notice(program), team=team, session=session, now=now)
@@ -525,40 +547,40 @@ async def schedule_session(runtime: Runtime, asked: Asked, standing_: Standing) 
     if not allowed:
         return Answer(refusal(Command.SESSION))
     if not time_zone_needed(asked.text):
-        return _schedule(runtime, asked, allowed, parse_session(asked.text, zone=UTC, now=runtime.now()))
+        return _schedule(runtime, asked, standing_, parse_session(asked.text, zone=UTC, now=runtime.now()))
     # Whatever is wrong with the text whatever the zone is said at once (no moment has ended yet
     # at the beginning of time; the real check follows with the asker's zone).
     parse_session(asked.text, zone=UTC, now=datetime.min.replace(tzinfo=UTC))
 
     async def zoned() -> Answer:
         zone = await _time_zone(runtime, asked.user_id)
-        return _schedule(runtime, asked, allowed, parse_session(asked.text, zone=zone, now=runtime.now()))
+        return _schedule(runtime, asked, standing_, parse_session(asked.text, zone=zone, now=runtime.now()))
 
     return Answer(":hourglass_flowing_sand: Scheduling the session in your time zone…", then=zoned)
 
 
-def _schedule(runtime: Runtime, asked: Asked, allowed: Standing, request: SessionRequest) -> Answer:
+def _schedule(runtime: Runtime, asked: Asked, standing_: Standing, request: SessionRequest) -> Answer:
     """Schedule `request` in its channel, once the app knows the channel (else after the answer)."""
     known = runtime.cache.conversation(request.channel)
     if known is None:
 
         async def looked_up() -> Answer:
             conversation = await _conversation(runtime, asked.team_id, request.channel)
-            return _scheduled(runtime, asked, allowed, request, conversation)
+            return _scheduled(runtime, asked, standing_, request, conversation)
 
         return Answer(f":hourglass_flowing_sand: Looking <#{request.channel}> up in Slack…", then=looked_up)
-    return _scheduled(runtime, asked, allowed, request, known)
+    return _scheduled(runtime, asked, standing_, request, known)
 
 
 def _scheduled(
-    runtime: Runtime, asked: Asked, allowed: Standing, request: SessionRequest, conversation: Conversation | None
+    runtime: Runtime, asked: Asked, standing_: Standing, request: SessionRequest, conversation: Conversation | None
 ) -> Answer:
-    candidates = [(p, d) for p, d, _ in allowed if conversation and d.concerns(conversation)]
-    if not candidates and len(allowed) == 1:
-        candidates = [(allowed[0][0], allowed[0][1])]  # a new session channel of the one program
-    if len(candidates) != 1:
-        return Answer(f"<#{request.channel}> is not a space of exactly one program you administer.")
-    program, _ = candidates[0]
+    # A channel the app cannot see is still one some program may name in its file.
+    seen = conversation or Conversation(request.channel, ConversationKind.PUBLIC_CHANNEL, team_id=asked.team_id)
+    chosen = _session_program(standing_, request.channel, seen)
+    if isinstance(chosen, Answer):
+        return chosen
+    program = chosen
     window = SessionWindow(request.channel, request.start, request.end, request.access_info, scheduled_by=asked.user_id)
     others = [s for s in program.sessions if not (s.channel == window.channel and s.start == window.start)]
     sessions = tuple(sorted([*(s for s in others), window], key=lambda s: (s.start, s.channel)))
@@ -579,6 +601,32 @@ def _scheduled(
         )
     runtime.cache.invalidate()
     return Answer(session_scheduled_text(window, program))
+
+
+def _session_program(standing_: Standing, channel: str, conversation: Conversation) -> Program | Answer:
+    """The program a session in `channel` is scheduled for: its one owner (`bot.tenancy.owners`),
+    which the asker administers; or, for a channel no program owns, the one program the asker
+    administers. A session makes the channel its program's space, so a channel shared by several
+    programs, or another program's, is refused: it would be taken from its owner."""
+    allowed = permitted(standing_, Command.SESSION)
+    owned = owners([d for _, d, _ in standing_], conversation)
+    if len(owned) > 1:
+        names = slack_line(", ".join(d.program.name for d in owned))
+        return Answer(
+            f"<#{channel}> is shared by {names}: name it as a session channel in one program's file "
+            "(`session_channels`) and import it, then schedule the session."
+        )
+    if owned:
+        owner = owned[0].program
+        if owner.id not in {p.id for p, _, _ in allowed}:
+            return Answer(
+                f"<#{channel}> is a space of {slack_line(owner.name)}, which you do not administer: "
+                "ask its administrators."
+            )
+        return owner
+    if len(allowed) == 1:
+        return allowed[0][0]  # a new session channel of the one program
+    return Answer(f"<#{channel}> is not a space of exactly one program you administer.")
 
 
 async def _time_zone(runtime: Runtime, user_id: str):

@@ -12,7 +12,6 @@ from dataclasses import replace
 from slack_sdk.errors import SlackApiError
 
 import storage
-from bot.access import stays_in_lockdown
 from bot.engine import evaluate
 from bot.inert import slack_line
 from bot.model import (
@@ -28,6 +27,7 @@ from bot.model import (
     Situation,
 )
 from bot.rules import MESSAGE_RULES, rule_by_symbol
+from bot.tenancy import owners, stays_for_any
 from handlers.runtime import Runtime
 from handlers.situations import live_presence, program_situation
 from handlers.slack.api import SlackApi, api_error, cannot_see
@@ -156,20 +156,35 @@ class Judge:
         return apply
 
     def _keep_out(self, team_id: str, locked: Lockdown, user: str) -> Apply | None:
-        """While a channel is locked down, only the program's cleared adults may be in it."""
-        found = [(p, d) for p, d in self.runtime.cache.workspace(team_id) if p.id == locked.program_id]
-        if not found or stays_in_lockdown(found[0][1].person(user)):
+        """While a channel is locked down, only the cleared adults of the program that locked it
+        down, and of any other program owning the conversation with it (`bot.tenancy.owners`), may
+        be in it."""
+        workspace = list(self.runtime.cache.workspace(team_id))
+        found = [(p, d) for p, d in workspace if p.id == locked.program_id]
+        if not found:
             return None
         program, directory = found[0]
+        keepers = [directory, *self._co_owners(workspace, locked)]
+        if stays_for_any(keepers, user):
+            return None
         kick = Kick(channel=locked.channel, user=user, alert_channel=program.alert_channel, lockdown=locked.id)
 
         def apply(session: storage.Session) -> None:
-            if directory.person(user) is not None:
+            if any(d.person(user) is not None for d in keepers):
                 storage.note_removed(locked.id, [user], session=session)
             queue(kick, team_id=team_id, session=session, now=self.runtime.now())
 
         log.info("%s joined the locked-down %s: removing them", user, locked.channel)
         return apply
+
+    def _co_owners(self, workspace: list[tuple[Program, Directory]], locked: Lockdown) -> list[Directory]:
+        """The programs owning a locked-down conversation as it was: its members now and those the
+        lockdown removed (whose minors made it a shared conversation)."""
+        stored = self._stored(locked.channel)
+        if stored is None:
+            return []
+        before = replace(stored, members=stored.members | frozenset(locked.removed))
+        return owners([d for _, d in workspace], before)
 
     async def _back_in_lockdown(self, team_id: str, locked: Lockdown, event: dict, envelope: dict) -> Apply | None:
         """The app is back in a channel locked down while it was out of it (it could remove nobody

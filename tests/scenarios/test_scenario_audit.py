@@ -4,6 +4,7 @@ app watches: it changes nothing in Slack, and it finds what the live app found."
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from builders import GENERAL, MINOR1, MINOR2, STAFF1, STRANGER
@@ -44,6 +45,16 @@ async def test_a_live_audit_changes_nothing_and_finds_what_the_app_found(world, 
     audited = {(f["rule"], f["subject"]) for f in document["findings"] if f["rule"] != "conduct-not-acknowledged"}
     assert audited == live
     assert document["not_checked"] == {} and document["source"]["kind"] == "workspace"
+
+
+async def test_a_live_audit_leaves_out_another_workspaces_program(world, tmp_path):
+    """Its roster listed by email would otherwise match this workspace's accounts."""
+    with storage.session_scope(world.engine) as session:
+        storage.save_program(replace(world.program, team_id="T0OTHER001"), session=session)
+    code, out, err = await cli("audit", "--format", "json", world=world, tmp_path=tmp_path)
+    assert code == 2
+    assert "program 'splash-2026' belongs to workspace 'T0OTHER001', not 'T0TEAM0001': left out." in err
+    assert "no program to audit belongs to workspace 'T0TEAM0001'" in err and out == ""
 
 
 async def test_the_stored_incident_record_as_a_page(world, tmp_path):

@@ -20,13 +20,16 @@ import storage
 from handlers.listeners.oauth import BOT_SCOPES, USER_SCOPES
 
 KEY = Fernet.generate_key().decode()
-TEAM2 = "T0TEAM0002"
+TEAM, TEAM2 = "T0TEAM0001", "T0TEAM0002"
 BOT2 = "U0SAFEBOT2"
 
 
 @pytest.fixture
 async def oauth_world(tmp_path):
-    world, runner = await start_world(tmp_path, sweep=False, client_id="1111.2222", client_secret="fake-client-secret")
+    # With OAuth each program names its workspace (`serve` refuses one that does not).
+    world, runner = await start_world(
+        tmp_path, program(team_id=TEAM), sweep=False, client_id="1111.2222", client_secret="fake-client-secret"
+    )
     world.app.runtime.connect_base_url = world.events_url.removesuffix("/slack/events")
     world.app.runtime.seal = storage.TokenSeal(KEY)
     await world.app.sweep()

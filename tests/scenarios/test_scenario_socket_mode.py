@@ -11,6 +11,7 @@ import json
 import logging
 import sys
 import time
+from dataclasses import replace
 
 import aiohttp
 import pytest
@@ -206,9 +207,15 @@ async def test_an_alerts_button_is_handled_over_the_socket(socket_world):
 async def test_an_event_bolt_cannot_authorize_is_stored_and_judged_as_over_http(socket_world):
     """Through an installation the app has no bot for (a Slack Connect partner's): Bolt's
     authorization finds none and would ack it unstored; over HTTP it is stored and judged, and so
-    it is here: the contact details and the DM are alerted."""
+    it is here: the contact details and the DM are alerted. They are judged in the partner's
+    workspace, so by the partner's program: the bot token's program (no `team_id`) is that
+    workspace's alone, and its roster is never matched against another workspace's accounts."""
     world = socket_world
     world.connect(MINOR1)
+    partners = replace(world.program, id="partner-camp", team_id="T0PARTNER1", channels=(), session_channels=())
+    with storage.session_scope(world.engine) as session:
+        storage.save_program(replace(partners, sessions=()), session=session)
+    world.app.runtime.cache.invalidate()
     partner = world.slack.add_team("T0PARTNER1", bot_user_id="U0PARTBOT1")
     said = {"type": "message", "user": STAFF1, "text": "text me at 617-555-0142 anytime", "team": world.slack.team_id}
     ts = world.slack.workspace.new_ts()

@@ -188,3 +188,10 @@ def test_importing_a_program_file_keeps_the_sessions_scheduled_from_slack(engine
         kept = get_program(PROGRAM_ID, session=session).sessions
     assert [(s.start, s.scheduled_by) for s in kept if s.scheduled_by] == [(scheduled.start, "U0ADMIN1")]
     assert len(kept) == 2  # the file's other session is gone, the one scheduled from Slack stays
+
+
+def test_a_program_sharing_its_workspace_keeps_saying_so(engine):
+    save(engine, full_program(team_id="T0TEAM0001", whole_workspace=False))
+    assert load(engine).whole_workspace is False
+    save(engine, full_program(team_id="T0TEAM0001"))
+    assert load(engine).whole_workspace is True
