@@ -73,11 +73,13 @@ def create_app(
 
     @bolt.error
     async def on_error(error, body, logger):
-        """A payload whose fields have the wrong shape is refused (400, which the server marks
+        """A payload whose fields have the wrong shape or size is refused (400, which the server marks
         `X-Slack-No-Retry: 1`: Slack would only send it again); anything else (the database is down)
         is a 500, so that Slack retries it later."""
         logger.warning("a request failed: %s", api_error(error))
-        if isinstance(error, (AttributeError, TypeError, KeyError, ValueError)):
+        # RecursionError: JSON nested too deep (a view's metadata); OverflowError: a number too
+        # large for the database. Both are the request's doing, and would be refused again.
+        if isinstance(error, (AttributeError, TypeError, KeyError, ValueError, RecursionError, OverflowError)):
             return BoltResponse(status=400, body="")
         return None
 
