@@ -23,6 +23,8 @@ HEAD_AND_IDLE_TIMEOUT = 10.0
 #: Seconds a request's body has to arrive once its head has. Slack's bodies are at most 1 MB, sent
 #: at once; a body still arriving after this is a slow client's, and nothing of it is kept.
 BODY_READ_TIMEOUT = 5.0
+#: Seconds aiohttp goes on reading a refused request's body (its default is 10).
+LINGERING_TIME = 2.0
 #: The most connections open at once, whatever the file-descriptor limit allows.
 MOST_CONNECTIONS = 1000
 #: The share of the process's file descriptors connections may take: the rest is for the database,
@@ -117,10 +119,15 @@ def answering_middleware(answering: set[asyncio.BaseTransport]):
 
 
 def runner_options() -> dict:
-    """The server's options: how long a connection may wait (`HEAD_AND_IDLE_TIMEOUT`). A handler is
+    """The server's options: how long a connection may wait (`HEAD_AND_IDLE_TIMEOUT`) or linger. A handler is
     not cancelled when its client goes away (aiohttp's default): a command half carried out would
     leave its work half done, and Slack never hangs up before its own 3 seconds."""
-    return {"keepalive_timeout": HEAD_AND_IDLE_TIMEOUT, "handler_cancellation": False}
+    return {
+        "keepalive_timeout": HEAD_AND_IDLE_TIMEOUT,
+        "handler_cancellation": False,
+        # After a refusal (413) aiohttp reads what is left of the body before closing: briefly.
+        "lingering_time": LINGERING_TIME,
+    }
 
 
 def too_deep(value: object, limit: int = MOST_NESTING) -> bool:

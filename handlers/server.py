@@ -101,7 +101,7 @@ class SafeContactApp:
             async with asyncio.timeout(edge.BODY_READ_TIMEOUT):
                 body = await request.read()
         except TimeoutError:
-            return _body_timed_out()
+            return await _body_timed_out(request)
         text = _utf8(body)
         if text is None or not self._signed(text, request):  # no signing secret: nothing is signed
             return web.json_response({"ok": False, "error": "invalid signature"}, status=401, headers=NO_RETRY)
@@ -372,11 +372,16 @@ def _bolt_request(request: web.Request, body: str) -> AsyncBoltRequest:
     return AsyncBoltRequest(body=body, query=request.query_string, headers=headers)
 
 
-def _body_timed_out() -> web.Response:
-    """408 for a body that did not arrive in time; the connection is closed, nothing of it kept."""
+async def _body_timed_out(request: web.Request) -> web.StreamResponse:
+    """408 for a body that did not arrive in time, sent at once, and the connection closed: aiohttp
+    would otherwise go on reading the rest of the body for its lingering time. Nothing is kept."""
     log.warning("a request body did not arrive within %.0f s: the connection was closed", edge.BODY_READ_TIMEOUT)
-    response = web.json_response({"ok": False, "error": "request body timed out"}, status=408)
+    response = web.json_response({"ok": False, "error": "request body timed out"}, status=408, headers=NO_RETRY)
     response.force_close()
+    await response.prepare(request)
+    await response.write_eof()
+    if request.transport is not None:
+        request.transport.close()
     return response
 
 
