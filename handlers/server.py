@@ -91,7 +91,7 @@ class SafeContactApp:
             application.router.add_get(OAUTH_REDIRECT_PATH, self._handle_oauth_redirect)
         return application
 
-    async def _handle_slack(self, request: web.Request) -> web.Response:
+    async def _handle_slack(self, request: web.Request) -> web.StreamResponse:
         """Everything Slack sends. The body must arrive within `BODY_READ_TIMEOUT` (408, and the
         connection closed); the signature is checked first (401, nothing read); then a body that is
         not the object Slack's payloads are, nests too deep, or whose fields have the wrong types,
