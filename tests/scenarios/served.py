@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 
 import aiohttp
+import pytest
 from builders import program
-from scenario_world import SIGNING_SECRET, populate
+from scenario_world import BOT_USER, SIGNING_SECRET, TEAM, populate
 
 import storage
 from fakeslack import FakeSlack
@@ -100,3 +101,37 @@ class ServedApp:
             except TimeoutError:
                 self.process.kill()
                 await self.process.wait()
+
+
+@pytest.fixture
+async def served(tmp_path):
+    """The fake Slack, and `serve(**options)` to start `ServedApp`s on one prepared database (its
+    path is `serve.database`); all are stopped at the end."""
+    processes: list[ServedApp] = []
+    async with FakeSlack(signing_secret=SIGNING_SECRET, team_id=TEAM, bot_user_id=BOT_USER) as slack:
+        database = prepared_database(slack, tmp_path)
+
+        async def serve(**options) -> ServedApp:
+            app = ServedApp(slack, database, **options)
+            processes.append(app)
+            await app.start()
+            return app
+
+        serve.database = database  # type: ignore[attr-defined]
+        try:
+            yield slack, serve
+        finally:
+            for app in processes:
+                await app.stop()
+
+
+async def quiet(slack: FakeSlack, *, seconds: float = 0.7, limit: float = 30.0) -> None:
+    """Wait until the app has made no Web API call for `seconds`."""
+    waited, seen = 0.0, -1
+    while waited < limit:
+        if len(slack.calls) == seen:
+            return
+        seen = len(slack.calls)
+        await asyncio.sleep(seconds)
+        waited += seconds
+    raise AssertionError("the app never went quiet")

@@ -12,18 +12,18 @@ from urllib.parse import urlencode, urlsplit
 import aiohttp
 import pytest
 from builders import ADMIN2, GENERAL
-from scenario_world import BOT_USER, SIGNING_SECRET, TEAM, serve_app
-from served import ServedApp, prepared_database
+from scenario_world import TEAM, serve_app
+from served import ServedApp, served
 from sqlalchemy import text
 
 import storage
 from bot.access import Command
-from fakeslack import FakeSlack
 from handlers import create_app
 from handlers.runtime import Timing
 from handlers.slack.blocks import ACKNOWLEDGE_ACTION
 
 NO_RETRY = "X-Slack-No-Retry"
+__all__ = ["served"]  # the fixture
 
 
 def inbox_rows(engine) -> int:
@@ -69,26 +69,6 @@ async def test_a_body_that_never_finishes_is_cut_off_and_nothing_is_stored(world
     assert time.monotonic() - started < 15
     assert answer.startswith(b"HTTP/1.1 408") and NO_RETRY.encode() in answer
     assert inbox_rows(world.engine) == 0
-
-
-@pytest.fixture
-async def served(tmp_path):
-    """Starts `safe-contact serve` processes against one fake Slack; stops them at the end."""
-    processes: list[ServedApp] = []
-    async with FakeSlack(signing_secret=SIGNING_SECRET, team_id=TEAM, bot_user_id=BOT_USER) as slack:
-        database = prepared_database(slack, tmp_path)
-
-        async def serve(**options) -> ServedApp:
-            app = ServedApp(slack, database, **options)
-            processes.append(app)
-            await app.start()
-            return app
-
-        try:
-            yield slack, serve
-        finally:
-            for app in processes:
-                await app.stop()
 
 
 async def slow_drip(app: ServedApp, count: int) -> list[asyncio.StreamWriter]:
