@@ -120,13 +120,9 @@ class SafeContactApp:
         except UNPARSEABLE as error:
             log.warning("a malformed request was refused: %s", type(error).__name__)
             return web.json_response({"ok": False, "error": "malformed request body"}, status=400)
-        try:
-            if not self._first_use(request.headers.get("X-Slack-Signature", "")):
-                log.warning("a replayed request was ignored: its signature and timestamp were used already")
-                return web.Response(status=200)
-        except storage.DatabaseError as error:
-            log.warning("a request could not be checked against replays: %s", type(error).__name__)
-            return web.Response(status=503)
+        if not self._first_use(request.headers.get("X-Slack-Signature", "")):
+            log.warning("a replayed request was ignored: its signature and timestamp were used already")
+            return web.Response(status=200)
         try:
             return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
         except UNPARSEABLE as error:
@@ -137,11 +133,18 @@ class SafeContactApp:
         """Whether this signed request is new: its signature (which covers its timestamp and body)
         is used once, in the database, so that a copy sent to any process within the signature's
         five minutes is not acted on again. Event callbacks do not come here: they are stored once
-        by `event_id`. One cheap statement while Slack waits."""
-        with self.runtime.session() as session:
-            return storage.use_once(
-                "request:" + signature, now=self.runtime.now(), lifetime=REPLAY_WINDOW, session=session
-            )
+        by `event_id`. One cheap statement while Slack waits.
+
+        When the database fails, the request is taken as new: the asker still gets the command's
+        own answer ("could not do that just now"), and whatever it would do needs the database too."""
+        try:
+            with self.runtime.session() as session:
+                return storage.use_once(
+                    "request:" + signature, now=self.runtime.now(), lifetime=REPLAY_WINDOW, session=session
+                )
+        except Exception as error:
+            log.warning("a request could not be checked against replays: %s", storage.database_failure(error))
+            return True
 
     async def _store_event_callback(self, body: str) -> web.Response | None:
         """The short road for event callbacks (most of Slack's traffic): stored as sent, then 200;
