@@ -126,6 +126,23 @@ async def test_slow_clients_cannot_shut_out_slacks_deliveries_or_the_health_chec
     assert app.logged().count("out of system resource") <= 1
 
 
+async def test_a_connection_that_never_finishes_its_head_or_sits_idle_is_closed(served):
+    """Half a request's head and then nothing; a request answered and then nothing: both
+    connections are closed after the app's 10 seconds (aiohttp's default keeps them an hour)."""
+    _, serve = served
+    app = await serve()
+    slow_reader, slow = await asyncio.open_connection("127.0.0.1", app.port)
+    slow.write(b"GET /healthz HTTP/1.1\r\nHost: app\r\nX-Slow: ")
+    idle_reader, idle = await asyncio.open_connection("127.0.0.1", app.port)
+    idle.write(b"GET /healthz HTTP/1.1\r\nHost: app\r\n\r\n")
+    try:
+        assert await answer_of(slow_reader, limit=30) == b""
+        assert (await answer_of(idle_reader, limit=30)).startswith(b"HTTP/1.1 200")
+    finally:
+        slow.close()
+        idle.close()
+
+
 async def test_host_is_the_only_address_the_app_listens_on(served):
     _, serve = served
     app = await serve(env={"HOST": "127.0.0.1"})
