@@ -12,7 +12,7 @@ from urllib.parse import urlencode, urlsplit
 import aiohttp
 import pytest
 from builders import ADMIN2, GENERAL
-from scenario_world import TEAM, serve_app
+from scenario_world import TEAM, command_line, serve_app
 from served import ServedApp, served
 from sqlalchemy import text
 
@@ -152,6 +152,14 @@ async def test_host_is_the_only_address_the_app_listens_on(served):
         with pytest.raises(aiohttp.ClientConnectionError):
             async with http.get(f"http://127.0.0.2:{app.port}/healthz", timeout=aiohttp.ClientTimeout(total=3)):
                 pass
+
+
+async def test_a_host_this_machine_cannot_listen_on_is_refused_clearly(tmp_path):
+    """An address that is not this machine's (TEST-NET-3: binding it sends nothing anywhere)."""
+    env = {"HOST": "203.0.113.7", "PORT": "3999", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}
+    status, _, err = await command_line("serve", database=tmp_path / "app.db", cwd=tmp_path, env=env)
+    assert status == 2
+    assert "cannot listen on 203.0.113.7 port 3999" in err and "Traceback" not in err
 
 
 # -- bodies that cannot be parsed safely ------------------------------------------------------------
