@@ -24,6 +24,8 @@ from bot.model import (
 
 DEFAULT_DATABASE_URL = "sqlite:///safe_contact.db"
 DEFAULT_API_URL = "https://slack.com/api/"
+#: Every interface: where a deployment behind a proxy or in a container is reached.
+DEFAULT_HOST = "0.0.0.0"
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ class Settings:
     api_url: str = DEFAULT_API_URL
     database_url: str = DEFAULT_DATABASE_URL
     port: int = 3000
+    #: The address `serve` listens on (`HOST`): e.g. `127.0.0.1` behind a proxy on the same machine.
+    host: str = DEFAULT_HOST
     encryption_key: str = field(default="", repr=False)
     log_level: str = "INFO"
     #: The address Slack and browsers reach the app at (`https://…`): connect links are built on it.
@@ -66,6 +70,7 @@ class Settings:
             api_url=api_url if api_url.endswith("/") else api_url + "/",
             database_url=env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
             port=int(port_text),
+            host=env.get("HOST", "").strip() or DEFAULT_HOST,
             encryption_key=env.get("SAFE_CONTACT_ENCRYPTION_KEY", "").strip(),
             log_level=(env.get("LOG_LEVEL", "").strip() or "INFO").upper(),
             public_url=env.get("SAFE_CONTACT_PUBLIC_URL", "").strip().rstrip("/"),

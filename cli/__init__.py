@@ -6,7 +6,6 @@ Slack libraries nor the database; keep this module's own imports light (a test c
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -14,6 +13,7 @@ from collections.abc import Sequence
 from dotenv import load_dotenv
 
 from bot.config import Settings
+from cli.logs import configure_logging
 from cli.output import EXIT_BAD_INPUT
 
 
@@ -64,9 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:
         print(f"safe-contact: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # Alembic announces each of its plugins at INFO on every start; its warnings still show.
-    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
+    configure_logging(settings.log_level)
     return run(args.command or "serve", args, settings)
 
 

@@ -11,6 +11,7 @@ from bot.tenancy import Sourced, serves_several_workspaces, without_workspace
 from cli.database import open_database
 from cli.output import EXIT_BAD_INPUT, EXIT_OK
 from handlers import create_app
+from handlers.edge import CannotListen
 
 
 def serve(settings: Settings) -> int:
@@ -32,7 +33,10 @@ def serve(settings: Settings) -> int:
             return EXIT_BAD_INPUT
         app = create_app(settings, engine=engine)
         try:
-            asyncio.run(app.serve(settings.port))
+            asyncio.run(app.serve(settings.port, settings.host))
+        except CannotListen as error:
+            print(f"safe-contact serve: {error} (HOST, PORT)", file=sys.stderr)
+            return EXIT_BAD_INPUT
         except KeyboardInterrupt:
             print("Safe Contact stopped.", file=sys.stderr)
     return EXIT_OK

@@ -23,14 +23,19 @@ from handlers.slack.api import SlackApi, api_error, web_client
 
 __all__ = ["SafeContactApp", "create_app"]
 
+SLACK_LIBRARIES = ("slack_sdk", "slack_bolt")
+
 
 def quiet_slack_libraries() -> None:
     """slack_sdk and Bolt log whole request and response bodies at DEBUG: what people wrote, and what
     the app posts (evidence included). Logs never hold message text, so they stop at INFO, whatever
-    `LOG_LEVEL` says."""
-    for name in ("slack_sdk", "slack_bolt"):
-        library = logging.getLogger(name)
-        library.setLevel(max(logging.INFO, library.getEffectiveLevel()))
+    `LOG_LEVEL` says: their parents, and every logger of theirs made so far (Bolt gives each of its
+    loggers the root's level when it makes it, which would win over the parents')."""
+    for name, library in [("", logging.getLogger(n)) for n in SLACK_LIBRARIES] + list(
+        logging.Logger.manager.loggerDict.items()
+    ):
+        if isinstance(library, logging.Logger) and (not name or name.startswith(SLACK_LIBRARIES)):
+            library.setLevel(max(logging.INFO, library.getEffectiveLevel()))
 
 
 def create_app(
@@ -58,6 +63,9 @@ def create_app(
     client = web_client("", settings.api_url)
     bolt = AsyncApp(
         client=client,
+        # Bolt's base logger: every logger Bolt makes (its listeners', its middlewares') takes this
+        # one's level, INFO at most (see `quiet_slack_libraries`).
+        logger=logging.getLogger("slack_bolt.AsyncApp"),
         # The identity of each workspace's bot, kept in memory: no Web API call per request.
         # Bolt takes an `AsyncAuthorize` as it is (its own type hint names only plain callables).
         authorize=cast(Callable[..., Awaitable[AuthorizeResult]], WorkspaceAuthorize(runtime)),
@@ -70,14 +78,17 @@ def create_app(
     )
     interactions.register(bolt, runtime)
     commands.register(bolt, runtime)
+    quiet_slack_libraries()  # the loggers Bolt made for the listeners just registered
 
     @bolt.error
     async def on_error(error, body, logger):
-        """A payload whose fields have the wrong shape is refused (400, which the server marks
+        """A payload whose fields have the wrong shape or size is refused (400, which the server marks
         `X-Slack-No-Retry: 1`: Slack would only send it again); anything else (the database is down)
         is a 500, so that Slack retries it later."""
         logger.warning("a request failed: %s", api_error(error))
-        if isinstance(error, (AttributeError, TypeError, KeyError, ValueError)):
+        # RecursionError: JSON nested too deep (a view's metadata); OverflowError: a number too
+        # large for the database. Both are the request's doing, and would be refused again.
+        if isinstance(error, (AttributeError, TypeError, KeyError, ValueError, RecursionError, OverflowError)):
             return BoltResponse(status=400, body="")
         return None
 

@@ -8,15 +8,19 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from datetime import timedelta
+from typing import cast
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 import storage
-from bot.config import Settings
+from bot.config import DEFAULT_HOST, Settings
+from handlers import edge
 from handlers.listeners import events
 from handlers.listeners.deliveries import Deliveries
 from handlers.listeners.events import EVENT
@@ -42,6 +46,12 @@ HEALTH_PATH = "/healthz"
 UNDECIDED_REASONS = ("members", "files")
 #: On a refusal: Slack would only send the same request again (a 4xx is otherwise retried).
 NO_RETRY = {"X-Slack-No-Retry": "1"}
+#: How long a signed request is remembered against replays: Slack's signature is good for five
+#: minutes either side of its timestamp, so a copy sent later is refused by the signature check.
+REPLAY_WINDOW = timedelta(minutes=10)
+#: What may not be parsed safely: too deep for Python's recursion (RecursionError), an integer too
+#: long to read (ValueError) or too large for the database (OverflowError), a wrong type.
+UNPARSEABLE = (ValueError, TypeError, AttributeError, KeyError, RecursionError, OverflowError)
 
 
 class SafeContactApp:
@@ -58,6 +68,8 @@ class SafeContactApp:
         #: signed for this app, and every request is refused.
         self.verifier = SignatureVerifier(settings.signing_secret) if settings.signing_secret else None
         self.socket_mode: SocketModeReceiver | None = None
+        #: The connections whose request is being answered (see `handlers.edge.ConnectionGuard`).
+        self.answering: set[asyncio.BaseTransport] = set()
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
 
@@ -67,7 +79,8 @@ class SafeContactApp:
         """`POST /slack/events` (everything Slack sends, signed), `GET /healthz`, and the OAuth routes
         when OAuth is configured. In Socket Mode Slack sends nothing over HTTP: `/slack/events` is
         not served (404), whatever it carries, so no forged request can reach the inbox."""
-        application = web.Application(client_max_size=1024 * 1024, middlewares=[refusals_say_no_retry])
+        middlewares = [refusals_say_no_retry, edge.answering_middleware(self.answering)]
+        application = web.Application(client_max_size=1024 * 1024, middlewares=middlewares)
         if self.settings.socket_mode:
             application.router.add_post(EVENTS_PATH, self._not_served)
         else:
@@ -78,11 +91,17 @@ class SafeContactApp:
             application.router.add_get(OAUTH_REDIRECT_PATH, self._handle_oauth_redirect)
         return application
 
-    async def _handle_slack(self, request: web.Request) -> web.Response:
-        """Everything Slack sends. The signature is checked first (401, nothing read); then a body
-        that is not the object Slack's payloads are, or whose fields have the wrong types, gets 400
-        and is logged, instead of reaching Bolt, which would answer 500 and have Slack retry it."""
-        body = await request.read()
+    async def _handle_slack(self, request: web.Request) -> web.StreamResponse:
+        """Everything Slack sends. The body must arrive within `BODY_READ_TIMEOUT` (408, and the
+        connection closed); the signature is checked first (401, nothing read); then a body that is
+        not the object Slack's payloads are, nests too deep, or whose fields have the wrong types,
+        gets 400 and is logged, instead of reaching Bolt, which would answer 500 and have Slack retry
+        it. A signed request that is not an event callback is acted on once (see `_first_use`)."""
+        try:
+            async with asyncio.timeout(edge.BODY_READ_TIMEOUT):
+                body = await request.read()
+        except TimeoutError:
+            return await _body_timed_out(request)
         text = _utf8(body)
         if text is None or not self._signed(text, request):  # no signing secret: nothing is signed
             return web.json_response({"ok": False, "error": "invalid signature"}, status=401, headers=NO_RETRY)
@@ -93,13 +112,39 @@ class SafeContactApp:
             if stored is not None:
                 return stored
         try:
-            bolt_request = await to_bolt_request(request)
+            bolt_request = _bolt_request(request, text)
             if not isinstance(bolt_request.body, dict):
                 raise TypeError(f"a {type(bolt_request.body).__name__} body")
-            return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
-        except (ValueError, TypeError, AttributeError, KeyError) as error:
+            if edge.too_deep(bolt_request.body):
+                raise ValueError("nested too deep")
+        except UNPARSEABLE as error:
             log.warning("a malformed request was refused: %s", type(error).__name__)
             return web.json_response({"ok": False, "error": "malformed request body"}, status=400)
+        if not self._first_use(request.headers.get("X-Slack-Signature", "")):
+            log.warning("a replayed request was ignored: its signature and timestamp were used already")
+            return web.Response(status=200)
+        try:
+            return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
+        except UNPARSEABLE as error:
+            log.warning("a malformed request was refused: %s", type(error).__name__)
+            return web.json_response({"ok": False, "error": "malformed request body"}, status=400)
+
+    def _first_use(self, signature: str) -> bool:
+        """Whether this signed request is new: its signature (which covers its timestamp and body)
+        is used once, in the database, so that a copy sent to any process within the signature's
+        five minutes is not acted on again. Event callbacks do not come here: they are stored once
+        by `event_id`. One cheap statement while Slack waits.
+
+        When the database fails, the request is taken as new: the asker still gets the command's
+        own answer ("could not do that just now"), and whatever it would do needs the database too."""
+        try:
+            with self.runtime.session() as session:
+                return storage.use_once(
+                    "request:" + signature, now=self.runtime.now(), lifetime=REPLAY_WINDOW, session=session
+                )
+        except Exception as error:
+            log.warning("a request could not be checked against replays: %s", storage.database_failure(error))
+            return True
 
     async def _store_event_callback(self, body: str) -> web.Response | None:
         """The short road for event callbacks (most of Slack's traffic): stored as sent, then 200;
@@ -107,7 +152,10 @@ class SafeContactApp:
         None for anything else, which Bolt handles."""
         try:
             parsed = json.loads(body)
-        except ValueError:
+            if edge.too_deep(parsed):
+                raise ValueError("nested too deep")
+        except (ValueError, RecursionError) as error:
+            log.warning("a malformed request was refused: %s", type(error).__name__)
             return web.json_response({"ok": False, "error": "malformed request body"}, status=400)
         if isinstance(parsed, dict) and parsed.get("type") == "app_rate_limited":
             return web.Response(status=200 if self.deliveries.rate_limited_notice(parsed) else 400)
@@ -151,14 +199,14 @@ class SafeContactApp:
         flow = self.bolt.oauth_flow
         if flow is None:  # the route is served only with OAuth configured
             raise web.HTTPNotFound()
-        return await to_aiohttp_response(await flow.handle_installation(await to_bolt_request(request)))
+        return await to_aiohttp_response(await flow.handle_installation(_bolt_request(request, "")))
 
     async def _handle_oauth_redirect(self, request: web.Request) -> web.Response:
         """Slack sends the browser back here: the state is checked, the code exchanged, tokens stored."""
         flow = self.bolt.oauth_flow
         if flow is None:
             raise web.HTTPNotFound()
-        return await to_aiohttp_response(await flow.handle_callback(await to_bolt_request(request)))
+        return await to_aiohttp_response(await flow.handle_callback(_bolt_request(request, "")))
 
     async def _health(self, request: web.Request) -> web.Response:
         """200 while the database answers and deliveries are stored; 503 while they are refused (at
@@ -261,20 +309,27 @@ class SafeContactApp:
                 self.runtime.swept.discard(team)  # if it was the first sweep that failed, the next tick tries again
                 log.warning("scheduled checks of %s failed: %s", team, api_error(error))
 
-    async def serve(self, port: int) -> None:
-        """Run until cancelled: HTTP on `port` (Bolt requests unless Socket Mode, and health)."""
+    async def serve(self, port: int, host: str = DEFAULT_HOST) -> None:
+        """Run until cancelled: HTTP on `host`:`port` (Bolt requests unless Socket Mode, and health),
+        behind the edge's limits (`handlers.edge`)."""
         # No access log: a line per Slack request is noise (and cost) at Slack's rates; the app logs
         # what it decides.
-        runner = web.AppRunner(self.web_app(), access_log=None)
+        runner = web.AppRunner(self.web_app(), access_log=None, **edge.runner_options())
         await runner.setup()
-        await web.TCPSite(runner, "0.0.0.0", port).start()
+        assert runner.server is not None  # made by setup()
+        guard = edge.ConnectionGuard(runner.server, edge.connection_limit(), self.answering)
+        try:
+            await edge.GuardedSite(runner, host, port, guard).start()
+        except edge.CannotListen:
+            await runner.cleanup()
+            raise
         try:
             await self.start()
             if self.settings.socket_mode:
                 await self.connect_socket_mode()
                 log.info("Safe Contact is connected over Socket Mode; health on port %d", port)
             else:
-                log.info("Safe Contact is listening on port %d (%s)", port, EVENTS_PATH)
+                log.info("Safe Contact is listening on %s port %d (%s)", host, port, EVENTS_PATH)
             await asyncio.Event().wait()
         finally:
             await self.stop()
@@ -309,6 +364,27 @@ async def refusals_say_no_retry(
         raise
     if 400 <= response.status < 500:
         response.headers.update(NO_RETRY)
+    return response
+
+
+def _bolt_request(request: web.Request, body: str) -> AsyncBoltRequest:
+    """The request as Bolt takes it, with `body` (the text that was signed, read as UTF-8 whatever
+    charset the Content-Type names: Bolt's adapter would decode it again by that charset, and an
+    unknown one raised). The OAuth pages are GETs: whatever body one comes with is not read."""
+    headers = cast(dict[str, str | Sequence[str]], request.headers)  # Bolt reads it as a mapping
+    return AsyncBoltRequest(body=body, query=request.query_string, headers=headers)
+
+
+async def _body_timed_out(request: web.Request) -> web.StreamResponse:
+    """408 for a body that did not arrive in time, sent at once, and the connection closed: aiohttp
+    would otherwise go on reading the rest of the body for its lingering time. Nothing is kept."""
+    log.warning("a request body did not arrive within %.0f s: the connection was closed", edge.BODY_READ_TIMEOUT)
+    response = web.json_response({"ok": False, "error": "request body timed out"}, status=408, headers=NO_RETRY)
+    response.force_close()
+    await response.prepare(request)
+    await response.write_eof()
+    if request.transport is not None:
+        request.transport.close()
     return response
 
 

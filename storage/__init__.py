@@ -63,11 +63,9 @@ from storage.incidents import (
 )
 from storage.installations import (
     Installed,
-    consume_oauth_state,
     forget_installation,
     installation,
     installed_teams,
-    issue_oauth_state,
     save_installation,
 )
 from storage.lockdowns import (
@@ -104,6 +102,7 @@ from storage.tokens import (
     user_token,
     user_tokens,
 )
+from storage.used_once import purge_used_once, use_once
 
 __all__ = [
     "AlreadyLocked",
@@ -135,7 +134,6 @@ __all__ = [
     "connected_users",
     "connection_scope",
     "consents_for",
-    "consume_oauth_state",
     "conversations_with_member",
     "create_engine_from_url",
     "database_answers",
@@ -162,7 +160,6 @@ __all__ = [
     "incidents_to_escalate",
     "installation",
     "installed_teams",
-    "issue_oauth_state",
     "lift_lockdown",
     "list_accounts",
     "list_programs",
@@ -177,6 +174,7 @@ __all__ = [
     "programs_for_team",
     "purge_evidence",
     "purge_inbox",
+    "purge_used_once",
     "record_acknowledgement",
     "record_audit",
     "record_connection",
@@ -199,6 +197,7 @@ __all__ = [
     "start_lockdown",
     "update_incident",
     "upsert_accounts",
+    "use_once",
     "user_token",
     "user_tokens",
     "welcomed_users",

@@ -56,7 +56,7 @@ def create_engine_from_url(url: str | None = None) -> Engine:
     bounds = {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S, "tcp_user_timeout": POSTGRES_TCP_USER_TIMEOUT_MS}
     # The URL's own settings win: an operator may know better for their network.
     parsed = parsed.update_query_dict({k: str(v) for k, v in bounds.items() if k not in parsed.query})
-    return create_engine(parsed, pool_pre_ping=True, json_serializer=dump_json)
+    return create_engine(parsed, pool_pre_ping=True, json_serializer=dump_json, hide_parameters=True)
 
 
 def _create_sqlite_engine(url: URL) -> Engine:
@@ -67,6 +67,9 @@ def _create_sqlite_engine(url: URL) -> Engine:
         poolclass=StaticPool if in_memory else None,
         connect_args={"check_same_thread": False},
         json_serializer=dump_json,
+        # A failed statement's error would otherwise carry its row (an event, a message's evidence)
+        # into every log line and traceback that names the error.
+        hide_parameters=True,
     )
     event.listen(engine, "connect", _configure_sqlite_connection)
     event.listen(engine, "begin", _begin_immediate)

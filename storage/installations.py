@@ -1,17 +1,15 @@
-"""Workspaces the app is installed in, each with its bot token (sealed at rest like user tokens),
-and the one-time OAuth states that protect the install and connect flows from forged callbacks."""
+"""Workspaces the app is installed in, each with its bot token (sealed at rest like user tokens)."""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from storage.statements import insert_for
-from storage.tables import InstallationRow, OAuthStateRow
+from storage.tables import InstallationRow
 from storage.tokens import TokenSeal
 
 
@@ -70,20 +68,3 @@ def forget_installation(team_id: str, *, session: Session) -> bool:
     """The app was uninstalled from the workspace: its bot token is void."""
     removed = session.exec(delete(InstallationRow).where(col(InstallationRow.team_id) == team_id))
     return bool(removed.rowcount)
-
-
-def issue_oauth_state(*, now: datetime, lifetime: timedelta, session: Session) -> str:
-    """A fresh, unguessable state, valid once until `now + lifetime`. Expired ones are swept away."""
-    session.exec(delete(OAuthStateRow).where(col(OAuthStateRow.expires_at) < now))
-    state = secrets.token_urlsafe(32)
-    session.add(OAuthStateRow(state=state, expires_at=now + lifetime))
-    session.flush()
-    return state
-
-
-def consume_oauth_state(state: str, *, now: datetime, session: Session) -> bool:
-    """True once for a state that was issued and has not expired; it cannot be used again."""
-    if not state:
-        return False
-    statement = delete(OAuthStateRow).where(col(OAuthStateRow.state) == state, col(OAuthStateRow.expires_at) >= now)
-    return bool(session.exec(statement).rowcount)

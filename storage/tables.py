@@ -376,10 +376,12 @@ class InstallationRow(SQLModel, table=True):
     installed_at: datetime = Field(sa_type=UTCDateTime)
 
 
-class OAuthStateRow(SQLModel, table=True):
-    """An OAuth `state` handed to a browser, valid once until it expires (CSRF protection)."""
+class UsedOnceRow(SQLModel, table=True):
+    """Something that may be acted on once, until it expires: a signed request of Slack's (its
+    signature; a copy sent again is a replay) or an OAuth `state` a browser came back with. Written
+    only when it is used, so that nobody can fill the table without something signed."""
 
-    __tablename__ = "oauth_states"
+    __tablename__ = "used_once"
 
-    state: str = Field(primary_key=True)
+    key: str = Field(primary_key=True)
     expires_at: datetime = Field(sa_type=UTCDateTime, index=True)

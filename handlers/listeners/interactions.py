@@ -36,6 +36,7 @@ from handlers.slack.blocks import (
     RESOLVE_ACTION,
     resolved_text,
 )
+from handlers.slack.parsing import incident_id_of
 from handlers.slack.views import (
     CONCERN_CALLBACK,
     CONCERN_SHORTCUT,
@@ -215,9 +216,8 @@ def _change_incident(runtime: Runtime, body: dict, respond, *, resolve: bool) ->
     """Acknowledge or resolve the incident (recorded before the answer); the alert, its thread and the
     Home tab show it after."""
     user, team_id = _user_and_team(runtime, body)
-    try:
-        incident_id = int((body.get("actions") or [{}])[0].get("value", ""))
-    except ValueError:
+    incident_id = incident_id_of((body.get("actions") or [{}])[0].get("value"))
+    if incident_id is None:
         return _telling(body, respond, "That button does not name an incident.")
     with runtime.session() as session:
         incident = storage.get_incident(incident_id, session=session)

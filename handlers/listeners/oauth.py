@@ -1,13 +1,17 @@
 """OAuth: installing the app in a workspace (its bot token), and connecting a person's account (their
 user token, the only way the app can see their DMs). Bolt's OAuth flow runs both at
 `GET /slack/install` and `GET /slack/oauth_redirect`, with the project's own tables behind it:
-installations and user tokens sealed at rest, and one-time states against forged callbacks.
+installations and user tokens sealed at rest, and signed one-time states against forged callbacks
+(nothing is stored until the browser comes back).
 `/slack/install?connect=1` asks only for the user scopes, so that any member can connect in one click
 without reinstalling the app."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
+import secrets
 from datetime import timedelta
 from logging import Logger
 
@@ -146,23 +150,44 @@ class ProjectInstallationStore(AsyncInstallationStore):
         )
 
 
-class ProjectStateStore(AsyncOAuthStateStore):
-    """One-time OAuth states in the project's database, so that any process can finish a flow."""
+class SignedStateStore(AsyncOAuthStateStore):
+    """OAuth states that cost nothing until the browser comes back: a state is its expiry and a
+    random nonce, signed with the app's client secret (HMAC-SHA256), so an anonymous
+    `GET /slack/install` writes nothing. Coming back, the signature and the expiry are checked
+    (Bolt has already checked the state cookie that binds it to the browser), then the state is
+    used once in the database, so that any process can finish a flow and none twice."""
 
-    def __init__(self, runtime: Runtime):
+    def __init__(self, runtime: Runtime, secret: str):
         self.runtime = runtime
+        self._key = hashlib.sha256(b"safe-contact oauth state\0" + secret.encode()).digest()
 
     @property
     def logger(self) -> Logger:
         return log
 
     async def async_issue(self, *args, **kwargs) -> str:
-        with self.runtime.session() as session:
-            return storage.issue_oauth_state(now=self.runtime.now(), lifetime=STATE_LIFETIME, session=session)
+        expires = int((self.runtime.now() + STATE_LIFETIME).timestamp())
+        unsigned = f"{expires}.{secrets.token_urlsafe(24)}"
+        return f"{unsigned}.{self._signature(unsigned)}"
 
     async def async_consume(self, state: str) -> bool:
+        if not self.genuine(state):
+            return False
         with self.runtime.session() as session:
-            return storage.consume_oauth_state(state, now=self.runtime.now(), session=session)
+            return storage.use_once("oauth:" + state, now=self.runtime.now(), lifetime=STATE_LIFETIME, session=session)
+
+    def genuine(self, state: str) -> bool:
+        """Issued by this deployment (its signature) and not expired."""
+        unsigned, _, signature = (state or "").rpartition(".")
+        expires, _, nonce = unsigned.partition(".")
+        if not (expires.isascii() and expires.isdigit() and nonce and len(expires) <= 12):
+            return False
+        if not hmac.compare_digest(signature, self._signature(unsigned)):
+            return False
+        return self.runtime.now().timestamp() <= int(expires)
+
+    def _signature(self, unsigned: str) -> str:
+        return hmac.new(self._key, unsigned.encode(), hashlib.sha256).hexdigest()
 
 
 class ConnectingOAuthFlow(AsyncOAuthFlow):
@@ -193,7 +218,7 @@ def oauth_flow(settings: Settings, runtime: Runtime, client: AsyncWebClient) -> 
             authorization_url=settings.authorize_url,
             installation_store=ProjectInstallationStore(runtime),
             installation_store_bot_only=True,
-            state_store=ProjectStateStore(runtime),
+            state_store=SignedStateStore(runtime, settings.client_secret),
             state_expiration_seconds=int(STATE_LIFETIME.total_seconds()),
             install_page_rendering_enabled=False,
         ),

@@ -27,6 +27,7 @@ def purge(engine: storage.Engine, *, now: datetime, retention_days: int) -> Purg
     with storage.session_scope(engine) as session:
         evidence = storage.purge_evidence(now - timedelta(days=retention_days), session=session)
         inbox = storage.purge_inbox(now - INBOX_KEPT, session=session)
+        storage.purge_used_once(now, session=session)  # past them nothing can be replayed
     purged = Purged(evidence=evidence, inbox=inbox)
     log.info("retention: blanked the evidence of %d incident(s), deleted %d inbox item(s)", evidence, inbox)
     return purged

@@ -15,6 +15,18 @@ SPOKEN_SUBTYPES = frozenset({None, "file_share", "thread_broadcast", "me_message
 #: huddle root or a tombstone, not an edit of an edit.
 EDITED_SUBTYPES = SPOKEN_SUBTYPES - {"message_changed"}
 
+#: The largest id a database row can have (a signed 64-bit integer, SQLite's and PostgreSQL's bigint).
+LARGEST_ID = 2**63 - 1
+
+
+def incident_id_of(value: object) -> int | None:
+    """The incident a button names (its value is the incident's id, as the app wrote it), or None
+    for anything else: not digits, or a number no row can have (the database would overflow)."""
+    if not isinstance(value, str) or not value.isascii() or not value.isdigit() or len(value) > 19:
+        return None
+    number = int(value)
+    return number if 0 < number <= LARGEST_ID else None
+
 
 def account_from_user(user: dict, team_id: str = "", *, enterprise_id: str | None = None) -> Account:
     """The account as workspace `team_id` (of Enterprise Grid org `enterprise_id`, if any) sees it.

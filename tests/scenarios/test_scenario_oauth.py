@@ -14,7 +14,7 @@ import pytest
 from builders import MINOR1, STAFF1, STRANGER, person, program
 from cryptography.fernet import Fernet
 from scenario_world import start_world, stop_world
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 import storage
 from handlers.listeners.oauth import BOT_SCOPES, USER_SCOPES
@@ -158,7 +158,9 @@ async def test_unconnected_members_are_reminded_with_the_connect_button(oauth_wo
     assert "/slack/install?connect=1&team=T0TEAM0001" in button["url"]
 
 
-@pytest.mark.parametrize("tampering", ["forged-state", "no-cookie", "replayed-code", "wrong-cookie"])
+@pytest.mark.parametrize(
+    "tampering", ["forged-state", "no-cookie", "replayed-code", "wrong-cookie", "altered-expiry", "expired"]
+)
 async def test_a_forged_or_replayed_callback_stores_nothing(oauth_world, tampering):
     world = oauth_world
     authorize, cookie = await open_link(world, "/slack/install?connect=1&team=T0TEAM0001")
@@ -172,12 +174,40 @@ async def test_a_forged_or_replayed_callback_stores_nothing(oauth_world, tamperi
         status = await come_back(world, code, "forged-state", cookie.replace(state, "forged-state"))
     elif tampering == "no-cookie":
         status = await come_back(world, code, state, "")
+    elif tampering == "altered-expiry":  # a later expiry, the signature kept
+        expires, rest = state.split(".", 1)
+        altered = f"{int(expires) + 3600}.{rest}"
+        status = await come_back(world, code, altered, cookie.replace(state, altered))
+    elif tampering == "expired":
+        world.clock.advance(minutes=11)
+        status = await come_back(world, code, state, cookie)
     else:
         other, _ = await open_link(world, "/slack/install?connect=1")
         status = await come_back(world, code, state, cookie.replace(state, parse_qs(urlsplit(other).query)["state"][0]))
     assert 400 <= status < 500
     with storage.session_scope(world.engine) as session:
         assert STRANGER not in storage.connected_users("T0TEAM0001", session=session)
+
+
+def row_counts(engine) -> dict[str, int]:
+    """How many rows each table holds."""
+    with engine.connect() as connection:
+        tables = inspect(connection).get_table_names()
+        return {table: connection.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one() for table in tables}
+
+
+async def test_opening_the_install_link_stores_nothing_until_the_browser_comes_back(oauth_world):
+    """Anyone may open the install link, as often as they like: it writes no row. The state that
+    comes back is used once (any process can finish the flow), and only then is a row written."""
+    world = oauth_world
+    before = row_counts(world.engine)
+    links = [await open_link(world, "/slack/install?connect=1&team=T0TEAM0001") for _ in range(30)]
+    assert row_counts(world.engine) == before
+    authorize, cookie = links[-1]
+    code, state = world.slack.approve(authorize, STRANGER)
+    assert await come_back(world, code, state, cookie) in (200, 302)
+    with storage.session_scope(world.engine) as session:
+        assert STRANGER in storage.connected_users("T0TEAM0001", session=session)
 
 
 async def test_without_a_public_address_no_connect_link_is_offered(tmp_path):

@@ -3,14 +3,21 @@ no token and no message text in any log line, whatever happens."""
 
 from __future__ import annotations
 
+import json
 import logging
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
-from builders import GENERAL, MINOR1, MINOR2, STAFF1, STRANGER
+from builders import ADMIN2, ALERTS, GENERAL, MINOR1, MINOR2, STAFF1, STRANGER
+from scenario_world import TEAM
+from served import quiet, served
 
 import storage
+from handlers.slack.views import CONCERN_SHORTCUT
+
+__all__ = ["served"]  # the fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 SAID = (
@@ -73,3 +80,47 @@ def test_purge_from_the_command_line_and_a_bad_retention(tmp_path):
     env["SAFE_CONTACT_RETENTION_DAYS"] = "a year"
     bad = subprocess.run([sys.executable, str(ROOT / "app.py"), "purge"], env=env, capture_output=True, text=True)
     assert bad.returncode == 2 and "SAFE_CONTACT_RETENTION_DAYS" in bad.stderr and bad.stderr.count("\n") == 1
+
+
+#: A distinct marker in everything people say below, with a phone number (which becomes evidence).
+MARKER = "QUOKKA-4417"
+FAIL_INBOX_WRITES = """CREATE TRIGGER fail_inbox_writes BEFORE INSERT ON inbox
+BEGIN SELECT RAISE(ABORT, 'the disk is failing'); END"""
+
+
+async def test_nothing_of_a_message_is_in_any_log_line_at_debug_even_when_a_write_fails(served):
+    """`safe-contact serve` at `LOG_LEVEL=DEBUG`, over real HTTP: a message with a phone number
+    (judged, alerted), a command and a concern note carrying the marker; then the database refuses
+    every write to the inbox, and a delivery and a concern fail. No log line holds the marker."""
+    slack, serve = served
+    app = await serve(env={"LOG_LEVEL": "DEBUG"})
+    await quiet(slack)
+    said = await slack.user_says(STAFF1, GENERAL, f"{MARKER} text me at 617-555-0142")
+    await slack.slash_command("/minors-status", text=f"{MARKER} 617-555-0142", user_id=ADMIN2, channel_id=GENERAL)
+    await report_concern(slack, said["ts"], f"{MARKER} he gave me 617-555-0142")
+    await quiet(slack)
+    assert any(MARKER in m["text"] for m in slack.posted(ALERTS))  # it all reached Slack
+    with sqlite3.connect(serve.database) as failing:
+        failing.execute(FAIL_INBOX_WRITES)
+    await slack.deliver_body(event_body(f"{MARKER} second number 617-555-0199"))
+    await report_concern(slack, said["ts"], f"{MARKER} again 617-555-0199")
+    await quiet(slack)
+    logged = app.logged()
+    assert "the disk is failing" in logged  # the writes failed, and it was logged
+    assert MARKER not in logged
+    assert "617-555-01" not in logged
+
+
+async def report_concern(slack, ts: str, note: str) -> None:
+    """MINOR1 reports a concern about the message at `ts`, with `note`."""
+    await slack.message_shortcut(MINOR1, CONCERN_SHORTCUT, channel_id=GENERAL, message_ts=ts)
+    await quiet(slack)
+    modal = slack.views("views.open")[-1]
+    await slack.submit_view(MINOR1, modal, {"note": {"value": {"type": "plain_text_input", "value": note}}})
+
+
+def event_body(text: str) -> bytes:
+    event = {"type": "message", "user": STAFF1, "channel": GENERAL, "text": text, "ts": "1783000000.000100"}
+    return json.dumps(
+        {"type": "event_callback", "team_id": TEAM, "event_id": "Ev0FAILING", "event_time": 1783000000, "event": event}
+    ).encode()

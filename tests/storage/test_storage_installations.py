@@ -1,8 +1,8 @@
-"""Installations (a bot token per workspace, sealed at rest) and one-time OAuth states."""
+"""Installations (a bot token per workspace, sealed at rest)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from cryptography.fernet import Fernet
 from sqlalchemy import text
@@ -10,11 +10,9 @@ from sqlalchemy import text
 from storage import (
     Installed,
     TokenSeal,
-    consume_oauth_state,
     forget_installation,
     installation,
     installed_teams,
-    issue_oauth_state,
     save_installation,
     session_scope,
 )
@@ -58,18 +56,3 @@ def test_an_uninstalled_workspace_is_forgotten(engine):
         assert forget_installation("T1", session=session)
         assert not forget_installation("T1", session=session)
         assert installation("T1", seal=seal, session=session) is None
-
-
-def test_an_oauth_state_is_good_once_and_only_until_it_expires(engine):
-    with session_scope(engine) as session:
-        state = issue_oauth_state(now=NOW, lifetime=timedelta(minutes=10), session=session)
-        stale = issue_oauth_state(now=NOW, lifetime=timedelta(minutes=10), session=session)
-        other = issue_oauth_state(now=NOW, lifetime=timedelta(minutes=10), session=session)
-    assert len({state, stale, other}) == 3 and len(state) >= 40
-    with session_scope(engine) as session:
-        assert consume_oauth_state(state, now=NOW + timedelta(minutes=1), session=session)
-        assert not consume_oauth_state(state, now=NOW + timedelta(minutes=1), session=session)
-        assert not consume_oauth_state(stale, now=NOW + timedelta(minutes=11), session=session)
-        assert not consume_oauth_state("forged", now=NOW, session=session)
-        assert not consume_oauth_state("", now=NOW, session=session)
-        assert consume_oauth_state(other, now=NOW + timedelta(minutes=9), session=session)

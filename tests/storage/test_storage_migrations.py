@@ -36,7 +36,7 @@ TABLES = {
     "lockdowns",
     "welcomes",
     "installations",
-    "oauth_states",
+    "used_once",
     "channel_id_changes",
 }
 
