@@ -22,6 +22,7 @@ import math
 import os
 import platform
 import random
+import shutil
 import signal
 import socket
 import statistics
@@ -117,8 +118,9 @@ class Process:
                 await self.process.wait()
 
 
-def app_process(slack: FakeSlack, database: Path) -> Process:
-    """`safe-contact serve` against the fake Slack, on a SQLite database of its own."""
+def app_process(slack: FakeSlack, database: Path, root: Path = ROOT) -> Process:
+    """`safe-contact serve` against the fake Slack, on a SQLite database of its own; from the source
+    tree `root` (another checkout of the project, to compare with earlier code)."""
     env = {
         "SLACK_BOT_TOKEN": slack.bot_token,
         "SLACK_SIGNING_SECRET": SECRET,
@@ -126,7 +128,7 @@ def app_process(slack: FakeSlack, database: Path) -> Process:
         "DATABASE_URL": f"sqlite:///{database}",
         "LOG_LEVEL": "WARNING",
     }
-    return Process([str(ROOT / "app.py"), "serve"], env)
+    return Process([str(root / "app.py"), "serve"], env)
 
 
 #: What a program's channel says on an ordinary day: none of it breaks a rule. Drawn at random for
@@ -212,14 +214,16 @@ def alert_for(slack: FakeSlack, user: str):
 # -- 1 to 3: throughput, latency, the hot path ----------------------------------------------------
 
 
-async def live_benchmarks(events: int, rounds: int, incidents: int, connections: int) -> dict:
+async def live_benchmarks(
+    events: int, rounds: int, incidents: int, connections: int, earlier_code: Path | None = None
+) -> dict:
     now = datetime.now(UTC)
     program = replace(demo_program(now), sessions=())
     slack = FakeSlack(signing_secret=SECRET, team_id=TEAM, bot_user_id=BOT)
     await slack.start()
     demo_workspace(slack, program)
     token = slack.connect_user(MINOR)
-    adults = [f"U0ADULT{n:05d}" for n in range(rounds + incidents)]
+    adults = [f"U0ADULT{n:05d}" for n in range(2 * rounds + incidents)]
     for adult in adults:
         slack.add_user(adult, name=adult, email=f"{adult.lower()}@example.com")
     folder = tempfile.TemporaryDirectory(prefix="safe-contact-bench-")
@@ -233,10 +237,17 @@ async def live_benchmarks(events: int, rounds: int, incidents: int, connections:
     engine.dispose()
     app = app_process(slack, database)
     bare = Process([str(ROOT / "benchmarks" / "bare_bolt.py"), "{port}", SECRET], {})
-    results: dict = {"ours": [], "bare": [], "hot_path_calls": 0, "hot_path_methods": set()}
+    # The earlier code, on a copy of the same database, timed right after ours in every round.
+    earlier = None
+    if earlier_code is not None:
+        shutil.copy(database, database.with_name("earlier.db"))
+        earlier = app_process(slack, database.with_name("earlier.db"), root=earlier_code)
+    results: dict = {"ours": [], "bare": [], "earlier": [], "hot_path_calls": 0, "hot_path_methods": set()}
     try:
         await app.start()
         await bare.start()
+        if earlier is not None:
+            await earlier.start()
         await asyncio.sleep(3)  # the start-up sweep and the welcomes
         speakers = [p.slack_id for p in program.roster if p.slack_id and p.role is not Role.GUARDIAN]
         dms = {adult: slack.add_dm(adult, MINOR) for adult in adults}
@@ -261,8 +272,12 @@ async def live_benchmarks(events: int, rounds: int, incidents: int, connections:
             benign_calls = [c for c in slack.calls[before:] if adult not in json.dumps(c.params)]
             results["hot_path_calls"] += len(benign_calls)
             results["hot_path_methods"] |= {c.method for c in benign_calls}
+            if earlier is not None:
+                results["earlier"].append(
+                    await one_round(earlier, slack, benign, adults[-1 - round_], dms, connections)
+                )
         latencies = []
-        for adult in adults[rounds:]:
+        for adult in adults[rounds : rounds + incidents]:
             body = json.loads(message_event(slack, adult, dms[adult], "hi, it's me", channel_type="im"))
             body["authorizations"] = [slack._authorization(MINOR)]
             sent = time.monotonic()
@@ -278,9 +293,24 @@ async def live_benchmarks(events: int, rounds: int, incidents: int, connections:
     finally:
         await app.stop()
         await bare.stop()
+        if earlier is not None:
+            await earlier.stop()
         await slack.stop()
         folder.cleanup()
     return results
+
+
+async def one_round(
+    app: Process, slack: FakeSlack, benign: list[bytes], adult: str, dms: dict, connections: int
+) -> float:
+    """One throughput round of `app`: the benign messages, then a violation by `adult`, timed until
+    its alert; messages a second."""
+    violation = json.loads(message_event(slack, adult, dms[adult], "hi, it's me", channel_type="im"))
+    violation["authorizations"] = [slack._authorization(MINOR)]
+    start = time.monotonic()
+    await post_all(app.url, [*benign, json.dumps(violation).encode()], slack, connections=connections)
+    done = await wait_for(alert_for(slack, adult))
+    return (len(benign) + 1) / (done - start)
 
 
 # -- 4 and 5: the sweep of a large workspace, evaluation, memory -------------------------------------
@@ -477,6 +507,19 @@ def table(live: dict, sweep: dict, evaluation: tuple[float, int], exports: list[
             "p99 < 500 ms",
             p99 < 500,
         ),
+        *(
+            [
+                (
+                    "throughput vs the earlier code",
+                    f"{ours:.0f} vs {statistics.median(live['earlier']):.0f}: "
+                    f"{statistics.median(o / e for o, e in zip(live['ours'], live['earlier'], strict=True)):.2f}x",
+                    "(reported)",
+                    True,
+                )
+            ]
+            if live["earlier"]
+            else []
+        ),
         ("Web API calls for benign messages", str(live["hot_path_calls"]), "0", live["hot_path_calls"] == 0),
         (
             f"sweep calls ({args.users} users, {args.channels} channels)",
@@ -532,15 +575,22 @@ async def main() -> int:
     parser.add_argument(
         "--export-channels", type=int, nargs="*", default=[20, 160], help="sizes of the audited exports (500 a channel)"
     )
+    parser.add_argument(
+        "--earlier-code",
+        type=Path,
+        help="another checkout of Safe Contact (earlier code): its throughput is measured in the same rounds",
+    )
     args = parser.parse_args()
     random.seed(1)
-    live = await live_benchmarks(args.events, args.rounds, args.incidents, args.connections)
+    live = await live_benchmarks(args.events, args.rounds, args.incidents, args.connections, args.earlier_code)
     sweep = await sweep_benchmark(args.users, args.channels, args.members)
     evaluation = evaluation_seconds(args.users, args.channels, args.members)
     exports = await export_benchmark(args.export_channels)
     print(table(live, sweep, evaluation, exports, args))
     rounds = ", ".join(f"{o:.0f}/{b:.0f}" for o, b in zip(live["ours"], live["bare"], strict=True))
     print(f"\nthroughput by round (Safe Contact/bare Bolt, messages/s): {rounds}")
+    if live["earlier"]:
+        print(f"earlier code by round (messages/s): {', '.join(f'{e:.0f}' for e in live['earlier'])}")
     print(f"\nsweep calls by method: {sweep['calls']}; floor: {sweep['floor']}; other calls: {sweep['other_methods']}")
     if live["hot_path_methods"]:
         print(f"calls made during benign messages: {sorted(live['hot_path_methods'])}")

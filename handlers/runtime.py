@@ -11,6 +11,7 @@ from collections.abc import Callable, Coroutine, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Literal
 
 import storage
 from bot.model import Account, Conversation, Directory, Program
@@ -45,6 +46,34 @@ class Timing:
     #: and how often the log says how many deliveries were refused so far.
     probe_every: float = 5.0
     outage_summary_every: float = 60.0
+
+
+class Wake(asyncio.Event):
+    """`Runtime.wake`: waited for on the loop the worker runs on, and set from any thread (the inbox
+    writer's, the HTTP loop's, the backstage's; see `handlers.backstage`). An `asyncio.Event` may be
+    set only from its own loop's thread: from another, the setting is passed to that loop."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._waited_on: asyncio.AbstractEventLoop | None = None
+
+    def set(self) -> None:
+        loop = self._waited_on
+        if loop is None or not loop.is_running() or _running_loop() is loop:
+            super().set()
+        else:
+            loop.call_soon_threadsafe(super().set)
+
+    async def wait(self) -> Literal[True]:
+        self._waited_on = asyncio.get_running_loop()
+        return await super().wait()
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 class WorkspaceCache:
@@ -236,7 +265,7 @@ class Runtime:
     #: When each live session's presence was last counted (monotonic seconds), by (program, window).
     presence_checked: dict[tuple[str, str], float] = field(default_factory=dict)
     #: Set when the listener stores an event, so the worker starts at once instead of at its next poll.
-    wake: asyncio.Event = field(default_factory=asyncio.Event)
+    wake: asyncio.Event = field(default_factory=Wake)
     #: Events this process judged without every fact a rule needed, by reason ("members": only the
     #: members the event proves; "files": a file `files.info` could not describe). In `/healthz`.
     undecided: Counter[str] = field(default_factory=Counter)

@@ -5,6 +5,7 @@ retention) started and stopped together."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import json
 import logging
@@ -16,14 +17,17 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
 import storage
 from bot.config import DEFAULT_HOST, Settings
 from handlers import edge
+from handlers.backstage import Backstage
 from handlers.listeners import events
 from handlers.listeners.deliveries import Deliveries
 from handlers.listeners.events import EVENT
+from handlers.listeners.health import HealthProbe
 from handlers.listeners.socket_mode import SocketModeReceiver
 from handlers.runtime import Runtime
 from handlers.scheduled.retention import purge
@@ -52,6 +56,15 @@ REPLAY_WINDOW = timedelta(minutes=10)
 #: What may not be parsed safely: too deep for Python's recursion (RecursionError), an integer too
 #: long to read (ValueError) or too large for the database (OverflowError), a wrong type.
 UNPARSEABLE = (ValueError, TypeError, AttributeError, KeyError, RecursionError, OverflowError)
+#: How long a command's or a button's answer may take on the backstage, in seconds, before Slack is
+#: answered without it: they answer from memory and the database in milliseconds, so one slower than
+#: this waits on the database, and the asker is told so well within Slack's 3 seconds.
+ANSWER_DEADLINE_S = 0.6
+#: The answer to a command whose own answer did not come in time.
+TOO_SLOW = (
+    ":hourglass: Safe Contact's database is slow to answer just now, so this could not be confirmed in time. "
+    "It may still be done once the database answers: check in a minute, and try again if it was not."
+)
 
 
 class SafeContactApp:
@@ -63,7 +76,11 @@ class SafeContactApp:
         self.bolt = bolt
         self.worker = Worker(runtime, {EVENT: Judge(runtime), ACTION: action_job(runtime)})
         self.inbox = events.InboxWriter(runtime, self.worker)
-        self.deliveries = Deliveries(runtime, self.sweep)
+        self.deliveries = Deliveries(runtime, self._sweep_backstage)
+        #: Where the background work, commands and buttons run once `start`ed: not on the loop that
+        #: answers Slack (see `handlers.backstage`).
+        self.backstage = Backstage()
+        self.health_probe = HealthProbe(runtime)
         #: Checks Slack's signature before a body is parsed. None (no signing secret): nothing can be
         #: signed for this app, and every request is refused.
         self.verifier = SignatureVerifier(settings.signing_secret) if settings.signing_secret else None
@@ -71,7 +88,7 @@ class SafeContactApp:
         #: The connections whose request is being answered (see `handlers.edge.ConnectionGuard`).
         self.answering: set[asyncio.BaseTransport] = set()
         self._stop = asyncio.Event()
-        self._tasks: list[asyncio.Task] = []
+        self._tasks: list[concurrent.futures.Future[None]] = []
 
     # -- HTTP -------------------------------------------------------------------------------------
 
@@ -120,11 +137,9 @@ class SafeContactApp:
         except UNPARSEABLE as error:
             log.warning("a malformed request was refused: %s", type(error).__name__)
             return web.json_response({"ok": False, "error": "malformed request body"}, status=400)
-        if not self._first_use(request.headers.get("X-Slack-Signature", "")):
-            log.warning("a replayed request was ignored: its signature and timestamp were used already")
-            return web.Response(status=200)
         try:
-            return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
+            signature = request.headers.get("X-Slack-Signature", "")
+            return await to_aiohttp_response(await self.dispatch(bolt_request, signature=signature))
         except UNPARSEABLE as error:
             log.warning("a malformed request was refused: %s", type(error).__name__)
             return web.json_response({"ok": False, "error": "malformed request body"}, status=400)
@@ -209,29 +224,69 @@ class SafeContactApp:
         return await to_aiohttp_response(await flow.handle_callback(_bolt_request(request, "")))
 
     async def _health(self, request: web.Request) -> web.Response:
-        """200 while the database answers and deliveries are stored; 503 while they are refused (at
-        once, without waiting for the database again) or the database does not answer."""
+        """200 while the database answers a read, takes a write and deliveries are stored; 503 while
+        they are refused (at once, without waiting for the database again), or the database does
+        not answer within `HEALTH_DEADLINE_S`, or it takes no writes (a full disk, a locked inbox).
+        The event loop never waits on the database itself: the probe runs in its own thread."""
         deliveries = self.deliveries.health()
         if self.deliveries.outage is not None:
             return web.json_response({"ok": False, "database": "refusing deliveries", **deliveries}, status=503)
-        try:
-            with self.runtime.session() as session:
-                pending = storage.pending_count(session=session)
-                retrying, _ = storage.retrying(session=session)
-        except Exception as error:
-            log.warning("health check: the database does not answer: %s", type(error).__name__)
-            return web.json_response({"ok": False, "database": "unreachable", **deliveries}, status=503)
+        health = await self.health_probe.check()
+        if not health.ok or health.inbox is None:
+            return web.json_response({"ok": False, "database": health.state, **deliveries}, status=503)
         body = {
             "ok": True,
             "database": "ok",
-            "pending": pending,
-            "retrying": retrying,
-            "teams": len(self.runtime.teams()),
+            "pending": health.inbox.pending,
+            "retrying": health.inbox.retrying,
+            "teams": health.teams,
             # Events judged without every fact a rule needs, since this process started (see Runtime).
             "undecided": {reason: self.runtime.undecided[reason] for reason in UNDECIDED_REASONS},
             **deliveries,
         }
         return web.json_response(body)
+
+    # -- the backstage --------------------------------------------------------------------------
+
+    async def dispatch(self, request: AsyncBoltRequest, *, signature: str | None = None) -> BoltResponse:
+        """Bolt's answer to a command, a button or a form (a replay of a signed one, by `signature`,
+        gets a bare 200): run on the backstage once it is started (the replay check and the listeners
+        read and write the database), and awaited for `ANSWER_DEADLINE_S` at most. Past it, Slack gets
+        an answer that says the database is slow (a command) or a bare acknowledgement (a button, a
+        form), and the listener goes on: what it does is done."""
+        if self.backstage.loop is None:
+            return await self._answer(request, signature)
+        answer = asyncio.wrap_future(self.backstage.submit(self._answer(request, signature)))
+        try:
+            return await asyncio.wait_for(asyncio.shield(answer), ANSWER_DEADLINE_S)
+        except TimeoutError:
+            is_command = isinstance(request.body, dict) and "command" in request.body
+            log.warning(
+                "a %s was answered without its listener's answer: not ready within %s s",
+                "command" if is_command else "request",
+                ANSWER_DEADLINE_S,
+            )
+            if is_command:
+                return BoltResponse(
+                    status=200,
+                    body=json.dumps({"response_type": "ephemeral", "text": TOO_SLOW}),
+                    headers={"content-type": "application/json"},
+                )
+            return BoltResponse(status=200, body="")
+
+    async def _answer(self, request: AsyncBoltRequest, signature: str | None) -> BoltResponse:
+        """Bolt's answer, unless the signed request was acted on already (see `_first_use`)."""
+        if signature is not None and not self._first_use(signature):
+            log.warning("a replayed request was ignored: its signature and timestamp were used already")
+            return BoltResponse(status=200, body="")
+        return await self.bolt.async_dispatch(request)
+
+    async def _sweep_backstage(self, teams: Iterable[str] | None = None) -> None:
+        """`sweep`, on the backstage once it is started (for the sweep after an outage)."""
+        if self.backstage.loop is None:
+            await self.sweep(teams)
+        else:
+            await self.backstage.run(self.sweep(teams))
 
     # -- background work ------------------------------------------------------------------------
 
@@ -247,21 +302,21 @@ class SafeContactApp:
             self.runtime.bound[self.runtime.team_id] = self.runtime
         if not background:
             return
+        # The worker, the sweeps, the checks and retention run on the backstage, and from now on so
+        # do commands and buttons (`dispatch`): nothing they wait on can hold up an acknowledgement.
+        self.backstage.start()
+        self.inbox.worker_loop = self.backstage.loop
         timing = self.runtime.timing
         self._tasks = [
-            asyncio.create_task(self.worker.run(self._stop), name="worker"),
-            asyncio.create_task(
-                run_periodically(self._stop, timing.sweep_every, self.sweep, name="sweep"), name="sweep"
-            ),
-            asyncio.create_task(
+            self.backstage.submit(self.worker.run(self._stop)),
+            self.backstage.submit(run_periodically(self._stop, timing.sweep_every, self.sweep, name="sweep")),
+            self.backstage.submit(
                 run_periodically(
                     self._stop, timing.tick_every, self.scheduled_checks, name="scheduled checks", first_delay=1.0
-                ),
-                name="checks",
+                )
             ),
-            asyncio.create_task(
-                run_periodically(self._stop, timing.purge_every, self.purge, name="retention", first_delay=60.0),
-                name="retention",
+            self.backstage.submit(
+                run_periodically(self._stop, timing.purge_every, self.purge, name="retention", first_delay=60.0)
             ),
         ]
 
@@ -270,14 +325,23 @@ class SafeContactApp:
             await self.socket_mode.close_async()
             self.socket_mode = None
         # Then what commands and buttons left for after their answer ends: it may queue actions.
-        await self.runtime.followups.finish(timeout=30)
-        self._stop.set()
+        backstage = self.backstage.loop is not None
+        if backstage:
+            with contextlib.suppress(TimeoutError):  # the backstage may be stuck on the database
+                await asyncio.wait_for(self.backstage.run(self.runtime.followups.finish(timeout=30)), timeout=35)
+            self.backstage.call(self._stop.set)
+        else:
+            await self.runtime.followups.finish(timeout=30)
+            self._stop.set()
         self.runtime.wake.set()
         await self.deliveries.stop()
         for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(task, timeout=10)
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(asyncio.wrap_future(task), timeout=10)
         self._tasks = []
+        if backstage:
+            self.inbox.worker_loop = None
+            await asyncio.to_thread(self.backstage.stop)
 
     async def purge(self) -> None:
         """The daily retention run (see `handlers.scheduled.retention`)."""
@@ -345,6 +409,7 @@ class SafeContactApp:
             api_url=self.settings.api_url,
             ping_interval=self.runtime.timing.socket_ping_every,
             deliveries=self.deliveries,
+            dispatch=self.dispatch,
         )
         await self.socket_mode.connect_async()
 

@@ -8,11 +8,14 @@ from storage.audit_log import audit_entries, imported_files, record_audit
 from storage.channel_ids import MovedChannel, channel_id_changes, move_channel, replaced_ids, with_current_ids
 from storage.database import (
     DatabaseError,
+    DatabaseTooSlow,
     connection_scope,
     create_engine_from_url,
     database_answers,
     database_failure,
     database_url,
+    give_back_log_space,
+    is_disk_full,
     session_scope,
 )
 from storage.directory import (
@@ -25,6 +28,7 @@ from storage.directory import (
     save_conversation,
     upsert_accounts,
 )
+from storage.health import InboxHealth, inbox_health, write_probe
 from storage.inbox import (
     InboxItem,
     Received,
@@ -108,7 +112,9 @@ __all__ = [
     "AlreadyLocked",
     "Connection",
     "DatabaseError",
+    "DatabaseTooSlow",
     "Engine",
+    "InboxHealth",
     "InboxItem",
     "IncidentNotFound",
     "Installed",
@@ -152,14 +158,17 @@ __all__ = [
     "get_incident",
     "get_lockdown",
     "get_program",
+    "give_back_log_space",
     "guardians_informed",
     "imported_files",
+    "inbox_health",
     "incident_evidence",
     "incident_timeline",
     "incidents_since",
     "incidents_to_escalate",
     "installation",
     "installed_teams",
+    "is_disk_full",
     "lift_lockdown",
     "list_accounts",
     "list_programs",
@@ -202,4 +211,5 @@ __all__ = [
     "user_tokens",
     "welcomed_users",
     "with_current_ids",
+    "write_probe",
 ]

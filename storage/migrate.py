@@ -58,6 +58,10 @@ def migration_connection(engine: Engine) -> Iterator[Connection]:
         try:
             with connection.begin():
                 if connection.dialect.name == "postgresql":
+                    # A migration may wait for another process's and take its time: the app's bounds on
+                    # statements and locks (`storage.database`) are lifted for its transaction.
+                    connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
+                    connection.exec_driver_sql("SET LOCAL lock_timeout = 0")
                     connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
                 yield connection
         finally:

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import storage
+from handlers.listeners.health import takes_writes
 from handlers.runtime import Runtime
 from handlers.slack.blocks import when
 from handlers.worker.queued import Post, queue
@@ -121,15 +122,16 @@ class Deliveries:
     # -- after --------------------------------------------------------------------------------
 
     async def _watch(self, outage: Outage) -> None:
-        """While the outage lasts: try the database every `probe_every` seconds (in a thread: it may
-        wait out its timeout), and log the count every `outage_summary_every` seconds."""
+        """While the outage lasts: try a write every `probe_every` seconds (in a thread: it may wait
+        out its timeout), and log the count every `outage_summary_every` seconds."""
         timing = self.runtime.timing
         summarised = time.monotonic()
         while self.outage is outage:
             await asyncio.sleep(timing.probe_every)
             if self.outage is not outage:
                 return
-            if await asyncio.to_thread(storage.database_answers, self.runtime.engine):
+            # A write, not a read: a full disk answers reads and refuses every event.
+            if await asyncio.to_thread(takes_writes, self.runtime):
                 if self.outage is outage:
                     self._recovered(outage)
                 return
@@ -153,8 +155,8 @@ class Deliveries:
             outage.since.isoformat(),
             until.isoformat(),
         )
-        try:
-            self._tell_administrators(None, outage_notice(outage.since, until, outage.refused))
+        try:  # in a thread: the database may hang again, and this loop answers Slack
+            await asyncio.to_thread(self._tell_administrators, None, outage_notice(outage.since, until, outage.refused))
         except storage.DatabaseError as error:
             # Down again already: the outage goes on from its start, and its end will tell it all.
             log.warning("the administrators could not be told yet: %s", storage.database_failure(error))
@@ -166,7 +168,7 @@ class Deliveries:
 
     async def _after_rate_limit(self, team_id: str, start: datetime) -> None:
         try:
-            self._tell_administrators(team_id, rate_limited_notice(start))
+            await asyncio.to_thread(self._tell_administrators, team_id, rate_limited_notice(start))
         except storage.DatabaseError as error:
             log.error("the administrators could not be told of the rate limit: %s", storage.database_failure(error))
         await self._sweep([team_id])

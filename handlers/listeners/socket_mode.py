@@ -12,9 +12,15 @@ payloads go through Bolt as over HTTP, acknowledged (with the listener's answer)
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Awaitable, Callable
 
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.adapter.socket_mode.async_internals import send_async_response
+from slack_bolt.adapter.socket_mode.internals import build_headers
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.socket_mode.aiohttp import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
@@ -42,16 +48,22 @@ class SocketModeReceiver(AsyncSocketModeHandler):
         api_url: str,
         ping_interval: float = 10.0,
         deliveries: Deliveries | None = None,
+        dispatch: Callable[[AsyncBoltRequest], Awaitable[BoltResponse]] | None = None,
     ):
         # `apps.connections.open` goes to `SLACK_API_URL`, like every other Web API call.
         super().__init__(bolt, app_token, web_client=web_client("", api_url), ping_interval=ping_interval)
         self.inbox = inbox
         #: Counts what the deliveries went through, and handles a database outage as over HTTP.
         self.deliveries = deliveries
+        #: How Bolt answers a command or a button: by default on this loop; the app's runs it on its
+        #: backstage with a deadline (`SafeContactApp.dispatch`), as over HTTP.
+        self.dispatch = dispatch or bolt.async_dispatch
 
     async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
         if req.type != EVENTS_API:
-            await super().handle(client, req)
+            started = time.time()
+            bolt_request = AsyncBoltRequest(mode="socket_mode", body=req.payload, headers=build_headers(req))
+            await send_async_response(client, req, await self.dispatch(bolt_request), started)
             return
         if req.retry_attempt and self.deliveries is not None:
             self.deliveries.retried()

@@ -36,7 +36,7 @@ from storage import (
 def test_postgresql_urls_use_psycopg_3(given, used):
     assert database_url(given) == used
     engine = create_engine_from_url(given)  # connects lazily: no server needed
-    bounds = ["connect_timeout", "tcp_user_timeout"]
+    bounds = ["connect_timeout", "tcp_user_timeout", "options"]
     assert engine.url.difference_update_query(bounds).render_as_string(hide_password=False) == used
     engine.dispose()
 
@@ -48,6 +48,33 @@ def test_postgresql_connections_are_bounded_unless_the_url_says_otherwise():
     engine = create_engine_from_url("postgresql://u@db/sc?connect_timeout=10")
     assert engine.url.query["connect_timeout"] == "10"
     engine.dispose()
+
+
+def test_postgresql_sessions_bound_statements_locks_and_idle_transactions_unless_the_url_says_otherwise():
+    engine = create_engine_from_url("postgresql://u@db/sc?options=-csearch_path%3Dx%20-c%20lock_timeout%3D5s")
+    options = engine.url.query["options"]
+    assert options.startswith("-csearch_path=x -c lock_timeout=5s")  # the URL's own, first and kept
+    assert "-c statement_timeout=2000" in options and "-c idle_in_transaction_session_timeout=10000" in options
+    assert "lock_timeout=1000" not in options  # the URL's own lock timeout wins
+    assert engine.pool.timeout() == 1  # a thread waits a second for a free connection, not 30
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_postgresql_table_lock_fails_a_write_within_the_lock_timeout(postgres_engine):
+    with postgres_engine.connect() as migration:  # a migration holding the inbox, as ALTER TABLE does
+        migration.exec_driver_sql("BEGIN")
+        migration.exec_driver_sql("LOCK TABLE inbox IN ACCESS EXCLUSIVE MODE")
+        started = time.monotonic()
+        with pytest.raises(DatabaseError), connection_scope(postgres_engine) as connection:
+            connection.exec_driver_sql("SELECT count(*) FROM inbox")
+        assert time.monotonic() - started < 2.5  # a second's lock timeout, not the lock's duration
+        migration.exec_driver_sql("ROLLBACK")
+
+
+def test_sqlite_keeps_its_write_ahead_log_small_after_a_checkpoint(sqlite_engine):
+    with sqlite_engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_size_limit").scalar() == 4 * 1024 * 1024
 
 
 def test_a_postgresql_server_that_never_answers_fails_within_the_connect_timeout():
