@@ -87,6 +87,7 @@ from storage.lockdowns import (
 from storage.migrate import downgrade, migrate
 from storage.participation import (
     acknowledged_users,
+    claim_guardian_notice,
     connected_users,
     consents_for,
     guardians_informed,
@@ -135,6 +136,7 @@ __all__ = [
     "audit_entries",
     "channel_id_changes",
     "claim_events",
+    "claim_guardian_notice",
     "claimants",
     "complete_event",
     "complete_events",
