@@ -5,21 +5,34 @@ of a round. Every alert, warning, notice and thread reply is posted once."""
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from builders import ALERTS, GUARD1, GUARD2, MINOR1, STAFF1
-from scenario_world import SIGNING_SECRET, TEAM, World, start_world, stop_world
+from builders import ALERTS, GUARD1, GUARD2, MINOR1, MINOR2, SESSION, STAFF1, program
+from scenario_world import (
+    BOT_USER,
+    SCENARIO_DELIVERY,
+    SIGNING_SECRET,
+    TEAM,
+    World,
+    populate,
+    start_world,
+    stop_world,
+)
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 from sqlmodel import select
+from test_scenario_crash import AppProcess, quiet
 
 import storage
 from bot.config import Settings
+from bot.model import SessionWindow
+from fakeslack import FakeSlack
 from handlers import SafeContactApp, create_app
 from handlers.runtime import Timing
 from handlers.scheduled.sweep import scheduled_checks
@@ -85,6 +98,11 @@ async def second_instance(world: World, name: str, timing: Timing | None = None)
 
 def notices(world: World, guardian: str) -> list[dict]:
     return [m for m in world.direct_messages(guardian) if NOTICE in m["text"]]
+
+
+def marker_of(message: dict) -> str | None:
+    """The key the app posted a message with, as Slack keeps it (the message's metadata)."""
+    return ((message.get("metadata") or {}).get("event_payload") or {}).get("key")
 
 
 def doubled(messages: list[dict]) -> list[str]:
@@ -279,3 +297,105 @@ def test_guardian_notice_claims_are_exclusive_until_their_lease_runs_out(postgre
     with storage.session_scope(postgres_engine) as session:
         storage.record_guardian_notice(window, "pat@example.org", status="sent", now=NOW, session=session)
     assert claim(NOW + timedelta(hours=1)) is None
+
+
+async def test_two_processes_a_slack_answering_in_four_seconds_and_a_database_blip_post_everything_once(
+    tmp_path, cut_off, cut_off_engine
+):
+    """The issue's test, for real: two `safe-contact serve` processes on one PostgreSQL database,
+    Slack taking 4 seconds to answer each post, the start-up sweeps and first scheduled checks of
+    both at once, violations delivered to either, and the database cut off for 3 seconds right
+    after Slack accepted a thread reply. Every alert, warning, notice and thread reply is posted once."""
+    slow = 4.0
+    start = datetime.now(UTC) + timedelta(days=1)
+    window = SessionWindow(channel=SESSION, start=start, end=start + timedelta(hours=2), access_info="Zoom 123")
+    prog = program(sessions=(window,))
+    async with FakeSlack(
+        signing_secret=SIGNING_SECRET, team_id=TEAM, bot_user_id=BOT_USER, delivery=SCENARIO_DELIVERY
+    ) as slack:
+        populate(slack, prog)
+        token = slack.connect_user(MINOR1)
+        with storage.session_scope(cut_off_engine) as session:
+            storage.save_program(prog, session=session)
+            storage.save_user_token(
+                TEAM, MINOR1, token, scopes="im:history", seal=storage.TokenSeal(), now=start, session=session
+            )
+            for member in prog.roster:  # welcomed before, but for one: a welcome is among the notices
+                if member.slack_id and member.slack_id != MINOR2:
+                    storage.record_welcome(prog.id, member.slack_id, now=start, session=session)
+        for method in ("chat.postMessage", "chat.update", "conversations.invite"):
+            slack.answer_latencies[method] = slow
+        blip: list[float] = []
+
+        def cut_after_a_thread_reply(call) -> None:
+            if not call.params.get("thread_ts"):
+                slack.after_accepting["chat.postMessage"] = cut_after_a_thread_reply
+                return
+            cut_off.cut()
+            blip.append(time.monotonic())
+            asyncio.get_running_loop().call_later(3.0, cut_off.restore)
+
+        slack.after_accepting["chat.postMessage"] = cut_after_a_thread_reply
+        env = {"DATABASE_URL": cut_off.url.render_as_string(hide_password=False)}
+        processes = [AppProcess(slack, tmp_path / "unused.db", env=env) for _ in range(2)]
+        try:
+            for process in processes:
+                await process.start()
+            urls = [f"http://127.0.0.1:{p.port}/slack/events" for p in processes]
+            adults = [f"U0ADULT{n:03d}" for n in range(2)]
+            for adult in adults:
+                slack.add_user(adult, name=adult, email=f"{adult.lower()}@example.com")
+            said = [
+                (STAFF1, "hey, add me on snap"),
+                (adults[0], "hi, it's me"),
+                (adults[1], "hi, it's me"),
+                (STAFF1, "my snap is safe_staff1, add me"),  # an update: a reply in the alert's thread
+            ]
+            for n, (adult, text) in enumerate(said):
+                slack.events_url = urls[n % 2]  # a load balancer spreads Slack's deliveries
+                await slack.user_says(adult, slack.add_dm(adult, MINOR1), text)
+                await asyncio.sleep(0.5)
+
+            def done() -> bool:
+                with storage.session_scope(cut_off_engine) as session:
+                    rows = session.exec(select(InboxRow.status)).all()
+                return bool(blip) and all(status in ("done", "failed") for status in rows)
+
+            await until_database(done, limit=120)
+            await quiet(slack, seconds=slow + 1.0, limit=120)
+        finally:
+            for process in processes:
+                await process.stop()
+        assert blip, "Slack never got a thread reply: the blip never came"
+        for guardian in (GUARD1, GUARD2):
+            told = [m for m in slack.posted(channel=slack.add_dm(BOT_USER, guardian)) if NOTICE in m["text"]]
+            assert len(told) == 1, f"{guardian} was told {len(told)} times"
+        welcomes = slack.posted(channel=slack.add_dm(BOT_USER, MINOR2))
+        assert len(welcomes) == 1
+        alerts = [m for m in slack.posted(channel=ALERTS) if not m.get("thread_ts")]
+        replies = [m for m in slack.posted(channel=ALERTS) if m.get("thread_ts")]
+        assert len([a for a in alerts if "`dm-adult-minor`" in a["text"]]) == 3
+        assert replies, "no thread reply was posted"
+        assert doubled(alerts) == []
+        # Each queued action (alert, warning, thread reply, welcome) and each notice marks its posts
+        # with its own key: a key posted twice is something done twice.
+        posts = slack.posted()
+        assert all(marker_of(m) for m in posts), "a post without its key"
+        markers = Counter(marker_of(m) for m in posts)
+        assert [key for key, count in markers.items() if count > 1] == []
+        with storage.session_scope(cut_off_engine) as session:
+            statuses = Counter(session.exec(select(InboxRow.status)).all())
+        assert set(statuses) == {"done"}, statuses
+
+
+async def until_database(predicate, *, limit: float) -> None:
+    """Wait for `predicate` (which asks the database: it may fail during the blip) to hold."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return
+        except storage.DatabaseError:
+            pass
+        await asyncio.sleep(0.25)
+    raise AssertionError("it never happened")
