@@ -14,7 +14,8 @@ import random
 import socket
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 import storage
 from handlers.runtime import Runtime
@@ -65,6 +66,16 @@ def dead_local_workers(claimants: list[str]) -> list[str]:
         except PermissionError:
             continue  # alive, another user's
     return dead
+
+
+@dataclass
+class _RoundClaims:
+    """The claims of a round's items: those not dealt with yet, those found taken by another worker,
+    and when they were last renewed (the app's clock)."""
+
+    unfinished: set[int]
+    renewed_at: datetime
+    lost: set[int] = field(default_factory=set)
 
 
 class Worker:
@@ -189,46 +200,55 @@ class Worker:
             self._handed.extendleft(reversed(taken))
             self._owed.update(item.id for item in items)
             raise
-        unfinished = {item.id for item in items}
-        lost: set[int] = set()
-        heartbeat = asyncio.ensure_future(self._renew_while_working(unfinished, lost))
+        claims = _RoundClaims({item.id for item in items}, renewed_at=self.runtime.now())
+        heartbeat = asyncio.ensure_future(self._renew_while_working(claims))
         nothing_to_write: list[int] = []
         try:
             for item in items:
-                if item.id not in lost:
+                if self.runtime.now() - claims.renewed_at >= self._renew_every:
+                    self._renew_round(claims)  # the clock moved on while the round worked (a slow Slack)
+                if item.id not in claims.lost:
                     await self.process(item, settled=nothing_to_write)
-                unfinished.discard(item.id)
+                claims.unfinished.discard(item.id)
             if nothing_to_write:  # one transaction for every item that changed nothing (benign messages)
                 with self.runtime.connection() as session:
                     storage.forget_events(nothing_to_write, session=session, worker=self.name)
         except BaseException:
-            self._owed.update(unfinished, nothing_to_write)
+            self._owed.update(claims.unfinished, nothing_to_write)
             self._give_back_owed(quietly=True)
             raise
         finally:
             heartbeat.cancel()
         return len(items), more_due
 
-    async def _renew_while_working(self, unfinished: set[int], lost: set[int]) -> None:
-        """The round's heartbeat: every third of the lease, renew the claims of the items not yet
-        dealt with, so that a slow Slack does not let them pass to another worker. One found taken
-        already (this process stalled past the lease) is noted in `lost` and skipped."""
-        every = self.runtime.timing.claim_lease / 3
+    @property
+    def _renew_every(self) -> timedelta:
+        """A third of the lease: a claim is renewed twice before another worker could take it."""
+        return timedelta(seconds=self.runtime.timing.claim_lease / 3)
+
+    async def _renew_while_working(self, claims: _RoundClaims) -> None:
+        """The round's heartbeat, for an item that takes long by itself: every third of the lease,
+        renew the claims of the items not yet dealt with (between items, `_round` does it too)."""
         while True:
-            await asyncio.sleep(every)
-            waiting = sorted(unfinished - lost)
-            if not waiting:
-                continue
+            await asyncio.sleep(self._renew_every.total_seconds())
             try:
-                with self.runtime.connection() as session:
-                    held = storage.renew_claims(self.name, waiting, now=self.runtime.now(), session=session)
+                self._renew_round(claims)
             except Exception as error:  # the next beat tries again; the lease is three beats long
                 log.warning("worker %s could not renew its claims: %s", self.name, type(error).__name__)
-                continue
+
+    def _renew_round(self, claims: _RoundClaims) -> None:
+        """Renew the claims of the round's items not yet dealt with. One found taken already (this
+        process stalled past the lease) is noted as lost, and skipped."""
+        now = self.runtime.now()
+        waiting = sorted(claims.unfinished - claims.lost)
+        if waiting:
+            with self.runtime.connection() as session:
+                held = storage.renew_claims(self.name, waiting, now=now, session=session)
             taken = set(waiting) - held
             if taken:
                 log.warning("worker %s: %d claimed item(s) were taken by another worker", self.name, len(taken))
-                lost.update(taken)
+                claims.lost.update(taken)
+        claims.renewed_at = now
 
     def _give_back_owed(self, *, quietly: bool = False) -> None:
         """Give back the claims a failed round left (see `_owed`). Raises if the database is still
