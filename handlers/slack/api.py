@@ -99,6 +99,13 @@ def retry_handlers() -> list:
     ]
 
 
+def posting_retry_handlers() -> list:
+    """For a post, only 429 is tried again here: Slack made nothing. After a 5xx, a dropped
+    connection or a timeout Slack may have made the post, and sending it again blindly would post it
+    twice: the worker's retry looks for it first (`SlackApi.find_marked`)."""
+    return [AsyncRateLimitErrorRetryHandler(max_retry_count=5)]
+
+
 def web_client(token: str, base_url: str) -> AsyncWebClient:
     return AsyncWebClient(token=token or None, base_url=base_url, retry_handlers=retry_handlers(), timeout=15)
 
@@ -255,7 +262,7 @@ class SlackApi:
         a retry finds the message (`find_marked`) instead of posting it twice."""
         metadata = {"event_type": MARKER_EVENT, "event_payload": {"key": marker}} if marker else None
         # slack_sdk leaves out the arguments that are None: no blocks, no thread, no metadata.
-        response = await self.client.chat_postMessage(
+        response = await self._posting_client().chat_postMessage(
             channel=channel,
             text=text,
             unfurl_links=False,
@@ -264,6 +271,18 @@ class SlackApi:
             metadata=metadata,
         )
         return Posted(channel=response["channel"], ts=response["ts"])
+
+    def _posting_client(self) -> AsyncWebClient:
+        """The client as it is, but with `posting_retry_handlers` (a client holds no connection of
+        its own: slack_sdk opens one per request unless given a session, which is shared)."""
+        client = self.client
+        return AsyncWebClient(
+            token=client.token,
+            base_url=client.base_url,
+            timeout=client.timeout,
+            session=client.session,
+            retry_handlers=posting_retry_handlers(),
+        )
 
     async def update(self, channel: str, ts: str, text: str, *, blocks: list[dict] | None = None) -> None:
         await self.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks or [])

@@ -39,6 +39,7 @@ from handlers.worker.queued import (
     Resolution,
     SendReport,
     ThreadUpdate,
+    action_key,
     from_payload,
 )
 
@@ -52,7 +53,7 @@ def action_job(runtime: Runtime) -> Callable[[storage.InboxItem], Awaitable[Call
     async def job(item: storage.InboxItem) -> Callable[[storage.Session], None] | None:
         action = from_payload(item.payload)
         team_id = item.team_id or runtime.team_id
-        once = Once(key=f"inbox-{item.id}", retry=item.attempts > 1)
+        once = Once(key=action_key(item), retry=item.attempts > 1)
         return await carry_out(runtime.for_team(team_id), team_id, action, attempt=item.attempts, once=once)
 
     return job
@@ -60,7 +61,7 @@ def action_job(runtime: Runtime) -> Callable[[storage.InboxItem], Awaitable[Call
 
 @dataclass(frozen=True, slots=True)
 class Once:
-    """What makes an action's posts happen once: `key`, unique to the queued action (its inbox item),
+    """What makes an action's posts happen once: `key`, unique to the queued action (`queued.KEY`),
     goes with each of its messages as metadata, and a `retry` first looks for the message carrying
     it (the worker may have lost Slack's answer, its database, or its claim after Slack accepted)."""
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from builders import ALERTS, GUARD1, GUARD2, MINOR1, MINOR2, SESSION, STAFF1, program
+from builders import ALERTS, GENERAL, GUARD1, GUARD2, MINOR1, MINOR2, SESSION, STAFF1, program
 from scenario_world import (
     BOT_USER,
     SCENARIO_DELIVERY,
@@ -249,6 +249,26 @@ async def test_a_database_blip_mid_round_strands_nothing_and_a_thread_reply_is_p
         assert {row.status for row in inbox(world.engine)} <= {"done"}
     finally:
         await stop_world(world, runner)
+
+
+async def test_a_post_slack_made_but_whose_answer_timed_out_is_not_posted_again(world):
+    """Slack makes each post but answers after the app stopped waiting: the app takes it as failed
+    and retries, and each retry finds the post it made before (the alert, the warning, the update
+    in the alert's thread) instead of posting it again."""
+    world.app.runtime.api.client.timeout = 1
+    world.slack.answer_latencies["chat.postMessage"] = 1.5
+    await world.slack.user_says(MINOR1, GENERAL, "add me on snapchat: mina.codes")
+    await world.slack.user_says(MINOR1, GENERAL, "or discord.gg/abcdef")
+    for _ in range(6):  # each try times out; the retries come after their back-off
+        await world.app.worker.drain()
+        world.clock.advance(minutes=10)
+    world.slack.answer_latencies.clear()
+    await world.settle()
+    [alert] = world.alerts_for("off-platform-contact")
+    assert len(world.thread(alert)) == 1, "the update in the alert's thread was posted twice"
+    assert doubled(world.alerts()) == []
+    markers = Counter(marker_of(m) for m in world.slack.posted() if marker_of(m))
+    assert [key for key, count in markers.items() if count > 1] == []  # each action posted once
 
 
 async def test_a_completion_that_finds_the_claim_taken_changes_nothing(tmp_path, postgres_engine):
