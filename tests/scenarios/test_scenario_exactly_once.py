@@ -5,6 +5,7 @@ of a round. Every alert, warning, notice and thread reply is posted once."""
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 import uuid
 from collections import Counter
@@ -291,6 +292,40 @@ async def test_a_completion_that_finds_the_claim_taken_changes_nothing(tmp_path,
         assert world.alerts_for("dm-adult-minor") == []  # the check before the post stopped it
     finally:
         await stop_world(world, runner)
+
+
+def test_two_processes_judging_the_same_thing_at_once_warn_once(postgres_engine):
+    """Two processes judge the same situation at the same moment (the same check, an event and a
+    sweep): one opens the incident and queues its alert and warnings; the other, losing the race on
+    the incident, queues nothing again."""
+    from builders import NOW, im, situation
+
+    from handlers.worker.enforce import enforce
+
+    prog = program()
+    with storage.session_scope(postgres_engine) as session:
+        storage.save_program(prog, session=session)
+    dm = situation(im(MINOR1, STAFF1), prog=prog)
+    first = storage.Session(postgres_engine)
+    enforce(dm, session=first, now=NOW, team_id=TEAM)  # opened, not yet committed
+    second_done = threading.Event()
+
+    def second_process() -> None:
+        with storage.session_scope(postgres_engine) as session:
+            enforce(dm, session=session, now=NOW, team_id=TEAM)  # waits for the first's incident
+        second_done.set()
+
+    racer = threading.Thread(target=second_process)
+    racer.start()
+    time.sleep(0.5)  # the second is waiting on the incident's unique index
+    first.commit()
+    first.close()
+    racer.join(timeout=10)
+    assert second_done.is_set()
+    actions = [row.payload for row in inbox(postgres_engine) if row.kind == "action"]
+    ops = Counter((p["op"], p.get("user") or p.get("channel")) for p in actions)
+    assert ops[("alert", None)] == 1
+    assert [action for action, count in ops.items() if count > 1] == [], ops
 
 
 def test_guardian_notice_claims_are_exclusive_until_their_lease_runs_out(postgres_engine):
