@@ -100,10 +100,14 @@ def retry_handlers() -> list:
 
 
 def posting_retry_handlers() -> list:
-    """For a post, only 429 is tried again here: Slack made nothing. After a 5xx, a dropped
-    connection or a timeout Slack may have made the post, and sending it again blindly would post it
-    twice: the worker's retry looks for it first (`SlackApi.find_marked`)."""
-    return [AsyncRateLimitErrorRetryHandler(max_retry_count=5)]
+    """For a post, 429 and 5xx are tried again here (Slack answered: it made nothing), a dropped
+    connection is not: the request may have reached Slack, which then made the post, and sending it
+    again blindly would post it twice. The worker's retry looks for it first (`SlackApi.find_marked`)."""
+    backoff = BackoffRetryIntervalCalculator(backoff_factor=0.5)
+    return [
+        AsyncRateLimitErrorRetryHandler(max_retry_count=5),
+        AsyncServerErrorRetryHandler(max_retry_count=3, interval_calculator=backoff),
+    ]
 
 
 def web_client(token: str, base_url: str) -> AsyncWebClient:
