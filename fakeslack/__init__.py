@@ -152,6 +152,10 @@ class FakeSlack(ChannelChanges, NotPeople):
     latency: float = 0.0
     #: Seconds by method, where it differs from `latency` ("response_url" for posts to one).
     latencies: dict[str, float] = field(default_factory=dict)
+    #: Seconds by method between Slack carrying a call out and answering it: a slow answer to a post
+    #: Slack already made. The message is in the conversation's history meanwhile, and stays there if
+    #: the app gives up waiting (a timeout): a retry that does not look first posts it twice.
+    answer_latencies: dict[str, float] = field(default_factory=dict)
     ack_deadline: float = ACK_DEADLINE
     trigger_lifetime: float = TRIGGER_LIFETIME
     response_url_lifetime: float = RESPONSE_URL_LIFETIME
@@ -268,6 +272,8 @@ class FakeSlack(ChannelChanges, NotPeople):
         if hook is not None:
             hook(self.calls[-1])
         self._after(name, params, answer)
+        if self.answer_latencies.get(name, 0.0) > 0:
+            await asyncio.sleep(self.answer_latencies[name])
         return self._answer(name, answer)
 
     def _answer(self, name: str, body: dict, *, status: int = 200, headers: dict | None = None) -> web.Response:
@@ -1160,7 +1166,7 @@ def _bearer(header: str) -> str | None:
 
 def _parsed(key: str, value: object) -> object:
     """Block Kit and view arguments arrive as JSON text in form bodies; record them as objects."""
-    if key in ("blocks", "attachments", "view") and isinstance(value, str):
+    if key in ("blocks", "attachments", "view", "metadata") and isinstance(value, str):
         try:
             return json.loads(value)
         except ValueError:

@@ -177,7 +177,7 @@ def conversations_members(workspace: Workspace, caller: Caller, params: dict) ->
 def conversations_history(workspace: Workspace, caller: Caller, params: dict) -> dict:
     channel = workspace.readable(params["channel"], caller.user_id)
     top = [m for m in reversed(workspace.history[channel.id]) if m.get("thread_ts") in (None, m["ts"])]
-    answer = page(top, params, key="messages")
+    answer = page(_with_metadata(top, params), params, key="messages")
     # No channel actions (workflow buttons pinned to the channel) in the fake: Slack's answer then.
     answer.update(has_more=bool(answer["response_metadata"]["next_cursor"]), channel_actions_ts=None)
     answer["channel_actions_count"] = 0
@@ -190,7 +190,26 @@ def conversations_replies(workspace: Workspace, caller: Caller, params: dict) ->
     thread = [m for m in workspace.history[channel.id] if m["ts"] == params["ts"] or m.get("thread_ts") == params["ts"]]
     if not thread:
         raise SlackError("thread_not_found")
-    return page(thread, params, key="messages")
+    return page(_with_metadata(thread, params), params, key="messages")
+
+
+def _with_metadata(messages: list[dict], params: dict) -> list[dict]:
+    """Slack gives a message's `metadata` only to a reader who asks (`include_all_metadata`)."""
+    if flag(params, "include_all_metadata"):
+        return messages
+    return [{k: v for k, v in m.items() if k != "metadata"} if "metadata" in m else m for m in messages]
+
+
+def _metadata(params: dict) -> dict | None:
+    """A post's `metadata`: an object with a text `event_type` and an object `event_payload`."""
+    metadata = params.get("metadata")
+    if metadata in (None, ""):
+        return None
+    if not isinstance(metadata, dict):
+        raise SlackError("invalid_metadata_format")
+    if not isinstance(metadata.get("event_type"), str) or not isinstance(metadata.get("event_payload"), dict):
+        raise SlackError("invalid_metadata_schema")
+    return {"event_type": metadata["event_type"], "event_payload": metadata["event_payload"]}
 
 
 @method("conversations.open")
@@ -295,6 +314,7 @@ def chat_post_message(workspace: Workspace, caller: Caller, params: dict) -> dic
     if not params.get("text") and not params.get("blocks") and not params.get("attachments"):
         raise SlackError("no_text")
     channel = _destination(workspace, caller, params["channel"])
+    metadata = _metadata(params)
     message = {
         "type": "message",
         "user": caller.user_id,
@@ -306,6 +326,8 @@ def chat_post_message(workspace: Workspace, caller: Caller, params: dict) -> dic
         message["bot_id"] = "B0SAFEBOT1"
     if params.get("blocks"):
         message["blocks"] = params["blocks"]
+    if metadata is not None:
+        message["metadata"] = metadata
     if params.get("thread_ts"):
         # A thread_ts naming no message is no error: Slack posts a reply nobody sees in the channel.
         parent = next((m for m in workspace.history[channel.id] if m["ts"] == params["thread_ts"]), None)

@@ -38,6 +38,10 @@ class Timing:
     #: Items handed to the worker and held longer than this have their claim checked and renewed
     #: before they are dealt with (well within the 5-minute lease after which claims are taken back).
     recheck_handed: float = 60.0
+    #: How long an inbox claim lasts without renewal (`storage.STALE_CLAIM`): the worker renews the
+    #: claims of the items in hand every third of it, so a slow Slack never lets a live worker's
+    #: items pass to another as a dead worker's.
+    claim_lease: float = 300.0
     purge_every: float = 24 * 3600.0
     #: How often the Socket Mode connection is pinged and checked: a dropped socket is replaced
     #: within about this long.

@@ -41,6 +41,7 @@ from storage.inbox import (
     enqueue_events,
     fail_event,
     forget_events,
+    give_back_claims,
     pending_count,
     purge_inbox,
     release_claims,
@@ -86,6 +87,7 @@ from storage.lockdowns import (
 from storage.migrate import downgrade, migrate
 from storage.participation import (
     acknowledged_users,
+    claim_guardian_notice,
     connected_users,
     consents_for,
     guardians_informed,
@@ -134,6 +136,7 @@ __all__ = [
     "audit_entries",
     "channel_id_changes",
     "claim_events",
+    "claim_guardian_notice",
     "claimants",
     "complete_event",
     "complete_events",
@@ -158,6 +161,7 @@ __all__ = [
     "get_incident",
     "get_lockdown",
     "get_program",
+    "give_back_claims",
     "give_back_log_space",
     "guardians_informed",
     "imported_files",

@@ -200,28 +200,55 @@ def release_claims(worker_ids: list[str], *, now: datetime, session: Session) ->
     return session.exec(statement).rowcount
 
 
-def complete_event(item_id: int, *, now: datetime, session: Executor) -> None:
-    """Mark an item done. Its payload is dropped: it holds message text, which is not kept."""
-    complete_events([item_id], now=now, session=session)
+def complete_event(item_id: int, *, now: datetime, session: Executor, worker: str | None = None) -> bool:
+    """Mark an item done. Its payload is dropped: it holds message text, which is not kept. With
+    `worker`, only while the item is still that worker's claim; whether it was marked."""
+    return bool(complete_events([item_id], now=now, session=session, worker=worker))
 
 
-def complete_events(item_ids: list[int], *, now: datetime, session: Executor) -> None:
-    """Mark items done in one statement (a batch of benign messages)."""
-    _execute(session, _COMPLETE, {"ids": item_ids, "now": now})
+def complete_events(item_ids: list[int], *, now: datetime, session: Executor, worker: str | None = None) -> set[int]:
+    """Mark items done in one statement (a batch of benign messages); the ids marked. With `worker`,
+    an item another worker took meanwhile (its lease ran out) is left to that worker."""
+    if worker is None:
+        _execute(session, _COMPLETE, {"ids": item_ids, "now": now})
+        return set(item_ids)
+    return set(_execute(session, _COMPLETE_MINE, {"ids": item_ids, "now": now, "worker": worker}).scalars())
 
 
-def forget_events(item_ids: list[int], *, session: Executor) -> None:
+def forget_events(item_ids: list[int], *, session: Executor, worker: str | None = None) -> set[int]:
     """Delete items that were dealt with and changed nothing (benign messages, in one statement).
     Nothing of them is kept, and their event ids are not needed: a second delivery of one would only
-    be judged again. Cheaper for the database than marking them done (about a third less written)."""
-    _execute(session, _FORGET, {"ids": item_ids})
+    be judged again. Cheaper for the database than marking them done (about a third less written).
+    With `worker`, only items still claimed by it; the ids deleted."""
+    if worker is None:
+        _execute(session, _FORGET, {"ids": item_ids})
+        return set(item_ids)
+    return set(_execute(session, _FORGET_MINE, {"ids": item_ids, "worker": worker}).scalars())
 
 
-_FORGET = delete(INBOX).where(INBOX.c.id.in_(bindparam("ids", expanding=True)))
+def give_back_claims(worker_id: str, item_ids: list[int], *, now: datetime, session: Executor) -> set[int]:
+    """Give back these claims of `worker_id`, due at once (a round that failed half-way): another
+    round or worker takes them now instead of after the lease. The ids given back."""
+    if not item_ids:
+        return set()
+    return set(_execute(session, _GIVE_BACK, {"ids": item_ids, "now": now, "worker": worker_id}).scalars())
+
+
+_IDS: Any = bindparam("ids", expanding=True)
+_MINE = and_(INBOX.c.status == "claimed", INBOX.c.claimed_by == bindparam("worker"))
+_FORGET = delete(INBOX).where(INBOX.c.id.in_(_IDS))
+_FORGET_MINE = delete(INBOX).where(INBOX.c.id.in_(_IDS), _MINE).returning(INBOX.c.id)
 _COMPLETE = (
     update(INBOX)
-    .where(INBOX.c.id.in_(bindparam("ids", expanding=True)))
+    .where(INBOX.c.id.in_(_IDS))
     .values(status="done", processed_at=bindparam("now", type_=UTCDateTime()), payload={}, claimed_by=None)
+)
+_COMPLETE_MINE = _COMPLETE.where(_MINE).returning(INBOX.c.id)
+_GIVE_BACK = (
+    update(INBOX)
+    .where(INBOX.c.id.in_(_IDS), _MINE)
+    .values(status="pending", claimed_by=None, claimed_at=None, available_at=bindparam("now", type_=UTCDateTime()))
+    .returning(INBOX.c.id)
 )
 
 
@@ -233,13 +260,16 @@ def fail_event(
     session: Session,
     max_attempts: int = 5,
     retry_after: timedelta = timedelta(0),
-) -> None:
+    worker: str | None = None,
+) -> bool:
     """Record a failed attempt: back to pending (due after `retry_after`) until `max_attempts`
-    attempts were made, then `failed` for good."""
+    attempts were made, then `failed` for good. With `worker`, only while the item is still that
+    worker's claim (one another worker took is theirs to finish); whether it was recorded."""
     exhausted = col(InboxRow.attempts) >= max_attempts
-    session.exec(
+    mine = (col(InboxRow.status) == "claimed", col(InboxRow.claimed_by) == worker) if worker is not None else ()
+    result = session.exec(
         update(InboxRow)
-        .where(col(InboxRow.id) == item_id)
+        .where(col(InboxRow.id) == item_id, *mine)
         .values(
             status=case((exhausted, "failed"), else_="pending"),
             processed_at=case((exhausted, literal(now, UTCDateTime())), else_=None),
@@ -250,6 +280,7 @@ def fail_event(
         )
         .execution_options(synchronize_session=False)
     )
+    return bool(result.rowcount)
 
 
 def pending_count(*, session: Session) -> int:

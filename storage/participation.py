@@ -4,11 +4,14 @@ program's expectations, connected accounts, and guardians' notices of live sessi
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any, Literal
 
+from sqlalchemy import and_, update
 from sqlmodel import Session, col, select
 
 from bot.model import Consent, normalize_email
+from storage.columns import as_utc
 from storage.statements import insert_for, select_rows
 from storage.tables import (
     GUARDIAN_NOTICE_STATUSES,
@@ -95,7 +98,8 @@ def record_guardian_notice(
     session: Session,
 ) -> None:
     """Record whether a guardian was given a session's access information (`sent`) or could not be
-    reached (`unreachable`). A later attempt replaces an `unreachable`, never a `sent`."""
+    reached (`unreachable`), or that it is being sent (`sending`, see `claim_guardian_notice`). A
+    later attempt replaces an `unreachable` or a `sending`, never a `sent`."""
     if status not in GUARDIAN_NOTICE_STATUSES:
         raise ValueError(f"guardian notice status {status!r} is not one of {', '.join(GUARDIAN_NOTICE_STATUSES)}")
     values = {"delivered_at": now, "status": status, "detail": detail}
@@ -110,12 +114,51 @@ def record_guardian_notice(
     session.exec(statement)
 
 
+#: What claiming a guardian notice gave: "first" (nobody is sending it: send it), "again" (an earlier
+#: sender's claim ran out: it may have died after Slack accepted the message, so look for it first).
+NoticeClaim = Literal["first", "again"]
+
+
+def claim_guardian_notice(
+    session_window_id: int, guardian_email: str, *, now: datetime, lease: timedelta, session: Session
+) -> NoticeClaim | None:
+    """Claim sending a guardian a session's access information, before it is posted: of the start-up
+    sweep, the scheduled checks and every process, only the one that claims it sends it. None when
+    it was sent, or another sender's claim (younger than `lease`) holds it. Commit before posting."""
+    email = normalize_email(guardian_email)
+    claimed = {"status": "sending", "delivered_at": now, "detail": ""}
+    inserted = (
+        insert_for(session, GuardianNoticeRow)
+        .values(session_window_id=session_window_id, guardian_email=email, **claimed)
+        .on_conflict_do_nothing()
+        .returning(GuardianNoticeRow.id)
+    )
+    if session.exec(inserted).first() is not None:
+        return "first"
+    this = (
+        col(GuardianNoticeRow.session_window_id) == session_window_id,
+        col(GuardianNoticeRow.guardian_email) == email,
+    )
+    unreachable = col(GuardianNoticeRow.status) == "unreachable"
+    ran_out = and_(
+        col(GuardianNoticeRow.status) == "sending", col(GuardianNoticeRow.delivered_at) < as_utc(now) - lease
+    )
+    outcomes: tuple[tuple[NoticeClaim, Any], ...] = (("first", unreachable), ("again", ran_out))
+    for outcome, claimable in outcomes:
+        statement = update(GuardianNoticeRow).where(*this, claimable).values(**claimed)
+        if session.exec(statement.execution_options(synchronize_session=False)).rowcount:
+            return outcome
+    return None
+
+
 def guardians_informed(program_id: str, *, session: Session) -> dict[int, frozenset[str]]:
-    """Emails of the guardians each of the program's sessions was delivered to, by session id."""
+    """Emails of the guardians each of the program's sessions was delivered to, by session id. One
+    being sent (claimed, see `claim_guardian_notice`) counts: its sender records whether it reached
+    them, and a failure is reported then."""
     statement = (
         select(GuardianNoticeRow.session_window_id, GuardianNoticeRow.guardian_email)
         .join(SessionWindowRow, col(SessionWindowRow.id) == col(GuardianNoticeRow.session_window_id))
-        .where(SessionWindowRow.program_id == program_id, GuardianNoticeRow.status == "sent")
+        .where(SessionWindowRow.program_id == program_id, col(GuardianNoticeRow.status).in_(("sent", "sending")))
     )
     informed: dict[int, set[str]] = defaultdict(set)
     for session_window_id, email in session.exec(statement):

@@ -23,7 +23,7 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
-GUARDIAN_NOTICE_STATUSES = ("sent", "unreachable")
+GUARDIAN_NOTICE_STATUSES = ("sent", "unreachable", "sending")
 INBOX_STATUSES = ("pending", "claimed", "done", "failed")
 #: The most evidence (message text) kept for an incident: the matched fragment, never a whole history.
 EVIDENCE_LIMIT = 500

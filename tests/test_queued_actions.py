@@ -25,6 +25,7 @@ from bot.access import Command
 from handlers.slack.api import PermanentFailure
 from handlers.worker.queued import (
     ACTION,
+    KEY,
     DirectMessage,
     Escalation,
     Invitation,
@@ -374,6 +375,7 @@ async def test_what_the_app_queues_reads_back_as_it_was_stored(world, monkeypatc
 
     assert {p["op"] for p in stored} == {kind.OP for kind in KINDS}
     for payload in stored:
+        assert isinstance(payload.pop(KEY), str)  # the action's own key, beside its fields (see `queue`)
         assert from_payload(payload).to_payload() == payload
     shapes = {tuple(sorted(p.values[0])) for p in STORED}
     assert {tuple(sorted(p)) for p in stored} <= shapes  # every key set is one of today's

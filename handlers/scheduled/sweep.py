@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import storage
 from bot.enforcement import administrators, plan_escalations
@@ -160,8 +161,11 @@ async def check_live_sessions(runtime: Runtime, team_id: str, *, force: bool = F
 
 async def send_guardian_notices(runtime: Runtime, team_id: str) -> None:
     """Send every guardian with an account each coming session's access information, once, and
-    record it; then judge the program, so that guardians nobody could reach are reported."""
+    record it; then judge the program, so that guardians nobody could reach are reported. Each
+    notice is claimed before it is posted: the start-up sweep, the scheduled checks and every other
+    process may be at it at the same moment, under a slow Slack, and only the claimant sends it."""
     now = runtime.now()
+    lease = timedelta(seconds=runtime.timing.claim_lease)
     for program, directory in list(runtime.cache.workspace(team_id)):
         with runtime.session() as session:
             informed = storage.guardians_informed(program.id, session=session)
@@ -175,7 +179,13 @@ async def send_guardian_notices(runtime: Runtime, team_id: str) -> None:
                 account = directory.account_id(guardian)
                 if account is None or guardian.email in informed.get(window.id, frozenset()):
                     continue
-                status, detail = await _send_access_info(runtime, program, window, account)
+                with runtime.session() as session:
+                    claim = storage.claim_guardian_notice(
+                        window.id, guardian.email, now=runtime.now(), lease=lease, session=session
+                    )
+                if claim is None:
+                    continue  # sent, or being sent by another
+                status, detail = await _send_access_info(runtime, program, window, account, look_first=claim == "again")
                 with runtime.session() as session:
                     storage.record_guardian_notice(
                         window.id, guardian.email, status=status, detail=detail, now=runtime.now(), session=session
@@ -187,15 +197,27 @@ async def send_guardian_notices(runtime: Runtime, team_id: str) -> None:
             enforce(situation, session=session, now=runtime.now(), team_id=team_id)
 
 
-async def _send_access_info(runtime: Runtime, program, window, account: str) -> tuple[str, str]:
+#: How far back a sender that took over a notice's claim looks for the notice in the guardian's DM.
+NOTICE_LOOK_BACK = timedelta(days=1)
+
+
+async def _send_access_info(runtime: Runtime, program, window, account: str, *, look_first: bool) -> tuple[str, str]:
+    """Post the notice, marked with its key (the session and the account). `look_first` when an
+    earlier sender's claim ran out: it may have died after Slack accepted the notice."""
     start = int(window.start.timestamp())
     when = f"<!date^{start}^{{date_long_pretty}} at {{time}}|{window.start.isoformat(timespec='minutes')}>"
     text = (
         f"{slack_line(program.name)}: a live session is scheduled in <#{window.channel}> on {when}. As a parent or "
         f"guardian you can join and see what your child sees.\n{window.access_info or 'Ask the program for the link.'}"
     )
+    marker = f"guardian-notice:{window.id}:{account}"
     try:
-        await runtime.api.post(account, text)
+        if look_first:
+            dm = await runtime.api.dm_channel(account)
+            oldest = (runtime.now() - NOTICE_LOOK_BACK).timestamp()
+            if await runtime.api.find_marked(dm, marker, oldest=oldest) is not None:
+                return "sent", ""
+        await runtime.api.post(account, text, marker=marker)
     except Exception as error:
         return "unreachable", api_error(error)
     return "sent", ""

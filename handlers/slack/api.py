@@ -99,8 +99,32 @@ def retry_handlers() -> list:
     ]
 
 
+def posting_retry_handlers() -> list:
+    """For a post, 429 and 5xx are tried again here (Slack answered: it made nothing), a dropped
+    connection is not: the request may have reached Slack, which then made the post, and sending it
+    again blindly would post it twice. The worker's retry looks for it first (`SlackApi.find_marked`)."""
+    backoff = BackoffRetryIntervalCalculator(backoff_factor=0.5)
+    return [
+        AsyncRateLimitErrorRetryHandler(max_retry_count=5),
+        AsyncServerErrorRetryHandler(max_retry_count=3, interval_calculator=backoff),
+    ]
+
+
 def web_client(token: str, base_url: str) -> AsyncWebClient:
     return AsyncWebClient(token=token or None, base_url=base_url, retry_handlers=retry_handlers(), timeout=15)
+
+
+#: The metadata event type of the app's own messages: its payload's "key" names what was posted.
+MARKER_EVENT = "safe_contact_posted"
+
+
+def marker_of(message: dict) -> str | None:
+    """The key the app posted a message with (`SlackApi.post`'s `marker`), if any."""
+    metadata = message.get("metadata")
+    if not isinstance(metadata, dict) or metadata.get("event_type") != MARKER_EVENT:
+        return None
+    key = (metadata.get("event_payload") or {}).get("key")
+    return key if isinstance(key, str) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,11 +210,35 @@ class SlackApi:
         """The app's direct-message channel with an account (`conversations.open`)."""
         return (await self.client.conversations_open(users=user_id))["channel"]["id"]
 
-    async def history(self, channel: str, *, oldest: float) -> list[dict]:
+    async def history(self, channel: str, *, oldest: float, with_metadata: bool = False) -> list[dict]:
         """A conversation's messages since `oldest` (epoch seconds), oldest first
-        (`conversations.history`, paged; only a member's token may read it)."""
-        messages = [m async for m in self._pages("conversations.history", "messages", channel=channel, oldest=oldest)]
+        (`conversations.history`, paged; only a member's token may read it). `with_metadata` asks
+        for each message's `metadata` too (Slack leaves it out otherwise)."""
+        extra = {"include_all_metadata": "true"} if with_metadata else {}
+        pages = self._pages("conversations.history", "messages", channel=channel, oldest=oldest, **extra)
+        messages = [m async for m in pages]
         return sorted(messages, key=lambda m: float(m.get("ts") or 0))
+
+    async def replies(self, channel: str, thread_ts: str) -> list[dict]:
+        """A thread's messages, its parent first, each with its `metadata` (`conversations.replies`)."""
+        pages = self._pages(
+            "conversations.replies", "messages", channel=channel, ts=thread_ts, include_all_metadata="true"
+        )
+        return [m async for m in pages]
+
+    async def find_marked(
+        self, channel: str, marker: str, *, oldest: float, thread_ts: str | None = None
+    ) -> Posted | None:
+        """The app's own message carrying `marker` (see `post`), if it is in the conversation (or in
+        the thread `thread_ts`): a retry's way of telling that Slack accepted its post before."""
+        if thread_ts:
+            messages = await self.replies(channel, thread_ts)
+        else:
+            messages = await self.history(channel, oldest=oldest, with_metadata=True)
+        for message in messages:
+            if message.get("bot_id") and marker_of(message) == marker:
+                return Posted(channel=channel, ts=str(message["ts"]))
+        return None
 
     async def is_active(self, user_id: str) -> bool:
         """Whether the account is online now (`users.getPresence`)."""
@@ -205,14 +253,40 @@ class SlackApi:
     # -- acting ----------------------------------------------------------------------------------
 
     async def post(
-        self, channel: str, text: str, *, blocks: list[dict] | None = None, thread_ts: str | None = None
+        self,
+        channel: str,
+        text: str,
+        *,
+        blocks: list[dict] | None = None,
+        thread_ts: str | None = None,
+        marker: str | None = None,
     ) -> Posted:
-        """`chat.postMessage`; a user id as `channel` is a direct message from the app."""
-        # slack_sdk leaves out the arguments that are None: no blocks, no thread.
-        response = await self.client.chat_postMessage(
-            channel=channel, text=text, unfurl_links=False, blocks=blocks or None, thread_ts=thread_ts or None
+        """`chat.postMessage`; a user id as `channel` is a direct message from the app. `marker`, a
+        key unique to what is posted, goes with the message as its metadata (`MARKER_EVENT`), so that
+        a retry finds the message (`find_marked`) instead of posting it twice."""
+        metadata = {"event_type": MARKER_EVENT, "event_payload": {"key": marker}} if marker else None
+        # slack_sdk leaves out the arguments that are None: no blocks, no thread, no metadata.
+        response = await self._posting_client().chat_postMessage(
+            channel=channel,
+            text=text,
+            unfurl_links=False,
+            blocks=blocks or None,
+            thread_ts=thread_ts or None,
+            metadata=metadata,
         )
         return Posted(channel=response["channel"], ts=response["ts"])
+
+    def _posting_client(self) -> AsyncWebClient:
+        """The client as it is, but with `posting_retry_handlers` (a client holds no connection of
+        its own: slack_sdk opens one per request unless given a session, which is shared)."""
+        client = self.client
+        return AsyncWebClient(
+            token=client.token,
+            base_url=client.base_url,
+            timeout=client.timeout,
+            session=client.session,
+            retry_handlers=posting_retry_handlers(),
+        )
 
     async def update(self, channel: str, ts: str, text: str, *, blocks: list[dict] | None = None) -> None:
         await self.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks or [])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import assert_never
 
@@ -26,6 +26,7 @@ from handlers.slack.api import PERMANENT_ERRORS, PermanentFailure, Posted, Slack
 from handlers.slack.blocks import alert_blocks, alert_text, escalation_text, reminder_blocks
 from handlers.slack.refusals import Attempt, what_to_do
 from handlers.slack.views import lockdown_alert_text
+from handlers.worker.claims import still_mine
 from handlers.worker.queued import (
     DirectMessage,
     Escalation,
@@ -38,6 +39,7 @@ from handlers.worker.queued import (
     Resolution,
     SendReport,
     ThreadUpdate,
+    action_key,
     from_payload,
 )
 
@@ -51,50 +53,104 @@ def action_job(runtime: Runtime) -> Callable[[storage.InboxItem], Awaitable[Call
     async def job(item: storage.InboxItem) -> Callable[[storage.Session], None] | None:
         action = from_payload(item.payload)
         team_id = item.team_id or runtime.team_id
-        return await carry_out(runtime.for_team(team_id), team_id, action, attempt=item.attempts)
+        once = Once(key=action_key(item), retry=item.attempts > 1)
+        return await carry_out(runtime.for_team(team_id), team_id, action, attempt=item.attempts, once=once)
 
     return job
 
 
-async def carry_out(runtime: Runtime, team_id: str, action: QueuedAction, *, attempt: int = 1):
+@dataclass(frozen=True, slots=True)
+class Once:
+    """What makes an action's posts happen once: `key`, unique to the queued action (`queued.KEY`),
+    goes with each of its messages as metadata, and a `retry` first looks for the message carrying
+    it (the worker may have lost Slack's answer, its database, or its claim after Slack accepted)."""
+
+    key: str | None = None
+    retry: bool = False
+
+    def marker(self, part: str = "") -> str | None:
+        """The marker of one of the action's posts (`part` tells apart the several posts of one action)."""
+        if self.key is None:
+            return None
+        return f"{self.key}:{part}" if part else self.key
+
+
+#: How far back a retry looks for its own earlier post in a channel or DM (a thread is read whole).
+LOOK_BACK = timedelta(days=1)
+
+
+async def post_once(
+    runtime: Runtime,
+    once: Once,
+    channel: str,
+    text: str,
+    *,
+    part: str = "",
+    blocks: list[dict] | None = None,
+    thread_ts: str | None = None,
+) -> Posted:
+    """Post a message of a queued action exactly once. The claim is checked first (an item another
+    worker took is left to it), and a retry finds the message it posted before instead of posting
+    it again. A user id as `channel` is a direct message."""
+    await still_mine()
+    marker = once.marker(part)
+    if once.retry and marker is not None:
+        earlier = await _find_earlier(runtime, channel, marker, thread_ts)
+        if earlier is not None:
+            log.info("a retried action had posted before; not posting it again")
+            return earlier
+    return await runtime.api.post(channel, text, blocks=blocks, thread_ts=thread_ts, marker=marker)
+
+
+async def _find_earlier(runtime: Runtime, channel: str, marker: str, thread_ts: str | None) -> Posted | None:
+    try:
+        conversation = await runtime.api.dm_channel(channel) if channel[:1] in ("U", "W") else channel
+        oldest = (runtime.now() - LOOK_BACK).timestamp()
+        return await runtime.api.find_marked(conversation, marker, oldest=oldest, thread_ts=thread_ts)
+    except SlackApiError:
+        return None  # cannot look: posting again is better than not at all
+
+
+async def carry_out(runtime: Runtime, team_id: str, action: QueuedAction, *, attempt: int = 1, once: Once = Once()):
     """Carry out one queued action. Returns the database changes that record its outcome. `attempt`
-    counts the tries: a retry may follow a crash after Slack accepted the action."""
+    counts the tries: a retry may follow a crash after Slack accepted the action; `once` marks its
+    posts so that a retry finds them."""
+    if attempt > 1 and not once.retry:
+        once = replace(once, retry=True)
     incident = _incident(runtime, _incident_id(action))
     try:
         match action:
             case PostAlert():
                 program = _program(runtime, team_id, incident)
-                return await _post_alert(runtime, incident, program, retry=attempt > 1)
+                return await _post_alert(runtime, incident, program, retry=attempt > 1, once=once)
             case ThreadUpdate() | Resolution():
-                return await _post_in_thread(runtime, incident, action)
+                return await _post_in_thread(runtime, incident, action, once)
             case Post(channel=channel, text=text, thread_ts=thread_ts):
-                posted = await runtime.api.post(channel, text, thread_ts=thread_ts)
+                posted = await post_once(runtime, once, channel, text, thread_ts=thread_ts)
                 where = "in the thread" if thread_ts else "in the channel"
                 return _note(runtime, incident, "warned", f"Posted {where} <#{posted.channel}>.")
             case DirectMessage(user=user, text=text):
-                if attempt > 1 and await _sent_before(runtime, user, text, incident):
-                    return _note(runtime, incident, "warned", f"Sent a direct message to <@{user}>.")
                 connect = runtime.connect_url(team_id) if user not in _connected(runtime, team_id) else None
                 blocks = reminder_blocks(text, action.rule, action.program, connect_url=connect)
-                await runtime.api.post(user, text, blocks=blocks)
+                await post_once(runtime, once, user, text, blocks=blocks)
                 return _note(runtime, incident, "warned", f"Sent a direct message to <@{user}>.")
             case Invitation():
-                return await _invite(runtime, incident, action)
+                return await _invite(runtime, incident, action, once)
             case Kick():
                 return await _kick(runtime, action)
             case LockdownAlert():
-                return await _post_lockdown_alert(runtime, action, retry=attempt > 1)
+                return await _post_lockdown_alert(runtime, action, retry=attempt > 1, once=once)
             case SendReport():
                 return await _send_report(runtime, team_id, action)
             case Escalation(user=user):
-                return await _escalate(runtime, incident, user, retry=attempt > 1)
+                return await _escalate(runtime, incident, user, once)
             case _:
                 assert_never(action)
     except SlackApiError as error:
         code = str(error.response.get("error") or "")
         if code not in PERMANENT_ERRORS:
             raise  # passing: the worker retries the item with back-off
-        return await _could_not(runtime, team_id, incident, action, code)
+        return await _could_not(runtime, team_id, incident, action, code, once)
 
 
 def _incident_id(action: QueuedAction) -> int | None:
@@ -124,7 +180,7 @@ def _program(runtime: Runtime, team_id: str, incident: Incident | None) -> Progr
     return next((p for p in runtime.cache.programs(team_id) if p.id == incident.program_id), None)
 
 
-async def _post_alert(runtime: Runtime, incident: Incident | None, program: Program | None, *, retry: bool):
+async def _post_alert(runtime: Runtime, incident: Incident | None, program: Program | None, *, retry: bool, once: Once):
     """Post the incident's alert once. A retry first looks for it in the alert channel: the process
     may have died after Slack accepted the post and before its `ts` was stored."""
     if incident is None or program is None:
@@ -134,11 +190,16 @@ async def _post_alert(runtime: Runtime, incident: Incident | None, program: Prog
     posted = await _posted_before(runtime, program.alert_channel, incident) if retry else None
     if posted is None:
         try:
-            posted = await runtime.api.post(program.alert_channel, alert_text(incident), blocks=alert_blocks(incident))
+            await still_mine()
+            # The block naming the incident is the alert's marker (alerts posted before markers were
+            # metadata are found by it too).
+            posted = await runtime.api.post(
+                program.alert_channel, alert_text(incident), blocks=alert_blocks(incident), marker=once.marker()
+            )
         except SlackApiError as error:
             if str(error.response.get("error") or "") not in ALERT_CHANNEL_GONE:
                 raise
-            return await _alert_administrators_directly(runtime, incident, program, str(error.response["error"]))
+            return await _alert_administrators_directly(runtime, incident, program, str(error.response["error"]), once)
 
     def record(session: storage.Session) -> None:
         storage.set_alert_message(incident.id, channel=posted.channel, ts=posted.ts, session=session)
@@ -171,7 +232,7 @@ async def _posted_before(runtime: Runtime, channel: str, incident: Incident) -> 
     return None
 
 
-async def _alert_administrators_directly(runtime: Runtime, incident: Incident, program: Program, code: str):
+async def _alert_administrators_directly(runtime: Runtime, incident: Incident, program: Program, code: str, once: Once):
     """The alert channel is gone or the app was removed from it: every administrator gets the alert by
     DM, so that nobody misses it, and is told to fix the alert channel."""
     admins = _administrators_of(runtime, incident.program_id)
@@ -185,7 +246,9 @@ async def _alert_administrators_directly(runtime: Runtime, incident: Incident, p
     )
     for admin in admins:
         with contextlib.suppress(SlackApiError):
-            await runtime.api.post(admin, alert_text(incident) + note, blocks=alert_blocks(incident))
+            await post_once(
+                runtime, once, admin, alert_text(incident) + note, part=admin, blocks=alert_blocks(incident)
+            )
     detail = f"The alert channel refused the alert ({reason}); the administrators were told by DM."
     now = runtime.now()
 
@@ -205,11 +268,11 @@ def _alerted_by_dm(runtime: Runtime, incident: Incident) -> bool:
         return any(e.kind == ALERTED_BY_DM for e in storage.incident_timeline(incident.id, session=session))
 
 
-async def _tell_administrators(runtime: Runtime, incident: Incident, text: str) -> None:
+async def _tell_administrators(runtime: Runtime, incident: Incident, text: str, once: Once) -> None:
     """An update of an incident whose alert went to the administrators by DM, sent the same way."""
     for admin in _administrators_of(runtime, incident.program_id):
         with contextlib.suppress(SlackApiError):
-            await runtime.api.post(admin, f"Incident {incident.id} (`{incident.rule}`): {text}")
+            await post_once(runtime, once, admin, f"Incident {incident.id} (`{incident.rule}`): {text}", part=admin)
 
 
 def _administrators_of(runtime: Runtime, program_id: str) -> tuple[str, ...]:
@@ -218,38 +281,25 @@ def _administrators_of(runtime: Runtime, program_id: str) -> tuple[str, ...]:
     return administrators(directory) if directory is not None else ()
 
 
-async def _sent_before(runtime: Runtime, user: str, text: str, incident: Incident | None) -> bool:
-    """Whether the app already sent `user` this very text (since the incident opened, or within a
-    day): a retry may follow a crash after Slack accepted the message and before it was recorded."""
-    since = incident.opened_at if incident is not None else runtime.now() - timedelta(days=1)
-    try:
-        messages = await runtime.api.history(await runtime.api.dm_channel(user), oldest=since.timestamp() - 1)
-    except SlackApiError:
-        return False  # cannot look: sending it again is better than not at all
-    if any(m.get("bot_id") and m.get("text") == text for m in messages):
-        log.info("a direct message was sent before a crash; not sending it again")
-        return True
-    return False
-
-
 class AlertNotPostedYet(Exception):
     """A thread update waits for its alert: the item is retried shortly."""
 
 
-async def _post_in_thread(runtime: Runtime, incident: Incident | None, action: ThreadUpdate | Resolution):
+async def _post_in_thread(runtime: Runtime, incident: Incident | None, action: ThreadUpdate | Resolution, once: Once):
     if incident is None:
         raise PermanentFailure("the incident no longer exists")
     if not incident.alert_ts:
         if not rule_by_symbol(incident.rule).alerts:
             return None  # a reminder incident has no alert thread
         if _alerted_by_dm(runtime, incident):
-            await _tell_administrators(runtime, incident, action.text)
+            await _tell_administrators(runtime, incident, action.text, once)
             return None
         if isinstance(action, ThreadUpdate):
             raise AlertNotPostedYet(f"incident {incident.id}")
         return None
-    await runtime.api.post(incident.alert_channel or "", action.text, thread_ts=incident.alert_ts)
+    await post_once(runtime, once, incident.alert_channel or "", action.text, thread_ts=incident.alert_ts)
     if isinstance(action, Resolution):
+        await still_mine()
         await _refresh_alert(runtime.api, incident)
     return None
 
@@ -271,10 +321,11 @@ async def refresh_alert(runtime: Runtime, incident_id: int) -> None:
         await _refresh_alert(runtime.api, incident)
 
 
-async def _invite(runtime: Runtime, incident: Incident | None, invite: Invitation):
+async def _invite(runtime: Runtime, incident: Incident | None, invite: Invitation, once: Once):
+    await still_mine()
     outcome = await runtime.api.invite(invite.channel, invite.user)
     if outcome == "invited" and invite.reason:
-        await runtime.api.post(invite.channel, f"<@{invite.user}> was invited. {invite.reason}")
+        await post_once(runtime, once, invite.channel, f"<@{invite.user}> was invited. {invite.reason}")
     return _note(runtime, incident, "invited", f"<@{invite.user}> {outcome} in <#{invite.channel}>.")
 
 
@@ -282,6 +333,7 @@ async def _kick(runtime: Runtime, kick: Kick):
     """Take someone out of a locked-down channel. One already gone needs nothing. What Slack will not
     let the app do (#general, the workspace's settings, a channel it is not in) goes to `_could_not`."""
     try:
+        await still_mine()
         await runtime.api.remove(kick.channel, kick.user)
     except SlackApiError as error:
         if str(error.response.get("error") or "") == "not_in_channel" and not await _still_there(runtime, kick):
@@ -306,7 +358,7 @@ def _lockdown(runtime: Runtime, lockdown_id: int | None) -> Lockdown | None:
         return storage.get_lockdown(lockdown_id, session=session)
 
 
-async def _post_lockdown_alert(runtime: Runtime, action: LockdownAlert, *, retry: bool):
+async def _post_lockdown_alert(runtime: Runtime, action: LockdownAlert, *, retry: bool, once: Once):
     """Post the lockdown's alert once and remember its ts. A retry first looks for it in the alert
     channel (the process may have died after Slack accepted it)."""
     lockdown = _lockdown(runtime, action.lockdown)
@@ -316,7 +368,7 @@ async def _post_lockdown_alert(runtime: Runtime, action: LockdownAlert, *, retry
         return None
     posted = await _lockdown_alert_posted_before(runtime, lockdown) if retry else None
     if posted is None:
-        posted = await runtime.api.post(lockdown.alert_channel, lockdown_alert_text(lockdown))
+        posted = await post_once(runtime, once, lockdown.alert_channel, lockdown_alert_text(lockdown))
     return lambda session: storage.set_lockdown_alert(
         lockdown.id, channel=posted.channel, ts=posted.ts, session=session
     )
@@ -333,19 +385,19 @@ async def _lockdown_alert_posted_before(runtime: Runtime, lockdown: Lockdown) ->
     return None
 
 
-async def _escalate(runtime: Runtime, incident: Incident | None, user: str, *, retry: bool):
+async def _escalate(runtime: Runtime, incident: Incident | None, user: str, once: Once):
     if incident is None or not incident.is_open or incident.acknowledged_at is not None:
         return None  # acknowledged or resolved meanwhile: nobody needs chasing
     link = None
     if incident.alert_channel and incident.alert_ts:
         link = await runtime.api.permalink(incident.alert_channel, incident.alert_ts)
-    text = escalation_text(incident, link)
-    if not (retry and await _sent_before(runtime, user, text, incident)):
-        await runtime.api.post(user, text)
+    await post_once(runtime, once, user, escalation_text(incident, link))
     return _note(runtime, incident, "escalated", f"Told <@{user}> directly.")
 
 
-async def _could_not(runtime: Runtime, team_id: str, incident: Incident | None, action: QueuedAction, code: str):
+async def _could_not(
+    runtime: Runtime, team_id: str, incident: Incident | None, action: QueuedAction, code: str, once: Once
+):
     """Record an action Slack refused for good and tell the administrators at once what to do by
     hand: in the thread of the alert it belongs to (the incident's, or the lockdown's), else in the
     alert channel. A removal Slack refused is also named in the lockdown's alert."""
@@ -353,14 +405,15 @@ async def _could_not(runtime: Runtime, team_id: str, incident: Incident | None, 
     log.warning("incident %s: %s", incident.id if incident else "-", detail)
     lockdown = _lockdown(runtime, action.lockdown) if isinstance(action, Kick | Invitation) else None
     with contextlib.suppress(SlackApiError):  # the timeline below still records it
+        told = replace(once, key=once.marker("refused"))  # not the refused post's own marker
         if incident is not None and incident.alert_ts:
-            await runtime.api.post(incident.alert_channel or "", detail, thread_ts=incident.alert_ts)
+            await post_once(runtime, told, incident.alert_channel or "", detail, thread_ts=incident.alert_ts)
         elif incident is not None and _alerted_by_dm(runtime, incident):
-            await _tell_administrators(runtime, incident, detail)
+            await _tell_administrators(runtime, incident, detail, told)
         elif lockdown is not None and lockdown.alert_ts:
-            await runtime.api.post(lockdown.alert_channel, detail, thread_ts=lockdown.alert_ts)
+            await post_once(runtime, told, lockdown.alert_channel, detail, thread_ts=lockdown.alert_ts)
         elif channel := _alert_channel(runtime, team_id, incident, action, lockdown):
-            await runtime.api.post(channel, detail)
+            await post_once(runtime, told, channel, detail)
     # Whom the lockdown could not remove: its alert names them.
     refused = action.user if isinstance(action, Kick) and lockdown is not None and lockdown.in_force else None
     if lockdown is not None and refused and refused not in lockdown.refused:
@@ -461,6 +514,7 @@ async def _send_report(runtime: Runtime, team_id: str, report: SendReport):
         for program, directory in runtime.cache.workspace(team_id):
             if program.id in report.programs:
                 rows.extend(incident_rows(program, directory, report_incidents(program.id, since, session=session)))
+    await still_mine()
     dm = await runtime.api.dm_channel(report.user)
     span = f" since {since.isoformat()}" if since else ""
     await runtime.api.client.files_upload_v2(

@@ -75,6 +75,9 @@ class _Recorder:
     def __init__(self, program_id: str, team_id: str, session: storage.Session, now: datetime, incidents: dict):
         self.program_id, self.team_id, self.session, self.now = program_id, team_id, session, now
         self.incidents: dict[tuple[str, str], int] = incidents
+        #: Findings whose incident another process opened first (a race on the same event or check):
+        #: that process queued the alert and the remedies, and they are not queued again here.
+        self.lost: set[tuple[str, str]] = set()
 
     def queue(self, action: QueuedAction) -> None:
         queue(action, team_id=self.team_id, session=self.session, now=self.now)
@@ -89,8 +92,12 @@ class _Recorder:
             case Alert(finding) | Record(finding):
                 opened, created = storage.open_incident(finding, program_id=self.program_id, now=now, session=session)
                 self.incidents[(finding.rule, finding.subject)] = opened.id
+                if not created:
+                    self.lost.add((finding.rule, finding.subject))
                 if created and isinstance(action, Alert):
                     self.queue(PostAlert(incident=opened.id))
+            case Warn(finding) | Invite(finding) | ThreadReply(finding) if (finding.rule, finding.subject) in self.lost:
+                pass  # the remedy of an incident another process opened: it queued the remedy
             case Update(incident, finding):
                 storage.update_incident(incident.id, finding, now=now, session=session)
                 self.queue(ThreadUpdate(incident=incident.id, text=update_text(finding)))

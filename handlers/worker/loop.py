@@ -14,11 +14,13 @@ import random
 import socket
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 import storage
 from handlers.runtime import Runtime
 from handlers.slack.api import PermanentFailure, api_error, is_permanent
+from handlers.worker import claims
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +68,16 @@ def dead_local_workers(claimants: list[str]) -> list[str]:
     return dead
 
 
+@dataclass
+class _RoundClaims:
+    """The claims of a round's items: those not dealt with yet, those found taken by another worker,
+    and when they were last renewed (the app's clock)."""
+
+    unfinished: set[int]
+    renewed_at: datetime
+    lost: set[int] = field(default_factory=set)
+
+
 class Worker:
     """Claims inbox items and deals with each. Any number of workers may run on one database.
 
@@ -82,6 +94,9 @@ class Worker:
         #: Items handed over, with when (monotonic seconds), oldest first.
         self._handed: collections.deque[tuple[float, storage.InboxItem]] = collections.deque()
         self._arrived = asyncio.Event()
+        #: Claims of a round that failed half-way (the database went away), to give back as soon as
+        #: the database answers again: they are due at once, not after the lease.
+        self._owed: set[int] = set()
 
     # -- the loop --------------------------------------------------------------------------------
 
@@ -166,28 +181,91 @@ class Worker:
     async def _round(self, limit: int, *, from_database: bool) -> tuple[int, bool]:
         """Deal with up to `limit` items: due ones claimed from the database first when asked to
         (queued actions, retries, other processes' events), then those handed over. Returns how many,
-        and whether the database may hold more due items (the claim was full)."""
+        and whether the database may hold more due items (the claim was full). While the round runs,
+        its claims are renewed; if it fails half-way, the claims it did not finish are given back."""
+        self._give_back_owed()
         from_memory = max(0, min(len(self._handed), limit - (CLAIM_AT_LEAST if from_database else 0)))
         items: list[storage.InboxItem] = []
         if from_database:
+            lease = timedelta(seconds=self.runtime.timing.claim_lease)
             with self.runtime.connection() as session:
-                items = storage.claim_events(self.name, limit - from_memory, now=self.runtime.now(), session=session)
+                items = storage.claim_events(
+                    self.name, limit - from_memory, now=self.runtime.now(), session=session, stale_after=lease
+                )
         more_due = from_database and len(items) == limit - from_memory
         taken = [self._handed.popleft() for _ in range(from_memory)]
         try:
             items += self._still_mine(taken)
         except Exception:  # the database went away: they wait in memory for the next round
             self._handed.extendleft(reversed(taken))
+            self._owed.update(item.id for item in items)
             raise
+        claims = _RoundClaims({item.id for item in items}, renewed_at=self.runtime.now())
+        heartbeat = asyncio.ensure_future(self._renew_while_working(claims))
         nothing_to_write: list[int] = []
         try:
             for item in items:
-                await self.process(item, settled=nothing_to_write)
-        finally:
+                if self.runtime.now() - claims.renewed_at >= self._renew_every:
+                    self._renew_round(claims)  # the clock moved on while the round worked (a slow Slack)
+                if item.id not in claims.lost:
+                    await self.process(item, settled=nothing_to_write)
+                claims.unfinished.discard(item.id)
             if nothing_to_write:  # one transaction for every item that changed nothing (benign messages)
                 with self.runtime.connection() as session:
-                    storage.forget_events(nothing_to_write, session=session)
+                    storage.forget_events(nothing_to_write, session=session, worker=self.name)
+        except BaseException:
+            self._owed.update(claims.unfinished, nothing_to_write)
+            self._give_back_owed(quietly=True)
+            raise
+        finally:
+            heartbeat.cancel()
         return len(items), more_due
+
+    @property
+    def _renew_every(self) -> timedelta:
+        """A third of the lease: a claim is renewed twice before another worker could take it."""
+        return timedelta(seconds=self.runtime.timing.claim_lease / 3)
+
+    async def _renew_while_working(self, claims: _RoundClaims) -> None:
+        """The round's heartbeat, for an item that takes long by itself: every third of the lease,
+        renew the claims of the items not yet dealt with (between items, `_round` does it too)."""
+        while True:
+            await asyncio.sleep(self._renew_every.total_seconds())
+            try:
+                self._renew_round(claims)
+            except Exception as error:  # the next beat tries again; the lease is three beats long
+                log.warning("worker %s could not renew its claims: %s", self.name, type(error).__name__)
+
+    def _renew_round(self, claims: _RoundClaims) -> None:
+        """Renew the claims of the round's items not yet dealt with. One found taken already (this
+        process stalled past the lease) is noted as lost, and skipped."""
+        now = self.runtime.now()
+        waiting = sorted(claims.unfinished - claims.lost)
+        if waiting:
+            with self.runtime.connection() as session:
+                held = storage.renew_claims(self.name, waiting, now=now, session=session)
+            taken = set(waiting) - held
+            if taken:
+                log.warning("worker %s: %d claimed item(s) were taken by another worker", self.name, len(taken))
+                claims.lost.update(taken)
+        claims.renewed_at = now
+
+    def _give_back_owed(self, *, quietly: bool = False) -> None:
+        """Give back the claims a failed round left (see `_owed`). Raises if the database is still
+        away, unless `quietly`: they are then given back at the start of a later round."""
+        if not self._owed:
+            return
+        owed = sorted(self._owed)
+        try:
+            with self.runtime.connection() as session:
+                given = storage.give_back_claims(self.name, owed, now=self.runtime.now(), session=session)
+        except Exception:
+            if quietly:
+                return
+            raise
+        self._owed.difference_update(owed)
+        log.warning("worker %s gave back %d claim(s) of a round that failed", self.name, len(given))
+        self.runtime.wake.set()  # they are due now
 
     def _still_mine(self, handed: list[tuple[float, storage.InboxItem]]) -> list[storage.InboxItem]:
         """The handed-over items to deal with. One held longer than `Timing.recheck_handed` (a long
@@ -209,18 +287,25 @@ class Worker:
 
     async def process(self, item: storage.InboxItem, *, settled: list[int] | None = None) -> None:
         """Deal with one item. One that changes nothing is added to `settled` (forgotten with others
-        in one transaction) when given; otherwise it is completed in its own."""
+        in one transaction) when given; otherwise it is completed in its own. Its job may ask
+        `claims.still_mine` before each Slack call; it completes only while the claim is this
+        worker's: one another worker took meanwhile is theirs, and nothing of it is recorded here."""
         try:
-            apply = await self._dispatch(item)
+            with claims.holding(lambda: self._renew(item)):
+                apply = await self._dispatch(item)
             if apply is None and settled is not None:
                 settled.append(item.id)
                 return
             with self.runtime.session() as session:
+                if not storage.complete_event(item.id, now=self.runtime.now(), session=session, worker=self.name):
+                    self._taken(item)
+                    return
                 if apply is not None:
                     apply(session)
-                storage.complete_event(item.id, now=self.runtime.now(), session=session)
             if apply is not None:
                 self.runtime.wake.set()  # it may have queued actions: the next round asks the database
+        except claims.ClaimLost:
+            self._taken(item)
         except PermanentFailure as failure:
             log.warning("inbox item %s (%s) failed for good: %s", item.id, item.kind, failure)
             self._fail(item, str(failure), final=True)
@@ -233,16 +318,31 @@ class Worker:
             log.debug("failure detail", exc_info=True)
             self._fail(item, api_error(error), final=False)
 
+    async def _renew(self, item: storage.InboxItem) -> bool:
+        """Renew this worker's claim on `item`; False when another worker holds it now."""
+        with self.runtime.connection() as session:
+            return item.id in storage.renew_claims(self.name, [item.id], now=self.runtime.now(), session=session)
+
+    def _taken(self, item: storage.InboxItem) -> None:
+        log.warning(
+            "inbox item %s (%s) was taken by another worker while this one dealt with it; left to that worker",
+            item.id,
+            item.kind,
+        )
+
     def _fail(self, item: storage.InboxItem, error: str, *, final: bool) -> None:
         with self.runtime.session() as session:
-            storage.fail_event(
+            recorded = storage.fail_event(
                 item.id,
                 error,
                 now=self.runtime.now(),
                 session=session,
                 max_attempts=item.attempts if final else MAX_ATTEMPTS,
                 retry_after=backoff(item.attempts),
+                worker=self.name,
             )
+        if not recorded:
+            self._taken(item)
 
     async def _dispatch(self, item: storage.InboxItem) -> Apply | None:
         job = self.jobs.get(item.kind)

@@ -9,6 +9,7 @@ after an upgrade, and a key that some producers leave out stays left out."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -213,9 +214,21 @@ QueuedAction: TypeAlias = (
 )
 
 
+#: The payload key of an action's own key: unique to the action for ever (an inbox id is not, as
+#: SQLite may give a deleted row's id again), it marks the action's posts so that a retry finds them.
+KEY = "key"
+
+
 def queue(action: QueuedAction, *, team_id: str, session: storage.Session, now: datetime) -> None:
     """Queue one Slack action. The worker carries it out (and retries it) after this commits."""
-    storage.enqueue_event(None, team_id, ACTION, action.to_payload(), now=now, session=session)
+    payload = action.to_payload() | {KEY: uuid.uuid4().hex}
+    storage.enqueue_event(None, team_id, ACTION, payload, now=now, session=session)
+
+
+def action_key(item: storage.InboxItem) -> str:
+    """The key of a queued action's item (an item queued before actions had keys: its id)."""
+    key = item.payload.get(KEY) if isinstance(item.payload, Mapping) else None
+    return key if isinstance(key, str) and key else f"inbox-{item.id}"
 
 
 def from_payload(payload: Mapping[str, Any]) -> QueuedAction:

@@ -20,6 +20,7 @@ from storage import (
     enqueue_events,
     fail_event,
     forget_events,
+    give_back_claims,
     pending_count,
     purge_inbox,
     release_claims,
@@ -238,3 +239,22 @@ def test_items_that_changed_nothing_are_forgotten_and_a_late_redelivery_is_judge
     with session_scope(engine) as session:
         assert session.get(InboxRow, items[0].id) is None  # nothing of the message is kept
         assert enqueue(session, "Ev01")  # Slack's late retry is stored again, to be judged again
+
+
+def test_only_the_worker_holding_a_claim_completes_fails_forgets_or_gives_it_back(session):
+    for n in range(4):
+        enqueue(session, f"Ev{n:02d}")
+    mine = claim_events("worker-1", 10, now=NOW, session=session)
+    taken = claim_events("worker-2", 10, now=NOW + timedelta(minutes=6), session=session)  # the lease ran out
+    assert [i.id for i in taken] == [i.id for i in mine]
+    ids = [i.id for i in mine]
+    assert not complete_event(ids[0], now=NOW, session=session, worker="worker-1")
+    assert not fail_event(ids[1], "boom", now=NOW, session=session, worker="worker-1")
+    assert forget_events([ids[2]], session=session, worker="worker-1") == set()
+    assert give_back_claims("worker-1", [ids[3]], now=NOW, session=session) == set()
+    rows = [session.get(InboxRow, i, populate_existing=True) for i in ids]
+    assert {(row.status, row.claimed_by) for row in rows} == {("claimed", "worker-2")}  # all still theirs
+    assert complete_events(ids[:2], now=NOW, session=session, worker="worker-2") == set(ids[:2])
+    assert give_back_claims("worker-2", ids[2:], now=NOW, session=session) == set(ids[2:])
+    assert pending_count(session=session) == 2
+    assert {i.id for i in claim_events("worker-3", 10, now=NOW, session=session)} == set(ids[2:])  # due at once
