@@ -9,9 +9,9 @@ import concurrent.futures
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from datetime import timedelta
-from typing import cast
+from typing import Any, TypeVar, cast
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
@@ -38,6 +38,7 @@ from handlers.worker.judge import Judge
 from handlers.worker.loop import Worker
 from handlers.worker.queued import ACTION
 
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
@@ -217,11 +218,14 @@ class SafeContactApp:
         return await to_aiohttp_response(await flow.handle_installation(_bolt_request(request, "")))
 
     async def _handle_oauth_redirect(self, request: web.Request) -> web.Response:
-        """Slack sends the browser back here: the state is checked, the code exchanged, tokens stored."""
+        """Slack sends the browser back here: the state is checked, the code exchanged, tokens stored.
+        On the backstage once it is started: the state's single use and the installation are written
+        to the database, which must not hold up the loop that answers Slack."""
         flow = self.bolt.oauth_flow
         if flow is None:
             raise web.HTTPNotFound()
-        return await to_aiohttp_response(await flow.handle_callback(_bolt_request(request, "")))
+        answer = await self._on_backstage(flow.handle_callback(_bolt_request(request, "")))
+        return await to_aiohttp_response(answer)
 
     async def _health(self, request: web.Request) -> web.Response:
         """200 while the database answers a read, takes a write and deliveries are stored; 503 while
@@ -283,10 +287,13 @@ class SafeContactApp:
 
     async def _sweep_backstage(self, teams: Iterable[str] | None = None) -> None:
         """`sweep`, on the backstage once it is started (for the sweep after an outage)."""
+        await self._on_backstage(self.sweep(teams))
+
+    async def _on_backstage(self, work: Coroutine[Any, Any, T]) -> T:
+        """`work` run on the backstage once it is started (before, or without it, here)."""
         if self.backstage.loop is None:
-            await self.sweep(teams)
-        else:
-            await self.backstage.run(self.sweep(teams))
+            return await work
+        return await self.backstage.run(work)
 
     # -- background work ------------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from builders import ADMIN1, GENERAL, MINOR1, STAFF1, STRANGER
+from builders import ADMIN1, GENERAL, MINOR1, STAFF1, STRANGER, program
 from scenario_world import World, start_world, stop_world, until
 from sqlalchemy import event
 from test_scenario_socket_mode import APP_TOKEN
@@ -31,6 +31,8 @@ from test_scenario_socket_mode import APP_TOKEN
 import storage
 from fakeslack.delivery import DELIVERED, DeliveryPolicy
 from handlers.runtime import Timing
+
+TEAM, TEAM2 = "T0TEAM0001", "T0TEAM0002"
 
 #: Slack's retries (at once, after a minute, after five), scaled so that the last comes about eleven
 #: seconds after the first attempt: after the database is back.
@@ -243,6 +245,61 @@ async def test_over_socket_mode_commands_and_healthz_answer_within_a_second_whil
         assert len(world.alerts_for("unauthorized-member")) == 1
     finally:
         await stop_world(world, runner)
+
+
+async def test_an_install_coming_back_while_postgresql_stalls_holds_up_no_answer_to_slack(
+    postgres_schema_url, tmp_path
+):
+    """The browser coming back from Slack's install page (the state's single use and the installation
+    are written) while the database stalls: the browser waits, Slack's deliveries and `/healthz` do
+    not; once the database is back, the installation is stored."""
+    relay = StallingRelay(postgres_schema_url.host, postgres_schema_url.port or 5432)
+    app_url = postgres_schema_url.set(host="127.0.0.1", port=relay.port).difference_update_query(["connect_timeout"])
+    engine = storage.create_engine_from_url(app_url.render_as_string(hide_password=False))
+    storage.migrate(engine)
+    world, runner = await start_world(
+        tmp_path,
+        program(team_id=TEAM),
+        sweep=False,
+        engine=engine,
+        client_id="1111.2222",
+        client_secret="fake-client-secret",
+    )
+    team2 = world.slack.add_team(TEAM2, bot_user_id="U0SAFEBOT2")
+    team2.add_user("U0T2ADMIN1", name="Morgan", email="morgan@mit.edu")
+    base = world.events_url.removesuffix("/slack/events")
+    try:
+        await world.app.start()
+        async with aiohttp.ClientSession() as browser:
+            async with browser.get(f"{base}/slack/install?team={TEAM2}", allow_redirects=False) as link:
+                authorize, cookie = link.headers["Location"], link.headers["Set-Cookie"].split(";")[0]
+            code, state = team2.approve(authorize, "U0T2ADMIN1")
+            hang = ConnectionStalled(relay).begin()
+            redirect = f"{base}/slack/oauth_redirect?code={code}&state={state}"
+            came_back = asyncio.create_task(browser.get(redirect, headers={"Cookie": cookie}, allow_redirects=False))
+            answers: list[tuple[int, float]] = []
+            probing = time.monotonic()  # the test shares the app's loop: a frozen loop stretches the sleeps
+            for _ in range(6):  # over the first three seconds of the stall, the callback waiting
+                await asyncio.sleep(0.5)
+                status, _, health_took = await timed_get(world, "/healthz")
+                answers.append((status, health_took))
+            started = time.monotonic()
+            await world.slack.user_says(STAFF1, GENERAL, "see you all at 4pm")
+            delivery_took = time.monotonic() - started
+
+            assert all(took < WITHIN and status == 503 for status, took in answers), answers
+            asleep = time.monotonic() - probing - sum(took for _, took in answers)
+            assert asleep < 6 * 0.5 + WITHIN, asleep  # the loop never froze meanwhile
+            assert delivery_took < WITHIN, delivery_took
+            assert hang.is_alive(), "the database stalled for less time than the scenario took"
+            answer = await asyncio.wait_for(came_back, timeout=60)
+            assert answer.status in (200, 302)
+        with storage.session_scope(engine) as session:
+            assert storage.installation(TEAM2, seal=world.app.runtime.seal, session=session) is not None
+    finally:
+        relay.flow()
+        await stop_world(world, runner)
+        relay.close()
 
 
 def storage_pending(world: World) -> int:
