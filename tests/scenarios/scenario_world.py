@@ -113,6 +113,18 @@ class World:
             )
 
 
+async def quiet(slack: FakeSlack, *, seconds: float = 0.7, limit: float = 30.0) -> None:
+    """Wait until the app has made no Web API call for `seconds`."""
+    waited, seen = 0.0, -1
+    while waited < limit:
+        if len(slack.calls) == seen:
+            return
+        seen = len(slack.calls)
+        await asyncio.sleep(seconds)
+        waited += seconds
+    raise AssertionError("the app never went quiet")
+
+
 async def until(predicate, *, limit: float = 30.0) -> None:
     """Wait for `predicate` to hold (for an app whose worker runs on its own); fail after `limit` s."""
     for _ in range(int(limit / 0.02)):

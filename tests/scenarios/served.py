@@ -123,15 +123,3 @@ async def served(tmp_path):
         finally:
             for app in processes:
                 await app.stop()
-
-
-async def quiet(slack: FakeSlack, *, seconds: float = 0.7, limit: float = 30.0) -> None:
-    """Wait until the app has made no Web API call for `seconds`."""
-    waited, seen = 0.0, -1
-    while waited < limit:
-        if len(slack.calls) == seen:
-            return
-        seen = len(slack.calls)
-        await asyncio.sleep(seconds)
-        waited += seconds
-    raise AssertionError("the app never went quiet")

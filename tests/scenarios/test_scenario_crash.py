@@ -15,7 +15,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 from builders import ALERTS, GENERAL, MINOR1, STAFF1, program
-from scenario_world import BOT_USER, SIGNING_SECRET, TEAM, populate, until
+from scenario_world import BOT_USER, SIGNING_SECRET, TEAM, populate, quiet, until
 
 import storage
 from fakeslack import FakeSlack
@@ -112,18 +112,6 @@ async def crashing(tmp_path):
             yield slack, app
         finally:
             await app.stop()
-
-
-async def quiet(slack: FakeSlack, *, seconds: float = 0.7, limit: float = 30.0) -> None:
-    """Wait until the app has made no Web API call for `seconds`."""
-    waited, seen = 0.0, -1
-    while waited < limit:
-        if len(slack.calls) == seen:
-            return
-        seen = len(slack.calls)
-        await asyncio.sleep(seconds)
-        waited += seconds
-    raise AssertionError("the app never went quiet")
 
 
 def dm_alerts(slack: FakeSlack) -> list[dict]:

@@ -22,13 +22,14 @@ from scenario_world import (
     TEAM,
     World,
     populate,
+    quiet,
     start_world,
     stop_world,
 )
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 from sqlmodel import select
-from test_scenario_crash import AppProcess, quiet
+from test_scenario_crash import AppProcess
 
 import storage
 from bot.config import Settings

@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 from builders import ADMIN2, ALERTS, GENERAL, MINOR1, MINOR2, STAFF1, STRANGER
-from scenario_world import TEAM
-from served import quiet, served
+from scenario_world import TEAM, quiet
+from served import served
 
 import storage
 from handlers.slack.views import CONCERN_SHORTCUT
