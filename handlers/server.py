@@ -81,6 +81,8 @@ class SafeContactApp:
         #: Where the background work, commands and buttons run once `start`ed: not on the loop that
         #: answers Slack (see `handlers.backstage`).
         self.backstage = Backstage()
+        #: The cap on open connections, once `serve` listens (`handlers.edge`).
+        self.connection_guard: edge.ConnectionGuard | None = None
         self.health_probe = HealthProbe(runtime)
         #: Checks Slack's signature before a body is parsed. None (no signing secret): nothing can be
         #: signed for this app, and every request is refused.
@@ -247,8 +249,17 @@ class SafeContactApp:
             # Events judged without every fact a rule needs, since this process started (see Runtime).
             "undecided": {reason: self.runtime.undecided[reason] for reason in UNDECIDED_REASONS},
             **deliveries,
+            **self._connections_health(),
         }
         return web.json_response(body)
+
+    def _connections_health(self) -> dict[str, int]:
+        """Connections the edge closed to stay under its cap since the process started (`serve`
+        only): a count that grows says slow or idle clients are crowding the port."""
+        guard = self.connection_guard
+        if guard is None:
+            return {}
+        return {"connections_closed": guard.evicted, "connections_refused": guard.refused}
 
     # -- the backstage --------------------------------------------------------------------------
 
@@ -389,6 +400,7 @@ class SafeContactApp:
         await runner.setup()
         assert runner.server is not None  # made by setup()
         guard = edge.ConnectionGuard(runner.server, edge.connection_limit(), self.answering)
+        self.connection_guard = guard
         try:
             await edge.GuardedSite(runner, host, port, guard).start()
         except edge.CannotListen:

@@ -105,7 +105,10 @@ async def test_slow_clients_cannot_shut_out_slacks_deliveries_or_the_health_chec
 
     async def health() -> int:
         async with aiohttp.ClientSession() as http, http.get(f"{app.base_url}/healthz") as answer:
+            health_said.update(await answer.json())
             return answer.status
+
+    health_said: dict = {}
 
     event = {"type": "event_callback", "team_id": TEAM, "event_id": "Ev0EDGE", "event": {"type": "team_join"}}
     body = json.dumps(event).encode()
@@ -123,6 +126,7 @@ async def test_slow_clients_cannot_shut_out_slacks_deliveries_or_the_health_chec
     print(f"\n400 slow connections: /healthz {healthz} in {healthz_took:.2f} s,", end=" ")
     print(f"a delivery {delivered} in {delivery_took:.2f} s")
     assert healthz == 200 and delivered == 200
+    assert health_said["connections_closed"] > 0 and health_said["connections_refused"] == 0  # told to operators
     assert app.logged().count("out of system resource") <= 1
 
 
