@@ -109,6 +109,21 @@ class Worker:
             log.warning("took back %d item(s) claimed by %d process(es) that died", released, len(dead))
         return released
 
+    def _reclaim_if_it_can(self) -> bool:
+        """`reclaim`, unless the database fails (a lock, a blip as the process starts): then False, and
+        the loop tries again at its next visit to the database. A failure here must not end the
+        worker: nothing would be judged until the process restarts."""
+        try:
+            self.reclaim()
+        except Exception as error:
+            log.warning(
+                "worker %s: taking back dead processes' work failed, tried again soon: %s",
+                self.name,
+                storage.database_failure(error),
+            )
+            return False
+        return True
+
     @property
     def takes_handovers(self) -> bool:
         """Whether the inbox writer may hand events over: the loop runs and has room for them."""
@@ -125,13 +140,14 @@ class Worker:
         was stored there (`runtime.wake`: queued actions, commands, events not handed over), and
         every poll interval (retries coming due, other processes' events); items handed over are
         dealt with as they come, without asking it."""
-        self.reclaim()
+        reclaimed = self._reclaim_if_it_can()
         wake, loop, poll_every = self.runtime.wake, asyncio.get_running_loop(), self.runtime.timing.poll_every
         self._running = True
         from_database, polled = True, loop.time()
         try:
             while not stop.is_set():
                 if from_database:
+                    reclaimed = reclaimed or self._reclaim_if_it_can()
                     wake.clear()  # whatever is stored from now on sets it again
                     polled = loop.time()
                 try:

@@ -350,3 +350,21 @@ async def test_the_same_rate_limited_minute_sent_twice_is_told_once(world):
         assert status == 200
     await settled(world)
     assert len(notices(world)) == 1
+
+
+async def test_a_worker_starting_while_the_database_is_locked_goes_on_working_once_it_is_free(tmp_path):
+    """The worker's first step (taking back dead processes' work) meets a lock another process holds:
+    the worker does not die of it (nothing would be judged until a restart), and once the lock is
+    gone the next violation is alerted."""
+    world, runner = await start_world(tmp_path, sweep=False)
+    locked = SqliteLocked(tmp_path / "scenario.db")
+    try:
+        locked.begin()
+        await world.app.start()  # the worker's first step waits out the busy timeout, and fails
+        await asyncio.sleep(1.5)
+        locked.end()
+        await world.slack.user_joins(STRANGER, GENERAL)
+        await until(lambda: len(world.alerts_for("unauthorized-member")) == 1, limit=30)
+    finally:
+        locked.end()
+        await stop_world(world, runner)
