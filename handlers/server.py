@@ -115,11 +115,14 @@ class SafeContactApp:
         not the object Slack's payloads are, nests too deep, or whose fields have the wrong types,
         gets 400 and is logged, instead of reaching Bolt, which would answer 500 and have Slack retry
         it. A signed request that is not an event callback is acted on once (see `_first_use`)."""
-        try:
-            async with asyncio.timeout(edge.BODY_READ_TIMEOUT):
-                body = await request.read()
-        except TimeoutError:
-            return await _body_timed_out(request)
+        if request.content.is_eof():  # the whole body came with the head (most requests): no wait, no timer
+            body = await request.read()
+        else:
+            try:
+                async with asyncio.timeout(edge.BODY_READ_TIMEOUT):
+                    body = await request.read()
+            except TimeoutError:
+                return await _body_timed_out(request)
         text = _utf8(body)
         if text is None or not self._signed(text, request):  # no signing secret: nothing is signed
             return web.json_response({"ok": False, "error": "invalid signature"}, status=401, headers=NO_RETRY)
