@@ -22,7 +22,6 @@ import math
 import os
 import platform
 import random
-import shutil
 import signal
 import socket
 import statistics
@@ -71,8 +70,8 @@ def free_port() -> int:
 class Process:
     """A server in its own process, on a free port."""
 
-    def __init__(self, args: list[str], env: dict[str, str]):
-        self.args, self.env, self.port = args, env, free_port()
+    def __init__(self, args: list[str], env: dict[str, str], python: str = sys.executable):
+        self.args, self.env, self.port, self.python = args, env, free_port(), python
         self.process: asyncio.subprocess.Process | None = None
 
     @property
@@ -87,7 +86,7 @@ class Process:
             # The app under cProfile (the stats are written when it stops): where the time goes.
             args = ["-m", "cProfile", "-o", os.environ["BENCHMARK_PROFILE"] + f".{self.port}", *args]
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, *args, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL
+            self.python, *args, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL
         )
         async with aiohttp.ClientSession() as http:
             for _ in range(600):
@@ -118,9 +117,46 @@ class Process:
                 await self.process.wait()
 
 
+def python_of(root: Path) -> str:
+    """The interpreter of the source tree `root`: its own virtual environment's, when it has one."""
+    own = root / ".venv" / "bin" / "python"
+    return str(own) if root != ROOT and own.exists() else sys.executable
+
+
+#: Run in another checkout (its own code, with its own interpreter): a fresh database migrated by that
+#: code, holding its demo program and the connected minor's token; argv: database, token, minor.
+PREPARE = """
+import sys
+from dataclasses import replace
+from datetime import UTC, datetime
+import storage
+from cli.demo import TEAM, demo_program
+database, token, minor = sys.argv[1:4]
+now = datetime.now(UTC)
+engine = storage.create_engine_from_url(f"sqlite:///{database}")
+storage.migrate(engine)
+with storage.session_scope(engine) as session:
+    storage.save_program(replace(demo_program(now), sessions=()), session=session)
+    seal = storage.TokenSeal()
+    storage.save_user_token(TEAM, minor, token, scopes="im:history", seal=seal, now=now, session=session)
+engine.dispose()
+"""
+
+
+async def prepare_database(root: Path, database: Path, token: str) -> None:
+    """A database for the code in `root`, made and migrated by that code: an earlier checkout cannot
+    open one migrated by newer code (it does not know the newer revisions)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SAFE_CONTACT_"))}
+    child = await asyncio.create_subprocess_exec(
+        python_of(root), "-c", PREPARE, str(database), token, MINOR, cwd=root, env=env
+    )
+    if await child.wait() != 0:
+        raise RuntimeError(f"could not prepare a database for the code in {root}")
+
+
 def app_process(slack: FakeSlack, database: Path, root: Path = ROOT) -> Process:
     """`safe-contact serve` against the fake Slack, on a SQLite database of its own; from the source
-    tree `root` (another checkout of the project, to compare with earlier code)."""
+    tree `root` (another checkout of the project, to compare with earlier code), with its interpreter."""
     env = {
         "SLACK_BOT_TOKEN": slack.bot_token,
         "SLACK_SIGNING_SECRET": SECRET,
@@ -128,7 +164,7 @@ def app_process(slack: FakeSlack, database: Path, root: Path = ROOT) -> Process:
         "DATABASE_URL": f"sqlite:///{database}",
         "LOG_LEVEL": "WARNING",
     }
-    return Process([str(root / "app.py"), "serve"], env)
+    return Process([str(root / "app.py"), "serve"], env, python=python_of(root))
 
 
 #: What a program's channel says on an ordinary day: none of it breaks a rule. Drawn at random for
@@ -215,7 +251,7 @@ def alert_for(slack: FakeSlack, user: str):
 
 
 async def live_benchmarks(
-    events: int, rounds: int, incidents: int, connections: int, earlier_code: Path | None = None
+    events: int, rounds: int, incidents: int, connections: int, earlier_code: list[Path] | None = None
 ) -> dict:
     now = datetime.now(UTC)
     program = replace(demo_program(now), sessions=())
@@ -223,7 +259,8 @@ async def live_benchmarks(
     await slack.start()
     demo_workspace(slack, program)
     token = slack.connect_user(MINOR)
-    adults = [f"U0ADULT{n:05d}" for n in range(2 * rounds + incidents)]
+    earlier_code = earlier_code or []
+    adults = [f"U0ADULT{n:05d}" for n in range((1 + len(earlier_code)) * rounds + incidents)]
     for adult in adults:
         slack.add_user(adult, name=adult, email=f"{adult.lower()}@example.com")
     folder = tempfile.TemporaryDirectory(prefix="safe-contact-bench-")
@@ -237,17 +274,24 @@ async def live_benchmarks(
     engine.dispose()
     app = app_process(slack, database)
     bare = Process([str(ROOT / "benchmarks" / "bare_bolt.py"), "{port}", SECRET], {})
-    # The earlier code, on a copy of the same database, timed right after ours in every round.
-    earlier = None
-    if earlier_code is not None:
-        shutil.copy(database, database.with_name("earlier.db"))
-        earlier = app_process(slack, database.with_name("earlier.db"), root=earlier_code)
-    results: dict = {"ours": [], "bare": [], "earlier": [], "hot_path_calls": 0, "hot_path_methods": set()}
+    # Each earlier checkout on a fresh database of its own, made and migrated by its own code, timed in
+    # the same rounds as ours, right after the bare app's round; the order of the apps turns each round.
+    earlier = []
+    for n, root in enumerate(earlier_code):
+        await prepare_database(root, database.with_name(f"earlier-{n}.db"), token)
+        earlier.append(app_process(slack, database.with_name(f"earlier-{n}.db"), root=root))
+    results: dict = {
+        "ours": [],
+        "bare": [],
+        "earlier": [[] for _ in earlier],
+        "hot_path_calls": 0,
+        "hot_path_methods": set(),
+    }
     try:
         await app.start()
         await bare.start()
-        if earlier is not None:
-            await earlier.start()
+        for other in earlier:
+            await other.start()
         await asyncio.sleep(3)  # the start-up sweep and the welcomes
         speakers = [p.slack_id for p in program.roster if p.slack_id and p.role is not Role.GUARDIAN]
         dms = {adult: slack.add_dm(adult, MINOR) for adult in adults}
@@ -259,23 +303,21 @@ async def live_benchmarks(
             await post_all(bare.url, benign, slack, connections=connections)
             results["bare"].append(events / (time.monotonic() - start))
 
-            adult = adults[round_]
-            violation = message_event(slack, adult, dms[adult], "hi, it's me", channel_type="im")
-            violation_envelope = json.loads(violation)
-            violation_envelope["authorizations"] = [slack._authorization(MINOR)]
-            before = len(slack.calls)
-            start = time.monotonic()
-            await post_all(app.url, [*benign, json.dumps(violation_envelope).encode()], slack, connections=connections)
-            done = await wait_for(alert_for(slack, adult))
-            results["ours"].append((events + 1) / (done - start))
-            # Everything but the violation's own alert and warnings: a benign message calls nothing.
-            benign_calls = [c for c in slack.calls[before:] if adult not in json.dumps(c.params)]
-            results["hot_path_calls"] += len(benign_calls)
-            results["hot_path_methods"] |= {c.method for c in benign_calls}
-            if earlier is not None:
-                results["earlier"].append(
-                    await one_round(earlier, slack, benign, adults[-1 - round_], dms, connections)
-                )
+            sides = [None, *range(len(earlier))]
+            turn = round_ % len(sides)
+            for side in sides[turn:] + sides[:turn]:
+                if side is not None:
+                    adult = adults[(1 + side) * rounds + incidents + round_]
+                    rate = await one_round(earlier[side], slack, benign, adult, dms, connections)
+                    results["earlier"][side].append(rate)
+                    continue
+                adult = adults[round_]
+                before = len(slack.calls)
+                results["ours"].append(await one_round(app, slack, benign, adult, dms, connections))
+                # Everything but the violation's own alert and warnings: a benign message calls nothing.
+                benign_calls = [c for c in slack.calls[before:] if adult not in json.dumps(c.params)]
+                results["hot_path_calls"] += len(benign_calls)
+                results["hot_path_methods"] |= {c.method for c in benign_calls}
         latencies = []
         for adult in adults[rounds : rounds + incidents]:
             body = json.loads(message_event(slack, adult, dms[adult], "hi, it's me", channel_type="im"))
@@ -293,8 +335,8 @@ async def live_benchmarks(
     finally:
         await app.stop()
         await bare.stop()
-        if earlier is not None:
-            await earlier.stop()
+        for other in earlier:
+            await other.stop()
         await slack.stop()
         folder.cleanup()
     return results
@@ -483,6 +525,21 @@ async def export_benchmark(sizes: list[int]) -> list[dict]:
     return results
 
 
+def throughput_table(live: dict, earlier_code: list[Path]) -> str:
+    """Throughput alone: each app's rate, its ratio to the bare app of the same rounds, and ours paired
+    with each earlier checkout's (medians of the round-by-round ratios)."""
+    bare = live["bare"]
+    lines = ["| code | messages/s | vs bare Bolt | ours vs it |", "|---|---|---|---|"]
+    for name, rates in [("this code", live["ours"]), *zip(map(str, earlier_code), live["earlier"], strict=True)]:
+        to_bare = statistics.median(r / b for r, b in zip(rates, bare, strict=True))
+        paired = statistics.median(o / r for o, r in zip(live["ours"], rates, strict=True))
+        lines.append(f"| {name} | {statistics.median(rates):.0f} | {to_bare:.2f}x | {paired:.2f}x |")
+    lines.append(f"\nbare Bolt by round (messages/s): {', '.join(f'{b:.0f}' for b in bare)}")
+    for name, rates in [("this code", live["ours"]), *zip(map(str, earlier_code), live["earlier"], strict=True)]:
+        lines.append(f"{name} by round (messages/s): {', '.join(f'{r:.0f}' for r in rates)}")
+    return "\n".join(lines)
+
+
 def table(live: dict, sweep: dict, evaluation: tuple[float, int], exports: list[dict], args) -> str:
     ours, bare = statistics.median(live["ours"]), statistics.median(live["bare"])
     latencies = sorted(live["latency_ms"])
@@ -508,17 +565,14 @@ def table(live: dict, sweep: dict, evaluation: tuple[float, int], exports: list[
             p99 < 500,
         ),
         *(
-            [
-                (
-                    "throughput vs the earlier code",
-                    f"{ours:.0f} vs {statistics.median(live['earlier']):.0f}: "
-                    f"{statistics.median(o / e for o, e in zip(live['ours'], live['earlier'], strict=True)):.2f}x",
-                    "(reported)",
-                    True,
-                )
-            ]
-            if live["earlier"]
-            else []
+            (
+                f"throughput vs earlier code {n + 1}",
+                f"{ours:.0f} vs {statistics.median(rates):.0f}: "
+                f"{statistics.median(o / e for o, e in zip(live['ours'], rates, strict=True)):.2f}x",
+                "(reported)",
+                True,
+            )
+            for n, rates in enumerate(live["earlier"])
         ),
         ("Web API calls for benign messages", str(live["hot_path_calls"]), "0", live["hot_path_calls"] == 0),
         (
@@ -578,19 +632,28 @@ async def main() -> int:
     parser.add_argument(
         "--earlier-code",
         type=Path,
-        help="another checkout of Safe Contact (earlier code): its throughput is measured in the same rounds",
+        action="append",
+        help="another checkout of Safe Contact (earlier code; may be given more than once): its throughput is "
+        "measured in the same rounds, on a database made and migrated by its own code",
+    )
+    parser.add_argument(
+        "--throughput-only", action="store_true", help="measure throughput alone (no latency, sweep or audits)"
     )
     args = parser.parse_args()
     random.seed(1)
-    live = await live_benchmarks(args.events, args.rounds, args.incidents, args.connections, args.earlier_code)
+    incidents = 0 if args.throughput_only else args.incidents
+    live = await live_benchmarks(args.events, args.rounds, incidents, args.connections, args.earlier_code)
+    if args.throughput_only:
+        print(throughput_table(live, args.earlier_code or []))
+        return 0
     sweep = await sweep_benchmark(args.users, args.channels, args.members)
     evaluation = evaluation_seconds(args.users, args.channels, args.members)
     exports = await export_benchmark(args.export_channels)
     print(table(live, sweep, evaluation, exports, args))
     rounds = ", ".join(f"{o:.0f}/{b:.0f}" for o, b in zip(live["ours"], live["bare"], strict=True))
     print(f"\nthroughput by round (Safe Contact/bare Bolt, messages/s): {rounds}")
-    if live["earlier"]:
-        print(f"earlier code by round (messages/s): {', '.join(f'{e:.0f}' for e in live['earlier'])}")
+    for n, rates in enumerate(live["earlier"]):
+        print(f"earlier code {n + 1} by round (messages/s): {', '.join(f'{e:.0f}' for e in rates)}")
     print(f"\nsweep calls by method: {sweep['calls']}; floor: {sweep['floor']}; other calls: {sweep['other_methods']}")
     if live["hot_path_methods"]:
         print(f"calls made during benign messages: {sorted(live['hot_path_methods'])}")

@@ -130,6 +130,13 @@ def runner_options() -> dict:
     }
 
 
+def may_nest_too_deep(text: str, limit: int = MOST_NESTING) -> bool:
+    """Whether JSON `text` could nest more than `limit` deep: each level opens with a brace or a
+    bracket, so text with no more of them than `limit` cannot (counting is C-speed; walking the parsed
+    value, `too_deep`, is Python-speed, a few microseconds on every delivery)."""
+    return text.count("{") + text.count("[") > limit
+
+
 def too_deep(value: object, limit: int = MOST_NESTING) -> bool:
     """Whether parsed JSON nests objects and arrays more than `limit` deep (walked without recursion)."""
     stack: list[tuple[object, int]] = [(value, 1)]

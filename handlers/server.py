@@ -117,11 +117,14 @@ class SafeContactApp:
         not the object Slack's payloads are, nests too deep, or whose fields have the wrong types,
         gets 400 and is logged, instead of reaching Bolt, which would answer 500 and have Slack retry
         it. A signed request that is not an event callback is acted on once (see `_first_use`)."""
-        try:
-            async with asyncio.timeout(edge.BODY_READ_TIMEOUT):
-                body = await request.read()
-        except TimeoutError:
-            return await _body_timed_out(request)
+        if request.content.is_eof():  # the whole body came with the head (most requests): no wait, no timer
+            body = await request.read()
+        else:
+            try:
+                async with asyncio.timeout(edge.BODY_READ_TIMEOUT):
+                    body = await request.read()
+            except TimeoutError:
+                return await _body_timed_out(request)
         text = _utf8(body)
         if text is None or not self._signed(text, request):  # no signing secret: nothing is signed
             return web.json_response({"ok": False, "error": "invalid signature"}, status=401, headers=NO_RETRY)
@@ -135,7 +138,7 @@ class SafeContactApp:
             bolt_request = _bolt_request(request, text)
             if not isinstance(bolt_request.body, dict):
                 raise TypeError(f"a {type(bolt_request.body).__name__} body")
-            if edge.too_deep(bolt_request.body):
+            if edge.may_nest_too_deep(text) and edge.too_deep(bolt_request.body):
                 raise ValueError("nested too deep")
         except UNPARSEABLE as error:
             log.warning("a malformed request was refused: %s", type(error).__name__)
@@ -170,7 +173,7 @@ class SafeContactApp:
         None for anything else, which Bolt handles."""
         try:
             parsed = json.loads(body)
-            if edge.too_deep(parsed):
+            if edge.may_nest_too_deep(body) and edge.too_deep(parsed):
                 raise ValueError("nested too deep")
         except (ValueError, RecursionError) as error:
             log.warning("a malformed request was refused: %s", type(error).__name__)
