@@ -6,6 +6,7 @@ alerts exactly once."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -70,7 +71,9 @@ class AppProcess:
     def kill(self) -> None:
         """SIGKILL: no clean-up, no finally, as a crash or an out-of-memory kill."""
         if self.process is not None and self.process.returncode is None:
-            os.kill(self.process.pid, signal.SIGKILL)
+            # Killed already and reaped, but asyncio has not yet set its return code: gone either way.
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.process.pid, signal.SIGKILL)
 
     async def stop(self) -> None:
         self.kill()
