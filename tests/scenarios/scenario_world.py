@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import aiohttp
 from aiohttp import web
 from builders import (
     ADMIN1,
@@ -123,6 +124,23 @@ async def quiet(slack: FakeSlack, *, seconds: float = 0.7, limit: float = 30.0) 
         await asyncio.sleep(seconds)
         waited += seconds
     raise AssertionError("the app never went quiet")
+
+
+async def until_healthy(base_url: str, process: asyncio.subprocess.Process, *, limit: float = 15.0) -> bool:
+    """Wait until the app process at `base_url` answers `GET /healthz` with 200: False if it exits
+    first or does not within `limit` seconds."""
+    async with aiohttp.ClientSession() as http:
+        for _ in range(int(limit / 0.05)):
+            try:
+                async with http.get(f"{base_url}/healthz") as answer:
+                    if answer.status == 200:
+                        return True
+            except aiohttp.ClientError:
+                pass
+            if process.returncode is not None:
+                return False
+            await asyncio.sleep(0.05)
+    return False
 
 
 async def until(predicate, *, limit: float = 30.0) -> None:

@@ -11,10 +11,9 @@ import socket
 import sys
 from pathlib import Path
 
-import aiohttp
 import pytest
 from builders import program
-from scenario_world import BOT_USER, SIGNING_SECRET, TEAM, populate
+from scenario_world import BOT_USER, SIGNING_SECRET, TEAM, populate, until_healthy
 
 import storage
 from fakeslack import FakeSlack
@@ -77,18 +76,8 @@ class ServedApp:
                 stdout=log, stderr=log, preexec_fn=self._limit_open_files,
             )  # fmt: skip
         self.slack.events_url = f"{self.base_url}/slack/events"
-        async with aiohttp.ClientSession() as http:
-            for _ in range(300):
-                try:
-                    async with http.get(f"{self.base_url}/healthz") as answer:
-                        if answer.status == 200:
-                            return
-                except aiohttp.ClientError:
-                    pass
-                if self.process.returncode is not None:
-                    break
-                await asyncio.sleep(0.05)
-        raise AssertionError(f"the app did not start:\n{self.logged()[-3000:]}")
+        if not await until_healthy(self.base_url, self.process):
+            raise AssertionError(f"the app did not start:\n{self.logged()[-3000:]}")
 
     def logged(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

@@ -13,10 +13,9 @@ import socket
 import sys
 from pathlib import Path
 
-import aiohttp
 import pytest
 from builders import ALERTS, GENERAL, MINOR1, STAFF1, program
-from scenario_world import BOT_USER, SIGNING_SECRET, TEAM, populate, quiet, until
+from scenario_world import BOT_USER, SIGNING_SECRET, TEAM, populate, quiet, until, until_healthy
 
 import storage
 from fakeslack import FakeSlack
@@ -57,16 +56,8 @@ class AppProcess:
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
         )  # fmt: skip
         self.slack.events_url = f"http://127.0.0.1:{self.port}/slack/events"
-        async with aiohttp.ClientSession() as http:
-            for _ in range(200):
-                try:
-                    async with http.get(f"http://127.0.0.1:{self.port}/healthz") as answer:
-                        if answer.status == 200:
-                            return
-                except aiohttp.ClientError:
-                    pass
-                await asyncio.sleep(0.05)
-        raise AssertionError("the app did not start")
+        if not await until_healthy(f"http://127.0.0.1:{self.port}", self.process, limit=10):
+            raise AssertionError("the app did not start")
 
     def kill(self) -> None:
         """SIGKILL: no clean-up, no finally, as a crash or an out-of-memory kill."""
