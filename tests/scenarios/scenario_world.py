@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -112,6 +113,29 @@ class World:
             storage.save_user_token(
                 TEAM, user, token, scopes="im:history,mpim:history", seal=storage.TokenSeal(), now=NOW, session=session
             )
+
+
+def free_port() -> int:
+    """A port on loopback that nothing listens on now, for an app process of its own."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def serve_environment(slack: FakeSlack, database: Path, port: int, **overrides: str) -> dict[str, str]:
+    """The environment of a `safe-contact serve` process against `slack`, on the SQLite file
+    `database`, listening on `port`: this process's own, without its Slack or Safe Contact settings,
+    then `overrides` (an empty value removes a setting)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SAFE_CONTACT_"))}
+    env.update(
+        SLACK_BOT_TOKEN=slack.bot_token,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack.base_url,
+        DATABASE_URL=f"sqlite:///{database}",
+        PORT=str(port),
+    )
+    env.update(overrides)
+    return {k: v for k, v in env.items() if v}
 
 
 async def quiet(slack: FakeSlack, *, seconds: float = 0.7, limit: float = 30.0) -> None:

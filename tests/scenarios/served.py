@@ -5,26 +5,18 @@ about the process (its listening socket, its connections, its log lines), not th
 from __future__ import annotations
 
 import asyncio
-import os
 import resource
-import socket
 import sys
 from pathlib import Path
 
 import pytest
 from builders import program
-from scenario_world import BOT_USER, SIGNING_SECRET, TEAM, populate, until_healthy
+from scenario_world import BOT_USER, SIGNING_SECRET, TEAM, free_port, populate, serve_environment, until_healthy
 
 import storage
 from fakeslack import FakeSlack
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def prepared_database(slack: FakeSlack, tmp_path: Path) -> Path:
@@ -59,17 +51,9 @@ class ServedApp:
             resource.setrlimit(resource.RLIMIT_NOFILE, (self.open_files, self.open_files))
 
     async def start(self) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SAFE_CONTACT_"))}
-        env.update(
-            SLACK_BOT_TOKEN=self.slack.bot_token,
-            SLACK_SIGNING_SECRET=SIGNING_SECRET,
-            SLACK_API_URL=self.slack.base_url,
-            DATABASE_URL=f"sqlite:///{self.database}",
-            PORT=str(self.port),
-            HOST="127.0.0.1",
-            LOG_LEVEL="INFO",
+        env = serve_environment(
+            self.slack, self.database, self.port, **{"HOST": "127.0.0.1", "LOG_LEVEL": "INFO", **self.env}
         )
-        env.update(self.env)
         with open(self.log_path, "ab") as log:
             self.process = await asyncio.create_subprocess_exec(
                 sys.executable, str(ROOT / "app.py"), "serve", env=env, cwd=self.database.parent,

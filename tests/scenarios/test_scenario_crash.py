@@ -9,25 +9,28 @@ import asyncio
 import contextlib
 import os
 import signal
-import socket
 import sys
 from pathlib import Path
 
 import pytest
 from builders import ALERTS, GENERAL, MINOR1, STAFF1, program
-from scenario_world import BOT_USER, SIGNING_SECRET, TEAM, populate, quiet, until, until_healthy
+from scenario_world import (
+    BOT_USER,
+    SIGNING_SECRET,
+    TEAM,
+    free_port,
+    populate,
+    quiet,
+    serve_environment,
+    until,
+    until_healthy,
+)
 
 import storage
 from fakeslack import FakeSlack
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class AppProcess:
@@ -40,17 +43,7 @@ class AppProcess:
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SAFE_CONTACT_"))}
-        env.update(
-            SLACK_BOT_TOKEN=self.slack.bot_token,
-            SLACK_SIGNING_SECRET=SIGNING_SECRET,
-            SLACK_API_URL=self.slack.base_url,
-            DATABASE_URL=f"sqlite:///{self.database}",
-            PORT=str(self.port),
-            LOG_LEVEL="WARNING",
-        )
-        env.update(self.env)
-        env = {k: v for k, v in env.items() if v}
+        env = serve_environment(self.slack, self.database, self.port, **{"LOG_LEVEL": "WARNING", **self.env})
         self.process = await asyncio.create_subprocess_exec(
             sys.executable, str(ROOT / "app.py"), "serve", env=env, cwd=self.database.parent,
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
