@@ -50,6 +50,9 @@ class Settings:
     org_admin_token: str = field(default="", repr=False)
     #: How long an incident's evidence (the only message text kept) is kept, in days.
     retention_days: int = 365
+    #: How long a call must last, with the same people in it, before the call rules judge it
+    #: (`SAFE_CONTACT_CALL_GRACE_SECONDS`): a ring nobody answers is not contact.
+    call_grace_seconds: int = 30
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -61,6 +64,9 @@ class Settings:
         retention_text = env.get("SAFE_CONTACT_RETENTION_DAYS", "").strip() or "365"
         if not retention_text.isdigit() or int(retention_text) < 1:
             raise ValueError(f"SAFE_CONTACT_RETENTION_DAYS must be a whole number of days, not {retention_text!r}")
+        grace_text = env.get("SAFE_CONTACT_CALL_GRACE_SECONDS", "").strip() or "30"
+        if not grace_text.isdigit():
+            raise ValueError(f"SAFE_CONTACT_CALL_GRACE_SECONDS must be a whole number of seconds, not {grace_text!r}")
         return cls(
             bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
             signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),
@@ -76,6 +82,7 @@ class Settings:
             public_url=env.get("SAFE_CONTACT_PUBLIC_URL", "").strip().rstrip("/"),
             org_admin_token=env.get("SLACK_ORG_ADMIN_TOKEN", "").strip(),
             retention_days=int(retention_text),
+            call_grace_seconds=int(grace_text),
         )
 
     @property

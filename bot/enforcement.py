@@ -169,8 +169,8 @@ def administrators(directory: Directory) -> tuple[str, ...]:
 
 
 def _changed(incident: Incident, finding: Finding, rule: Rule) -> bool:
-    if not rule.condition:
-        return True  # an event rule's open incident gets every new occurrence in its thread
+    if not rule.condition and finding.message_ts is not None:
+        return True  # an event rule's open incident gets every new message in its thread
     return set(incident.people) != set(finding.people)
 
 
@@ -276,12 +276,26 @@ _TEXTS: dict[tuple[str, str], str] = {
     ),
     ("recording-without-consent", "adult"): (
         "Recordings that include participants need a release signed by each participant's parent or "
-        "guardian, and not every participant here has one on record. Please remove the recording until "
-        "consent is recorded. The program's administrators have been notified."
+        "guardian, and not every participant here has one on record. Please remove the recording (or turn "
+        "off the call's AI notes) until consent is recorded. The program's administrators have been notified."
     ),
     ("recording-without-consent", "minor"): (
         "Hi! Recordings can only be shared in {program} once everyone's guardians have agreed. Please "
         "don't share this one for now. You are not in trouble."
+    ),
+    ("call-adult-minor", "adult"): (
+        "One-to-one calls between adults and program participants are not allowed in {program}. Please "
+        "end this call and continue where other adults are, such as a session with a second facilitator. "
+        "The program's administrators have been notified."
+    ),
+    ("call-adult-minor", "minor"): (
+        "Hi! A friendly note from {program}: calls with adults happen in the program's sessions, where "
+        "more than one adult is there, so everyone stays safe. You are not in trouble. If anything made "
+        "you uncomfortable, you can tell a program administrator or your parent or guardian."
+    ),
+    ("call-needs-two-adults", "channel"): (
+        "This call needs at least two program adults in it while participants are here. A second "
+        "facilitator or administrator is asked to join; the program's administrators have been notified."
     ),
     ("conduct-not-acknowledged", "reminder"): (
         "Welcome to {program}! Please read the program's expectations and press Acknowledge."

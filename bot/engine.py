@@ -19,7 +19,10 @@ PARTIAL_MEMBERS = " The app knows only some of its members, so this could not be
 
 def scope_key(rule: Rule, situation: Situation) -> str | None:
     """The key of what `rule` examines in `situation`, or None when the situation lacks what the rule
-    needs. Program rules examine `program:<id>`; the others examine the conversation."""
+    needs. Program rules examine `program:<id>`, call rules `call:<id>`; the others examine the
+    conversation. A situation with a call is about that call alone."""
+    if situation.call is not None:
+        return call_scope(situation.call.id) if Scope.CALL in rule.scopes else None
     if situation.message is not None and Scope.MESSAGE in rule.scopes and situation.conversation is not None:
         return situation.conversation.id
     if situation.message is None and situation.conversation is not None and Scope.CONVERSATION in rule.scopes:
@@ -27,6 +30,11 @@ def scope_key(rule: Rule, situation: Situation) -> str | None:
     if situation.conversation is None and Scope.PROGRAM in rule.scopes:
         return f"program:{situation.program.id}"
     return None
+
+
+def call_scope(call_id: str) -> str:
+    """The scope of the call rules' findings about one call."""
+    return f"call:{call_id}"
 
 
 def evaluate(rules: Iterable[Rule], situation: Situation) -> list[Finding]:

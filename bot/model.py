@@ -7,7 +7,7 @@ import enum
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import MappingProxyType
 
 
@@ -242,6 +242,51 @@ class Message:
     thread_ts: str | None = None
 
 
+class CallFeature(enum.StrEnum):
+    """What a call keeps of what is said in it: Slack's huddle AI notes (`room.recording`)."""
+
+    TRANSCRIPT = "transcript"
+    SUMMARY = "summary"
+    NOTETAKING = "notetaking"
+
+
+#: How long a call must last with the same people in it before the call rules judge it, by default
+#: (`SAFE_CONTACT_CALL_GRACE_SECONDS`): a ring nobody answers is not contact.
+DEFAULT_CALL_GRACE = timedelta(seconds=30)
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A live call (a Slack huddle) as the app pieces it together: who is in it now (each member's
+    `huddle_state_call_id`, and the `room.participants` of its root where the app can read it), since
+    when those people have been together, and where it runs once a root names its conversation.
+
+    `kind` is None while the conversation is unknown: a huddle in a DM or group DM nobody connected,
+    or in a channel the app is not in. A call that has `ended` has nobody in it."""
+
+    id: str
+    participants: frozenset[str] = frozenset()
+    #: When its participants became the ones it has now (a join or leave starts the clock again).
+    since: datetime = datetime.min
+    started_at: datetime | None = None
+    channel: str | None = None
+    kind: ConversationKind | None = None
+    #: The AI-notes features on (transcript, summary, note-taking): the call is being recorded.
+    recorded: frozenset[CallFeature] = frozenset()
+    ended: bool = False
+    #: The `ts` of its `huddle_thread` root in `channel`, once seen (to read it again).
+    root_ts: str | None = None
+
+    def has_lasted(self, grace: timedelta, now: datetime) -> bool:
+        """Whether its people have been together for `grace` already."""
+        return now - self.since >= grace
+
+    @property
+    def in_channel(self) -> bool:
+        """Whether it runs in a channel (public or private), where the app can post."""
+        return self.kind in (ConversationKind.PUBLIC_CHANNEL, ConversationKind.PRIVATE_CHANNEL)
+
+
 #: Slackbot's account id is the same in every workspace.
 SLACKBOT_ID = "USLACKBOT"
 
@@ -339,6 +384,10 @@ class Situation:
     now: datetime
     conversation: Conversation | None = None
     message: Message | None = None
+    #: A live call, judged on its own (the call rules): no conversation or message with it.
+    call: Call | None = None
+    #: How long a call must last before the call rules judge it (`Call.has_lasted`).
+    call_grace: timedelta = DEFAULT_CALL_GRACE
     #: Accounts active right now (presence). None: presence was not looked up.
     active_users: frozenset[str] | None = None
     #: Accounts whose owners connected them to the app. None: not known.
@@ -356,6 +405,10 @@ class Situation:
         """The human members of a conversation with their roster entry (None when unknown).
         Bots, the app included, are not people."""
         return list(_people(self.directory, conversation.members))
+
+    def people_in_call(self, call: Call) -> list[tuple[str, Person | None]]:
+        """The human participants of a call with their roster entry (None when unknown)."""
+        return list(_people(self.directory, call.participants))
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 from bot.model import (
     Account,
     BackgroundCheck,
+    Call,
+    CallFeature,
     Conversation,
     ConversationKind,
     Directory,
@@ -139,4 +141,21 @@ def situation(conversation=None, msg=None, *, prog=None, accounts=None, complete
         conversation=conversation,
         message=msg,
         **facts,
+    )
+
+
+#: A call's people have been together this long in `call()` unless told otherwise: past the grace.
+TOGETHER = timedelta(minutes=2)
+
+
+def call(*participants: str, id: str = "R0CALL0001", channel=None, kind=None, together=TOGETHER, recorded=()) -> Call:
+    """A live call whose people have been together for `together` at `NOW`."""
+    return Call(
+        id=id,
+        participants=frozenset(participants),
+        since=NOW - together,
+        started_at=NOW - together,
+        channel=channel,
+        kind=kind,
+        recorded=frozenset(CallFeature(f) for f in recorded),
     )

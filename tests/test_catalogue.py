@@ -26,6 +26,8 @@ DESIGN_TABLE = {
     "too-few-program-admins": Severity.MEDIUM,
     "hazardous-activity": Severity.ADVISORY,
     "recording-without-consent": Severity.HIGH,
+    "call-adult-minor": Severity.CRITICAL,
+    "call-needs-two-adults": Severity.HIGH,
     "guardian-not-informed": Severity.MEDIUM,
     "conduct-not-acknowledged": Severity.INFO,
     "monitoring-not-connected": Severity.INFO,

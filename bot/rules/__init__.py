@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Sequence
 
-from bot.rules import content, direct_messages, program, spaces
+from bot.rules import calls, content, direct_messages, program, spaces
 from bot.rules.registry import Breach, Remedy, Rule, Scope, registered_rules, rule
 
 #: The order administrators read them in: direct messages, contact, spaces, content, program.
@@ -20,6 +20,8 @@ CATALOGUE_ORDER = (
     "too-few-program-admins",
     "hazardous-activity",
     "recording-without-consent",
+    "call-adult-minor",
+    "call-needs-two-adults",
     "guardian-not-informed",
     "conduct-not-acknowledged",
     "monitoring-not-connected",
@@ -46,6 +48,8 @@ CATALOGUE: tuple[Rule, ...] = ordered_catalogue(registered_rules(), CATALOGUE_OR
 _BY_SYMBOL = {r.symbol: r for r in CATALOGUE}
 #: The rules that judge a message (what every message event runs): the catalogue's, in its order.
 MESSAGE_RULES: tuple[Rule, ...] = tuple(r for r in CATALOGUE if Scope.MESSAGE in r.scopes)
+#: The rules that judge a live call.
+CALL_RULES: tuple[Rule, ...] = tuple(r for r in CATALOGUE if Scope.CALL in r.scopes)
 
 
 def rule_by_symbol(symbol: str) -> Rule:
@@ -54,12 +58,14 @@ def rule_by_symbol(symbol: str) -> Rule:
 
 
 __all__ = [
+    "CALL_RULES",
     "CATALOGUE",
     "MESSAGE_RULES",
     "Breach",
     "Remedy",
     "Rule",
     "Scope",
+    "calls",
     "content",
     "direct_messages",
     "program",

@@ -3,10 +3,10 @@ adult unrelated to them, how to name people in a finding."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from bot.inert import slack_line
-from bot.model import Conversation, Person, Situation
+from bot.model import Call, Conversation, ConversationKind, Person, Situation
 
 
 def mention(user_id: str) -> str:
@@ -43,6 +43,17 @@ def is_own_guardian(person: Person | None, minors: Iterable[Person]) -> bool:
     return person is not None and bool(minors) and all(person.guards(m) for m in minors)
 
 
+def is_one_family(minors: Sequence[tuple[str, Person]], adults: Sequence[tuple[str, Person | None]]) -> bool:
+    """A family: every adult guards a minor present and every minor has a guardian present."""
+    if not adults:
+        return False
+    minor_people = [p for _, p in minors]
+    adult_people = [p for _, p in adults]
+    adults_are_guardians = all(p is not None and any(p.guards(m) for m in minor_people) for p in adult_people)
+    minors_are_guarded = all(any(p is not None and p.guards(m) for p in adult_people) for m in minor_people)
+    return adults_are_guardians and minors_are_guarded
+
+
 def unrelated_adults(situation: Situation, conversation: Conversation) -> list[str]:
     """Adults in the conversation who are not the guardian of every minor in it."""
     minors = [p for _, p in minors_in(situation, conversation)]
@@ -54,3 +65,14 @@ def person_label(situation: Situation, person: Person) -> str:
     a finding's summary is Slack mrkdwn, and a roster name is nobody's markup."""
     user_id = situation.directory.account_id(person)
     return mention(user_id) if user_id else slack_line(person.name or person.email)
+
+
+def call_place(call: Call) -> str:
+    """Where a call runs, as a finding says it."""
+    if call.channel and call.in_channel:
+        return f"in {channel_ref(call.channel)}"
+    if call.kind is ConversationKind.IM:
+        return "in a direct message"
+    if call.kind is ConversationKind.MPIM:
+        return "in a group DM"
+    return "(Slack does not say where: a DM, a group DM or a channel the app is not in)"

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bot.detectors import find_contact_details, find_hazardous_activity, find_recordings
-from bot.model import Severity, Situation
-from bot.rules.common import channel_ref, mention, mentions, minors_in, unrelated_adults
+from bot.model import Call, Severity, Situation
+from bot.rules.common import call_place, channel_ref, mention, mentions, minors_in, unrelated_adults
 from bot.rules.registry import Breach, Remedy, Scope, rule
 
 #: Evidence is the matched fragment, never the whole message, and never longer than this.
@@ -114,21 +114,27 @@ def hazardous_activity(s: Situation) -> Iterator[Breach]:
     severity=Severity.HIGH,
     clause="Recording online sessions with minors requires a consent and recording release form "
     "signed by a parent/guardian of each participating minor.",
-    summary="A recording is shared where a minor has no recording consent",
-    scopes=(Scope.MESSAGE,),
+    summary="A recording is shared, or a call recorded, where a minor has no recording consent",
+    scopes=(Scope.MESSAGE, Scope.CALL),
     remedies=(Remedy.WARN_PEOPLE,),
     condition=False,
 )
 def recording_without_consent(s: Situation) -> Iterator[Breach]:
     """An audio or video file, or a meeting-recording link, is shared in a conversation where a
-    minor without a signed recording release on record is present.
+    minor without a signed recording release on record is present; or a live call with such a minor
+    in it is recorded or transcribed (a huddle's AI notes: transcript, summary or note-taking).
 
     Why: recording sessions with minors needs a release signed by a parent or guardian of each
-    participating minor. A photo, a document or a meeting join link is not a recording.
+    participating minor. A photo, a document or a meeting join link is not a recording; a huddle
+    whose AI notes are on keeps what everyone in it says.
 
     Example: a facilitator uploads session-3.mp4 to #session-3, where participant Jo has no release
-    on file. Administrators are alerted and the sender is warned.
+    on file. Administrators are alerted and the sender is warned. Or the facilitator turns on AI notes
+    in #session-3's huddle while Jo is in it: administrators are alerted and the adults are warned.
     """
+    if s.call is not None:
+        yield from _recorded_call(s, s.call)
+        return
     conversation, message = s.conversation, s.message
     if conversation is None or message is None:
         return
@@ -146,4 +152,24 @@ def recording_without_consent(s: Situation) -> Iterator[Breach]:
         channel=conversation.id,
         evidence=_evidence([f"{r.kind}: {r.value}" for r in recordings]),
         message_ts=message.ts,
+    )
+
+
+def _recorded_call(s: Situation, call: Call) -> Iterator[Breach]:
+    """A call with AI notes on and a minor without recording consent in it. One incident per call;
+    its thread gets each minor without consent who joins later."""
+    if not call.recorded:
+        return
+    people = s.people_in_call(call)
+    without_consent = [uid for uid, p in people if p is not None and p.is_minor and not p.recording_consent]
+    if not without_consent:
+        return
+    adults = [uid for uid, p in people if p is None or not p.is_minor]
+    features = ", ".join(sorted(feature.value for feature in call.recorded))
+    yield Breach(
+        subject=call.id,
+        summary=f"A call {call_place(call)} is recorded by Slack's AI notes ({features}) while minor "
+        f"{mentions(without_consent, limit=10)} without recording consent on record is in it.",
+        people=(*adults, *without_consent),
+        channel=call.channel if call.in_channel else None,
     )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
-from bot.model import ConversationKind, Person, Severity, Situation
-from bot.rules.common import adults_in, is_own_guardian, mentions, minors_in
+from bot.model import ConversationKind, Severity, Situation
+from bot.rules.common import adults_in, is_one_family, is_own_guardian, mentions, minors_in
 from bot.rules.registry import Breach, Remedy, Scope, rule
 
 _DM_SCOPE = (Scope.CONVERSATION,)
@@ -110,7 +110,7 @@ def group_dm_with_minor(s: Situation) -> Iterator[Breach]:
     if not minors:
         return
     adults = adults_in(s, conversation)
-    if _is_one_family(minors, adults):
+    if is_one_family(minors, adults):
         return
     people = tuple(uid for uid, _ in minors) + tuple(uid for uid, _ in adults)
     who, verb = ("Minors", "are") if len(minors) > 1 else ("Minor", "is")
@@ -121,14 +121,3 @@ def group_dm_with_minor(s: Situation) -> Iterator[Breach]:
         people=people,
         channel=conversation.id,
     )
-
-
-def _is_one_family(minors: Sequence[tuple[str, Person]], adults: Sequence[tuple[str, Person | None]]) -> bool:
-    """Every adult guards a minor present and every minor has a guardian present."""
-    if not adults:
-        return False
-    minor_people = [p for _, p in minors]
-    adult_people = [p for _, p in adults]
-    adults_are_guardians = all(p is not None and any(p.guards(m) for m in minor_people) for p in adult_people)
-    minors_are_guarded = all(any(p is not None and p.guards(m) for p in adult_people) for m in minor_people)
-    return adults_are_guardians and minors_are_guarded

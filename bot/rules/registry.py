@@ -17,6 +17,7 @@ class Scope(enum.StrEnum):
     PROGRAM = "program"  # the program as a whole: roster, accounts, sessions
     CONVERSATION = "conversation"  # one conversation and its members
     MESSAGE = "message"  # one message in a conversation
+    CALL = "call"  # one live call (a huddle) and who is in it
 
 
 class Remedy(enum.StrEnum):
