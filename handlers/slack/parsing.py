@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from bot.model import SLACKBOT_ID, Account, Conversation, ConversationKind, Message, SharedFile
+from bot.model import SLACKBOT_ID, Account, CallFeature, Conversation, ConversationKind, Message, SharedFile
 
 #: Message subtypes that carry something a person said; the rest (joins, topic changes, deletions,
 #: bot messages, huddle roots) are either handled by their own events or not people's words.
@@ -210,3 +211,83 @@ def deleted_message(event: dict, *, bot_user_id: str) -> Message | None:
     if not isinstance(previous, dict) or not event.get("channel"):
         return None
     return spoken_message({**previous, "channel": event["channel"]}, bot_user_id=bot_user_id)
+
+
+#: The message subtype of a huddle's root: Slackbot's post in the conversation the huddle runs in.
+HUDDLE_ROOT = "huddle_thread"
+#: `profile.huddle_state` of someone in a huddle (anything else, `default_unset` mostly: in none).
+IN_A_HUDDLE = "in_a_huddle"
+
+
+@dataclass(frozen=True, slots=True)
+class HuddleRoot:
+    """A huddle's root (`subtype: huddle_thread`, with its `room`) as the app reads it: the call, the
+    conversation it runs in, who is in it now and who ever was, when it started and ended, and the
+    AI-notes features on."""
+
+    call_id: str
+    channel: str
+    ts: str
+    participants: frozenset[str]
+    history: frozenset[str]
+    started: datetime | None
+    ended: datetime | None
+    is_dm_call: bool
+    recorded: frozenset[CallFeature]
+
+
+def huddle_root(message: dict, channel: str = "") -> HuddleRoot | None:
+    """The huddle a `huddle_thread` message (or a `message_changed` carrying one) describes, or None
+    for any other message or a root without a usable `room`. A root whose `room.has_ended` is true,
+    or whose `date_end` is set, has ended; `participants` is then empty, whatever it says."""
+    body = message.get("message") if message.get("subtype") == "message_changed" else message
+    if not isinstance(body, dict) or body.get("subtype") != HUDDLE_ROOT:
+        return None
+    room = body.get("room")
+    if not isinstance(room, dict) or not isinstance(room.get("id"), str) or not room["id"]:
+        return None
+    where = channel or message.get("channel") or body.get("channel") or _first(room.get("channels"))
+    if not isinstance(where, str) or not where:
+        return None
+    ended = _epoch(room.get("date_end")) or (_epoch(room.get("date_start")) if room.get("has_ended") else None)
+    if room.get("has_ended") and ended is None:
+        ended = datetime.fromtimestamp(0, UTC)
+    recording = room.get("recording")
+    if not isinstance(recording, dict):
+        recording = {}
+    return HuddleRoot(
+        call_id=room["id"],
+        channel=where,
+        ts=str(body.get("ts") or message.get("ts") or ""),
+        participants=frozenset() if ended else people_members(room.get("participants") or []),
+        history=people_members([*(room.get("participant_history") or []), *(room.get("participants") or [])]),
+        started=_epoch(room.get("date_start")),
+        ended=ended,
+        is_dm_call=bool(room.get("is_dm_call")),
+        recorded=frozenset(f for f in CallFeature if recording.get(f.value) is True),
+    )
+
+
+def huddle_state(user: dict) -> str | None:
+    """The call a user object's profile says its owner is in (`huddle_state_call_id` while
+    `huddle_state` is `in_a_huddle`), or None: in none. A leave resets the state without the id."""
+    profile = user.get("profile")
+    if not isinstance(profile, dict) or profile.get("huddle_state") != IN_A_HUDDLE:
+        return None
+    call_id = profile.get("huddle_state_call_id")
+    return call_id if isinstance(call_id, str) and call_id else None
+
+
+def _epoch(value: object) -> datetime | None:
+    """A Slack epoch-seconds field as a time; 0, absent or not a number: None."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    return datetime.fromtimestamp(seconds, UTC) if seconds > 0 else None
+
+
+def _first(values: object) -> object:
+    return values[0] if isinstance(values, list) and values else None
