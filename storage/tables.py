@@ -385,3 +385,38 @@ class UsedOnceRow(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     expires_at: datetime = Field(sa_type=UTCDateTime, index=True)
+
+
+class CallRow(SQLModel, table=True):
+    """A live call (a Slack huddle) as the app pieces it together: where it runs once a root names
+    it, since when its people have been the ones it has, its AI-notes features, and when it ended."""
+
+    __tablename__ = "calls"
+    __table_args__ = (PrimaryKeyConstraint("team_id", "call_id"),)
+
+    team_id: str
+    call_id: str
+    channel: str | None = None
+    kind: str | None = None
+    root_ts: str | None = None
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    #: When its participants last changed (the call rules' grace period runs from it).
+    since: datetime = Field(sa_type=UTCDateTime)
+    recorded: list[str] = Field(default_factory=list, sa_type=JSON)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+
+
+class CallParticipantRow(SQLModel, table=True):
+    """Who is in which call now: one call per account at a time (a leave resets Slack's huddle state
+    without the call's id, so the app remembers it here)."""
+
+    __tablename__ = "call_participants"
+    __table_args__ = (
+        PrimaryKeyConstraint("team_id", "user_id"),
+        Index("ix_call_participants_call", "team_id", "call_id"),
+    )
+
+    team_id: str
+    user_id: str
+    call_id: str
+    joined_at: datetime = Field(sa_type=UTCDateTime)

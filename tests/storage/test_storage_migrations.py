@@ -18,6 +18,8 @@ from storage import create_engine_from_url, downgrade, get_program, migrate, sav
 
 TABLES = {
     "programs",
+    "calls",
+    "call_participants",
     "people",
     "guardian_links",
     "session_windows",
