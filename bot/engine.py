@@ -32,9 +32,13 @@ def scope_key(rule: Rule, situation: Situation) -> str | None:
     return None
 
 
+#: What the scope of a call's findings starts with.
+CALL_SCOPE_PREFIX = "call:"
+
+
 def call_scope(call_id: str) -> str:
     """The scope of the call rules' findings about one call."""
-    return f"call:{call_id}"
+    return f"{CALL_SCOPE_PREFIX}{call_id}"
 
 
 def evaluate(rules: Iterable[Rule], situation: Situation) -> list[Finding]:

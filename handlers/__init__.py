@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import cast
 
 from slack_bolt.async_app import AsyncApp
@@ -58,6 +58,7 @@ def create_app(
         clock=clock,
         connect_enabled=settings.oauth_enabled,
         connect_base_url=settings.public_url,
+        call_grace=timedelta(seconds=settings.call_grace_seconds),
     )
     # Bolt's own client gets its token from `authorize` for each request.
     client = web_client("", settings.api_url)

@@ -10,11 +10,11 @@ from collections import Counter
 from collections.abc import Callable, Coroutine, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 import storage
-from bot.model import Account, Conversation, Directory, Program
+from bot.model import DEFAULT_CALL_GRACE, Account, Conversation, Directory, Program
 from handlers.slack.api import SlackApi
 
 log = logging.getLogger(__name__)
@@ -71,6 +71,14 @@ class Wake(asyncio.Event):
     async def wait(self) -> Literal[True]:
         self._waited_on = asyncio.get_running_loop()
         return await super().wait()
+
+    def set_after(self, delay: float) -> None:
+        """Set it `delay` seconds from now (something stored comes due then: a call's grace ends),
+        so that the worker asks the database at that moment rather than at its next poll."""
+        loop = self._waited_on or _running_loop()
+        if loop is None or not loop.is_running():
+            return  # nobody waits yet: the worker asks the database when it starts
+        loop.call_soon_threadsafe(loop.call_later, max(0.0, delay), self.set)
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
@@ -269,10 +277,12 @@ class Runtime:
     #: When each live session's presence was last counted (monotonic seconds), by (program, window).
     presence_checked: dict[tuple[str, str], float] = field(default_factory=dict)
     #: Set when the listener stores an event, so the worker starts at once instead of at its next poll.
-    wake: asyncio.Event = field(default_factory=Wake)
+    wake: Wake = field(default_factory=Wake)
     #: Events this process judged without every fact a rule needed, by reason ("members": only the
     #: members the event proves; "files": a file `files.info` could not describe). In `/healthz`.
     undecided: Counter[str] = field(default_factory=Counter)
+    #: How long a call's people must be together before the call rules judge it.
+    call_grace: timedelta = DEFAULT_CALL_GRACE
     #: The work commands, buttons and forms leave for after their answer (shared by every workspace).
     followups: FollowUps = field(default_factory=FollowUps, repr=False)
 

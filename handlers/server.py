@@ -33,6 +33,7 @@ from handlers.runtime import Runtime
 from handlers.scheduled.retention import purge
 from handlers.scheduled.sweep import run_periodically, scheduled_checks, sweep
 from handlers.slack.api import api_error
+from handlers.worker.calls import CALL_CHECK, call_check_job
 from handlers.worker.carry_out import action_job
 from handlers.worker.judge import Judge
 from handlers.worker.loop import Worker
@@ -75,7 +76,9 @@ class SafeContactApp:
         self.settings = settings
         self.runtime = runtime
         self.bolt = bolt
-        self.worker = Worker(runtime, {EVENT: Judge(runtime), ACTION: action_job(runtime)})
+        self.worker = Worker(
+            runtime, {EVENT: Judge(runtime), ACTION: action_job(runtime), CALL_CHECK: call_check_job(runtime)}
+        )
         self.inbox = events.InboxWriter(runtime, self.worker)
         self.deliveries = Deliveries(runtime, self._sweep_backstage)
         #: Where the background work, commands and buttons run once `start`ed: not on the loop that

@@ -43,17 +43,25 @@ class InboxItem:
 
 
 def enqueue_event(
-    event_id: str | None, team_id: str, kind: str, payload: Mapping[str, Any], *, now: datetime, session: Session
+    event_id: str | None,
+    team_id: str,
+    kind: str,
+    payload: Mapping[str, Any],
+    *,
+    now: datetime,
+    session: Session,
+    due: datetime | None = None,
 ) -> bool:
-    """Store an event for the worker. False when `event_id` is already stored: Slack redelivered it.
-    Requests without an event id (commands, interactions) are always stored."""
+    """Store an event for the worker, due at once or at `due` (a check that must wait). False when
+    `event_id` is already stored: Slack redelivered it. Requests without an event id (commands,
+    interactions) are always stored."""
     statement = insert_for(session, InboxRow).values(
         event_id=event_id,
         team_id=team_id or "",
         kind=kind,
         payload=dict(payload),
         received_at=now,
-        available_at=now,
+        available_at=due or now,
         status="pending",
         attempts=0,
     )

@@ -16,10 +16,11 @@ from datetime import timedelta
 import storage
 from bot.enforcement import administrators, plan_escalations
 from bot.inert import slack_line
-from bot.model import Account, Conversation, EnforcementMode, Situation
+from bot.model import Account, Conversation, Directory, EnforcementMode, Program, Situation
 from handlers.runtime import Runtime
 from handlers.situations import live_presence, program_situation
 from handlers.slack.api import BOT_CONVERSATION_TYPES, USER_CONVERSATION_TYPES, SlackApi, api_error
+from handlers.worker.calls import in_program_channel, judge_calls, read_live_roots
 from handlers.worker.enforce import enforce
 from handlers.worker.onboarding import welcome
 from handlers.worker.queued import Escalation, queue
@@ -37,7 +38,7 @@ class SweepReport:
 
 async def sweep(runtime: Runtime, team_id: str) -> SweepReport:
     """List the workspace, store it, and judge every program space and conversation with a minor."""
-    accounts = await runtime.api.accounts(team_id)
+    accounts, in_calls = await runtime.api.accounts_and_calls(team_id)
     with runtime.session() as session:
         tokens = storage.user_tokens(team_id, seal=runtime.seal, session=session)
     conversations = await visible_conversations(runtime.api, team_id, tokens)
@@ -66,6 +67,7 @@ async def sweep(runtime: Runtime, team_id: str) -> SweepReport:
                 findings, actions = findings + outcome.findings, actions + len(outcome.actions)
             # Roster members seen for the first time are welcomed with the program's expectations.
             welcome(program, directory, directory.user_ids(program.roster), team_id=team_id, session=session, now=now)
+    await put_calls_right(runtime, team_id, in_calls, workspace)
     # The program-wide rules are judged after guardians were sent what they are owed, so that a
     # guardian about to be informed is not reported as uninformed.
     await send_guardian_notices(runtime, team_id)
@@ -73,6 +75,38 @@ async def sweep(runtime: Runtime, team_id: str) -> SweepReport:
     report = SweepReport(len(accounts), len(conversations), findings, actions)
     log.info("sweep of %s: %s", team_id, report)
     return report
+
+
+async def put_calls_right(
+    runtime: Runtime, team_id: str, in_calls: dict[str, str | None], workspace: list[tuple[Program, Directory]]
+) -> None:
+    """The live picture of calls put right from Slack's own state: the call each profile of
+    `users.list` names, and the root of each live call in a program channel (one
+    `conversations.history` call each). Every live call is judged again: one whose grace ended
+    while the app was down is judged now."""
+    with runtime.session() as session:
+        changed = storage.put_right(team_id, in_calls, now=runtime.now(), session=session)
+        live = storage.live_calls(team_id, session=session)
+    in_spaces = [c for c in live if any(in_program_channel(p, c, team_id) for p, _ in workspace)]
+    roots = await read_live_roots(runtime, in_spaces)
+    kinds = {c.id: c.kind for c in live}
+    with runtime.session() as session:
+        now = runtime.now()
+        for root in roots:
+            changed |= storage.note_root(
+                team_id,
+                root.call_id,
+                channel=root.channel,
+                kind=kinds.get(root.call_id),
+                root_ts=root.ts,
+                started=root.started,
+                ended=root.ended,
+                recorded=root.recorded,
+                participants=root.participants,
+                now=now,
+                session=session,
+            )
+        judge_calls(runtime, team_id, changed | {c.id for c in live}, session=session, now=now)
 
 
 async def external_accounts(

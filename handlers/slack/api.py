@@ -21,7 +21,13 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.barriers import RESTRICTED_SUBJECTS
 from bot.model import Account, Conversation, ConversationKind
-from handlers.slack.parsing import account_from_user, conversation_from_info, conversation_kind, people_members
+from handlers.slack.parsing import (
+    account_from_user,
+    conversation_from_info,
+    conversation_kind,
+    huddle_state,
+    people_members,
+)
 from handlers.slack.refusals import refusal_codes
 
 log = logging.getLogger(__name__)
@@ -171,7 +177,26 @@ class SlackApi:
 
     async def accounts(self, team_id: str) -> list[Account]:
         """Every account of the workspace (`users.list`, paged)."""
-        return [account_from_user(user, team_id) async for user in self._pages("users.list", "members")]
+        accounts, _ = await self.accounts_and_calls(team_id)
+        return accounts
+
+    async def accounts_and_calls(self, team_id: str) -> tuple[list[Account], dict[str, str | None]]:
+        """Every account of the workspace (`users.list`, paged), and the call each is in as its
+        profile says (`huddle_state_call_id`; None: in none): the same pages, no call more."""
+        accounts: list[Account] = []
+        calls: dict[str, str | None] = {}
+        async for user in self._pages("users.list", "members"):
+            account = account_from_user(user, team_id)
+            accounts.append(account)
+            if not account.is_bot:
+                calls[account.id] = huddle_state(user)
+        return accounts, calls
+
+    async def message_at(self, channel: str, ts: str) -> dict | None:
+        """The message `ts` of a conversation as it is now (`conversations.history`, one message):
+        how a huddle's root, which Slack keeps editing without telling, is read again."""
+        response = await self.client.conversations_history(channel=channel, latest=ts, inclusive=True, limit=1)
+        return next((m for m in response.get("messages") or [] if m.get("ts") == ts), None)
 
     async def account(self, user_id: str, *, team_id: str = "", enterprise_id: str | None = None) -> Account:
         """One account (`users.info`), as workspace `team_id` sees it: how an external member, whom

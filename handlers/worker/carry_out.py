@@ -120,9 +120,10 @@ async def carry_out(runtime: Runtime, team_id: str, action: QueuedAction, *, att
     incident = _incident(runtime, _incident_id(action))
     try:
         match action:
-            case PostAlert():
+            case PostAlert(under=under):
                 program = _program(runtime, team_id, incident)
-                return await _post_alert(runtime, incident, program, retry=attempt > 1, once=once)
+                thread_ts = _situation_thread(runtime, incident, program, under, attempt=attempt)
+                return await _post_alert(runtime, incident, program, retry=attempt > 1, once=once, thread_ts=thread_ts)
             case ThreadUpdate() | Resolution():
                 return await _post_in_thread(runtime, incident, action, once)
             case Post(channel=channel, text=text, thread_ts=thread_ts):
@@ -180,21 +181,62 @@ def _program(runtime: Runtime, team_id: str, incident: Incident | None) -> Progr
     return next((p for p in runtime.cache.programs(team_id) if p.id == incident.program_id), None)
 
 
-async def _post_alert(runtime: Runtime, incident: Incident | None, program: Program | None, *, retry: bool, once: Once):
-    """Post the incident's alert once. A retry first looks for it in the alert channel: the process
-    may have died after Slack accepted the post and before its `ts` was stored."""
+#: How many tries an alert waits for the alert of its situation (the call it is about) to be posted
+#: before it is posted on its own: a few seconds, never an alert lost.
+WAITS_FOR_ITS_SITUATION = 3
+
+
+def _situation_thread(
+    runtime: Runtime, incident: Incident | None, program: Program | None, under: int | None, *, attempt: int
+) -> str | None:
+    """The thread an alert goes in: that of its situation's alert (`PostAlert.under`), once posted in
+    the same alert channel. None: the alert is posted on its own."""
+    if under is None or incident is None or program is None or under == incident.id:
+        return None
+    situation = _incident(runtime, under)
+    if situation is None:
+        return None
+    if situation.alert_ts and situation.alert_channel == program.alert_channel:
+        return situation.alert_ts
+    if not situation.alert_ts and attempt <= WAITS_FOR_ITS_SITUATION and not _alerted_by_dm(runtime, situation):
+        raise AlertNotPostedYet(f"incident {situation.id}")
+    return None
+
+
+async def _post_alert(
+    runtime: Runtime,
+    incident: Incident | None,
+    program: Program | None,
+    *,
+    retry: bool,
+    once: Once,
+    thread_ts: str | None = None,
+):
+    """Post the incident's alert once (in `thread_ts`, its situation's alert thread, when given). A
+    retry first looks for it in the alert channel: the process may have died after Slack accepted
+    the post and before its `ts` was stored."""
     if incident is None or program is None:
         raise PermanentFailure("the alert's incident or program no longer exists")
     if incident.alert_ts:
         return None  # posted already (this item is a retry after a crash)
-    posted = await _posted_before(runtime, program.alert_channel, incident) if retry else None
+    posted = None
+    if retry:
+        posted = (
+            await _find_earlier(runtime, program.alert_channel, once.marker() or "", thread_ts)
+            if thread_ts and once.marker()
+            else await _posted_before(runtime, program.alert_channel, incident)
+        )
     if posted is None:
         try:
             await still_mine()
             # The block naming the incident is the alert's marker (alerts posted before markers were
             # metadata are found by it too).
             posted = await runtime.api.post(
-                program.alert_channel, alert_text(incident), blocks=alert_blocks(incident), marker=once.marker()
+                program.alert_channel,
+                alert_text(incident),
+                blocks=alert_blocks(incident),
+                marker=once.marker(),
+                thread_ts=thread_ts,
             )
         except SlackApiError as error:
             if str(error.response.get("error") or "") not in ALERT_CHANNEL_GONE:

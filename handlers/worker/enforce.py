@@ -22,7 +22,7 @@ from bot.enforcement import (
     describe,
     plan,
 )
-from bot.engine import checked_scopes, evaluate
+from bot.engine import CALL_SCOPE_PREFIX, checked_scopes, evaluate
 from bot.model import Finding, Situation
 from bot.rules import CATALOGUE
 from handlers.slack.blocks import resolved_text, update_text
@@ -63,6 +63,9 @@ def enforce(situation: Situation, *, session: storage.Session, now: datetime, te
     incidents = [i for scope in scopes for i in storage.open_incidents(program.id, scope=scope, session=session)]
     actions = plan(findings, incidents, checked=checked, directory=situation.directory)
     recorder = _Recorder(program.id, team_id, session, now, {(i.rule, i.subject): i.id for i in incidents})
+    for incident in incidents:  # the oldest open incident of a call is the call's alert
+        if incident.scope.startswith(CALL_SCOPE_PREFIX):
+            recorder.situations.setdefault(incident.scope, incident.id)
     descriptions = tuple(recorder.record(action) for action in actions)
     for line in descriptions:
         activity.info("%s: %s", program.id, line)
@@ -78,6 +81,9 @@ class _Recorder:
         #: Findings whose incident another process opened first (a race on the same event or check):
         #: that process queued the alert and the remedies, and they are not queued again here.
         self.lost: set[tuple[str, str]] = set()
+        #: The incident whose alert stands for each call (one call is one situation): a call's later
+        #: findings are alerted in its thread.
+        self.situations: dict[str, int] = {}
 
     def queue(self, action: QueuedAction) -> None:
         queue(action, team_id=self.team_id, session=self.session, now=self.now)
@@ -95,12 +101,16 @@ class _Recorder:
                 if not created:
                     self.lost.add((finding.rule, finding.subject))
                 if created and isinstance(action, Alert):
-                    self.queue(PostAlert(incident=opened.id))
+                    under = self.situations.get(finding.scope) if finding.scope.startswith(CALL_SCOPE_PREFIX) else None
+                    self.queue(PostAlert(incident=opened.id, under=under))
+                    if finding.scope.startswith(CALL_SCOPE_PREFIX):
+                        self.situations.setdefault(finding.scope, opened.id)
             case Warn(finding) | Invite(finding) | ThreadReply(finding) if (finding.rule, finding.subject) in self.lost:
                 pass  # the remedy of an incident another process opened: it queued the remedy
             case Update(incident, finding):
                 storage.update_incident(incident.id, finding, now=now, session=session)
-                self.queue(ThreadUpdate(incident=incident.id, text=update_text(finding)))
+                if not finding.scope.startswith(CALL_SCOPE_PREFIX):  # a call's thread tells who joined and left
+                    self.queue(ThreadUpdate(incident=incident.id, text=update_text(finding)))
             case Warn(finding, text, users, channel):
                 tied = self.incident(finding)
                 if channel:

@@ -36,12 +36,16 @@ from handlers.slack.parsing import (
     account_from_user,
     deleted_message,
     event_conversation_kind,
+    event_time,
+    huddle_root,
+    huddle_state,
     observing_user,
     people_members,
     receiver,
     shared_file,
     spoken_message,
 )
+from handlers.worker.calls import Change, judge_calls, root_change, root_kind
 from handlers.worker.enforce import enforce
 from handlers.worker.home import publish_home
 from handlers.worker.onboarding import welcome
@@ -90,6 +94,8 @@ class Judge:
 
     async def on_message(self, team_id: str, event: dict, envelope: dict) -> Apply | None:
         """A person said something: judge the message, and the conversation if it is new to us."""
+        if event.get("subtype") == "message_changed" and huddle_root(event) is not None:
+            return await self.on_huddle_root(team_id, event, envelope)  # Slackbot keeps editing a root
         message = spoken_message(event, bot_user_id=self.runtime.bot_user_id)
         if message is None:
             return None
@@ -335,9 +341,13 @@ class Judge:
         if not isinstance(user, dict) or not isinstance(user.get("id"), str) or not user["id"]:
             return None
         account = account_from_user(user, team_id, enterprise_id=receiver(envelope).enterprise_id)
+        newcomer = event.get("type") == "team_join"
+        if not newcomer and self.runtime.cache.accounts(team_id).get(account.id) == account:
+            # Nothing the rules read changed: Slack sends `user_change` with every huddle join and
+            # leave (and status changes), which must not re-judge every program each time.
+            return None
         self.runtime.cache.put_account(team_id, account)
         programs = list(self.runtime.cache.workspace(team_id))
-        newcomer = event.get("type") == "team_join"
 
         def apply(session: storage.Session) -> None:
             storage.upsert_accounts([account], session=session, now=self.runtime.now())
@@ -351,6 +361,43 @@ class Judge:
                 enforce(situation, session=session, now=now, team_id=team_id)
 
         return apply
+
+    async def on_huddle_changed(self, team_id: str, event: dict, envelope: dict) -> Apply | None:
+        """Someone joined or left a huddle, wherever it is (`user_huddle_changed`: their profile names
+        the call while they are in one, and nothing once they leave): store it and judge the call."""
+        user = event.get("user")
+        if not isinstance(user, dict) or not isinstance(user.get("id"), str) or not user["id"]:
+            return None
+        account = account_from_user(user, team_id, enterprise_id=receiver(envelope).enterprise_id)
+        if account.is_bot:
+            return None
+        if self.runtime.cache.accounts(team_id).get(account.id) != account:
+            self.runtime.cache.put_account(team_id, account)
+        call_id = huddle_state(user)
+        runtime = self.runtime
+
+        def apply(session: storage.Session) -> None:
+            now = runtime.now()
+            at = event_time(event) or now
+            if call_id is not None:
+                changed = storage.join_call(team_id, account.id, call_id, now=at, session=session)
+            else:
+                left = storage.leave_call(team_id, account.id, now=at, session=session)
+                changed = {left} if left else set()
+            if changed:
+                change = Change(account.id, joined=call_id is not None, at=at)
+                judge_calls(runtime, team_id, changed, session=session, now=now, change=change)
+
+        return apply
+
+    async def on_huddle_root(self, team_id: str, event: dict, envelope: dict) -> Apply | None:
+        """A huddle's root (posted by Slackbot where the huddle runs, and edited as it goes): where
+        the call is, who is in it, its AI notes, and whether it ended."""
+        root = huddle_root(event)
+        if root is None:
+            log.info("a huddle root without a usable room was skipped")
+            return None
+        return root_change(self.runtime, team_id, root, root_kind(self.runtime, root, event))
 
     async def on_tokens_revoked(self, team_id: str, event: dict, envelope: dict) -> Apply | None:
         revoked = (event.get("tokens") or {}).get("oauth") or []
@@ -599,6 +646,7 @@ EVENT_HANDLERS: dict[str, Callable[[Judge, str, dict, dict], Awaitable[Apply | N
     "group_deleted": Judge.on_archive,
     "team_join": Judge.on_user,
     "user_change": Judge.on_user,
+    "user_huddle_changed": Judge.on_huddle_changed,
     "tokens_revoked": Judge.on_tokens_revoked,
     "app_uninstalled": Judge.on_uninstalled,
     "app_home_opened": Judge.on_home_opened,
@@ -609,4 +657,5 @@ MESSAGE_SUBTYPE_HANDLERS: dict[str, Callable[[Judge, str, dict, dict], Awaitable
     "channel_convert_to_private": Judge.on_conversion,
     "channel_convert_to_public": Judge.on_conversion,
     "message_deleted": Judge.on_message_deleted,
+    "huddle_thread": Judge.on_huddle_root,
 }

@@ -29,13 +29,18 @@ class MalformedAction(PermanentFailure):
 
 @dataclass(frozen=True, slots=True)
 class PostAlert:
-    """Post the incident's alert in its program's alert channel, once."""
+    """Post the incident's alert in its program's alert channel, once. With `under`, in the thread of
+    that incident's alert instead: the two are one situation (one call breaking two rules)."""
 
     OP: ClassVar[str] = "alert"
     incident: int
+    under: int | None = None
 
     def to_payload(self) -> dict[str, Any]:
-        return {"op": self.OP, "incident": self.incident}
+        payload: dict[str, Any] = {"op": self.OP, "incident": self.incident}
+        if self.under is not None:
+            payload["under"] = self.under
+        return payload
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +242,7 @@ def from_payload(payload: Mapping[str, Any]) -> QueuedAction:
     read = _Reader(payload)
     match read.op:
         case PostAlert.OP:
-            return PostAlert(incident=read.integer("incident"))
+            return PostAlert(incident=read.integer("incident"), under=read.optional_integer("under"))
         case ThreadUpdate.OP:
             return ThreadUpdate(incident=read.integer("incident"), text=read.text("text"))
         case Resolution.OP:
