@@ -52,7 +52,11 @@ async def test_a_join_and_a_leave_are_each_two_events_through_the_bot_at_the_sam
         await slack.join_huddle(BEN, call)
         await slack.leave_huddle(BEN)
         await slack.flush()
-    changes = events(received, "user_huddle_changed", "user_change")
+    # The two of each moment are sent concurrently, so they may arrive in either order.
+    changes = sorted(
+        events(received, "user_huddle_changed", "user_change"),
+        key=lambda b: (b["event"]["event_ts"], b["event"]["type"] != "user_huddle_changed"),
+    )
     assert [(b["event"]["type"], b["event"]["user"]["id"]) for b in changes] == [
         ("user_huddle_changed", ANA),
         ("user_change", ANA),
@@ -221,3 +225,17 @@ async def test_huddle_events_count_toward_the_hourly_allowance(slack):
     assert [b["type"] for b in received] == ["app_rate_limited"]
     limited = [d.kind for d in slack.event_deliveries if d.reason == "rate limited"]
     assert sorted(limited) == ["user_change", "user_huddle_changed"]
+
+
+async def test_a_group_dm_huddle_is_a_dm_call_the_bot_hears_of_only_by_its_people(slack):
+    group = slack.add_group_dm([ANA, BEN, CY])
+    slack.connect_user(CY)
+    async with receiving_app(slack) as received:
+        call = await slack.start_huddle(BEN, group)
+        await slack.flush()
+    [root_event] = events(received, "message")
+    assert authorized_as(root_event) == CY and root_event["event"]["channel_type"] == "mpim"
+    assert root_event["event"]["room"]["is_dm_call"] and root_event["event"]["room"]["channels"] == [group]
+    [huddle_changed] = events(received, "user_huddle_changed")
+    assert authorized_as(huddle_changed) == BOT and huddle_changed["event"]["user"]["id"] == BEN
+    assert huddle_changed["event"]["user"]["profile"]["huddle_state_call_id"] == call
