@@ -28,6 +28,7 @@ from fakeslack import grid_api  # noqa: F401  (its methods register themselves i
 from fakeslack.changes import ChannelChanges
 from fakeslack.delivery import Deliverer, DeliveryPolicy, EventDelivery
 from fakeslack.enterprise import Installation
+from fakeslack.huddles import Huddles
 from fakeslack.mrkdwn import Shown, read
 from fakeslack.not_people import NotPeople
 from fakeslack.socket_mode import EVENTS_API, INTERACTIVE, SLASH_COMMANDS, SocketModeServer
@@ -112,7 +113,7 @@ HISTORY_SCOPES = {"private_channel": "groups:history", "im": "im:history", "mpim
 
 
 @dataclass
-class FakeSlack(ChannelChanges, NotPeople):
+class FakeSlack(ChannelChanges, Huddles, NotPeople):
     """One workspace with one installed app. Setup methods (`add_*`) change state silently; the
     things people do (`user_says`, `user_joins`, ...) change it and deliver what Slack would."""
 
@@ -167,6 +168,8 @@ class FakeSlack(ChannelChanges, NotPeople):
     #: What Slack made of each message and view the app sent (accepted ones), oldest first: whom
     #: it notified and the links it showed (`fakeslack/mrkdwn.py`). The latest 1,000.
     shown: deque[Shown] = field(default_factory=lambda: deque(maxlen=1000))
+    #: Also deliver Slackbot's edits of a huddle's root as `message_changed` (Slack does not reliably).
+    huddle_root_updates_as_events: bool = False
 
     def __post_init__(self) -> None:
         self.workspace = Workspace(self.team_id, self.bot_user_id)

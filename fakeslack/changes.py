@@ -65,6 +65,9 @@ class ChannelChanges:
         conversation.id = new_id
         self.workspace.conversations[new_id] = self.workspace.conversations.pop(old_id)
         self.workspace.history[new_id] = self.workspace.history.pop(old_id, [])
+        for huddle in self.workspace.huddles.values():
+            if huddle.channel == old_id:
+                huddle.channel = new_id
         if conversation.is_private and self.bot_user_id in conversation.members:
             event = {
                 "type": "channel_id_changed",

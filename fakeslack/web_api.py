@@ -4,6 +4,7 @@ the shape of the answer. A method is a function of the workspace, the caller and
 from __future__ import annotations
 
 import base64
+import copy
 import json
 import time
 from collections.abc import Callable
@@ -176,8 +177,13 @@ def conversations_members(workspace: Workspace, caller: Caller, params: dict) ->
 @method("conversations.history", required=("channel",))
 def conversations_history(workspace: Workspace, caller: Caller, params: dict) -> dict:
     channel = workspace.readable(params["channel"], caller.user_id)
-    top = [m for m in reversed(workspace.history[channel.id]) if m.get("thread_ts") in (None, m["ts"])]
-    answer = page(_with_metadata(top, params), params, key="messages")
+    top = [
+        m
+        for m in reversed(workspace.history[channel.id])
+        if m.get("thread_ts") in (None, m["ts"]) and _in_window(m["ts"], params)
+    ]
+    answer = page(top, params, key="messages")
+    answer["messages"] = _with_metadata(answer["messages"], params)
     # No channel actions (workflow buttons pinned to the channel) in the fake: Slack's answer then.
     answer.update(has_more=bool(answer["response_metadata"]["next_cursor"]), channel_actions_ts=None)
     answer["channel_actions_count"] = 0
@@ -190,14 +196,38 @@ def conversations_replies(workspace: Workspace, caller: Caller, params: dict) ->
     thread = [m for m in workspace.history[channel.id] if m["ts"] == params["ts"] or m.get("thread_ts") == params["ts"]]
     if not thread:
         raise SlackError("thread_not_found")
-    return page(_with_metadata(thread, params), params, key="messages")
+    answer = page(thread, params, key="messages")
+    answer["messages"] = _with_metadata(answer["messages"], params)
+    return answer
+
+
+def _in_window(ts: str, params: dict) -> bool:
+    """Whether a message is no later than `latest` (excluded unless `inclusive`), as
+    `conversations.history` reads it: one message alone is `latest=ts, inclusive, limit=1`.
+    `oldest` is not applied: the fake's message ts run on a clock of their own (from July 2025),
+    not the wall clock an app reckons `oldest` by, so it would hide every message."""
+    if not params.get("latest"):
+        return True
+    moment, latest = _moment(ts, "invalid_ts_latest"), _moment(str(params["latest"]), "invalid_ts_latest")
+    return moment < latest or (moment == latest and flag(params, "inclusive"))
+
+
+def _moment(ts: str, error: str) -> tuple[int, int]:
+    """A message ts ("1751812201.000002") as a number, exactly (a float loses the last digits);
+    `error` if it is none."""
+    seconds, _, fraction = ts.partition(".")
+    try:
+        return int(seconds or 0), int((fraction + "000000")[:6])
+    except ValueError:
+        raise SlackError(error) from None
 
 
 def _with_metadata(messages: list[dict], params: dict) -> list[dict]:
-    """Slack gives a message's `metadata` only to a reader who asks (`include_all_metadata`)."""
+    """Slack gives a message's `metadata` only to a reader who asks (`include_all_metadata`). A
+    copy: a reader cannot change what is stored (a huddle's root keeps changing there)."""
     if flag(params, "include_all_metadata"):
-        return messages
-    return [{k: v for k, v in m.items() if k != "metadata"} if "metadata" in m else m for m in messages]
+        return copy.deepcopy(messages)
+    return [copy.deepcopy({k: v for k, v in m.items() if k != "metadata"}) for m in messages]
 
 
 def _metadata(params: dict) -> dict | None:

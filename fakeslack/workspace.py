@@ -29,6 +29,11 @@ class User:
     #: The Enterprise Grid org the account belongs to (an account of another workspace of the same
     #: org is not in this one until an org admin adds it).
     enterprise_id: str = ""
+    #: The profile's huddle fields: "in_a_huddle" with the call's `R…` id while in one; otherwise
+    #: Slack's "default_unset" and no call id (users.profile.get's reference example).
+    huddle_state: str = "default_unset"
+    huddle_state_call_id: str = ""
+    huddle_state_expiration_ts: int = 0
 
     @property
     def is_guest(self) -> bool:
@@ -42,6 +47,9 @@ class User:
             profile["email"] = self.email
         if self.id == SLACKBOT_ID:
             profile["always_active"] = True
+        profile.update(huddle_state=self.huddle_state, huddle_state_expiration_ts=self.huddle_state_expiration_ts)
+        if self.huddle_state_call_id:
+            profile["huddle_state_call_id"] = self.huddle_state_call_id
         answer = {
             "id": self.id,
             "team_id": self.team_id,
@@ -159,6 +167,29 @@ def permitted(setting: str, user: User) -> bool:
     return not user.is_guest
 
 
+@dataclass
+class Huddle:
+    """A huddle (a live call) in one conversation. Its state is the `room` of its root, the
+    `huddle_thread` message Slackbot posts in the conversation's history: `root` is that message
+    itself, so what `conversations.history` answers is always the room as it is now."""
+
+    call_id: str
+    channel: str
+    root: dict
+
+    @property
+    def room(self) -> dict:
+        return self.root["room"]
+
+    @property
+    def participants(self) -> list[str]:
+        return self.room["participants"]
+
+    @property
+    def has_ended(self) -> bool:
+        return bool(self.room["has_ended"])
+
+
 class SlackError(Exception):
     """A Web API error: the `error` code Slack answers with."""
 
@@ -186,6 +217,8 @@ class Workspace:
         self.usergroups: dict[str, dict] = {}
         self.barriers: dict[str, dict] = {}
         self.settings = Settings()
+        #: Huddles by call id (`R…`), running or ended.
+        self.huddles: dict[str, Huddle] = {}
         #: The Enterprise Grid org this workspace belongs to; empty for a standalone workspace.
         self.enterprise_id = ""
         self._ids = itertools.count(1)
@@ -196,6 +229,16 @@ class Workspace:
 
     def new_id(self, prefix: str) -> str:
         return f"{prefix}0FAKE{next(self._ids):05d}"
+
+    def new_call_id(self) -> str:
+        """A huddle's call id: `R` and digits."""
+        return f"R{next(self._ids):010d}"
+
+    def huddle(self, call_id: str) -> Huddle:
+        huddle = self.huddles.get(call_id)
+        if huddle is None:
+            raise ValueError(f"no huddle {call_id}")
+        return huddle
 
     def user(self, user_id: str) -> User:
         user = self.users.get(user_id)
