@@ -72,7 +72,8 @@ def note_root(
     `participants`, who is in it (Slack's own list, which puts right what the app pieced together
     from events). The calls whose people changed."""
     now = as_utc(now)
-    _ensure_call(team_id, call_id, now=as_utc(started) if started else now, session=session)
+    # The grace runs from when the app learned of the call, whatever clock the root's start is on.
+    _ensure_call(team_id, call_id, now=now, started=as_utc(started) if started else None, session=session)
     session.execute(
         update(CallRow)
         .where(col(CallRow.team_id) == team_id, col(CallRow.call_id) == call_id)
@@ -159,10 +160,12 @@ def purge_ended_calls(older_than: datetime, *, session: Session) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def _ensure_call(team_id: str, call_id: str, *, now: datetime, session: Session) -> None:
-    """The call's row exists (started at `now` when it is new)."""
+def _ensure_call(
+    team_id: str, call_id: str, *, now: datetime, session: Session, started: datetime | None = None
+) -> None:
+    """The call's row exists (new: started at `started`, or `now`, its grace running from `now`)."""
     statement = insert_for(session, CallRow).values(
-        team_id=team_id, call_id=call_id, started_at=now, since=now, recorded=[], ended_at=None
+        team_id=team_id, call_id=call_id, started_at=started or now, since=now, recorded=[], ended_at=None
     )
     session.execute(statement.on_conflict_do_nothing(index_elements=["team_id", "call_id"]))
 

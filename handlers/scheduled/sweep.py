@@ -106,7 +106,7 @@ async def put_calls_right(
                 now=now,
                 session=session,
             )
-        judge_calls(runtime, team_id, changed | {c.id for c in live}, session=session, now=now)
+        judge_calls(runtime, team_id, changed | {c.id for c in live}, workspace=workspace, session=session, now=now)
 
 
 async def external_accounts(

@@ -278,11 +278,6 @@ def huddle_state(user: dict) -> str | None:
     return call_id if isinstance(call_id, str) and call_id else None
 
 
-def event_time(event: dict) -> datetime | None:
-    """When an event happened, as its `event_ts` says (None: it does not)."""
-    return _epoch(event.get("event_ts"))
-
-
 def _epoch(value: object) -> datetime | None:
     """A Slack epoch-seconds field as a time; 0, absent or not a number: None."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):

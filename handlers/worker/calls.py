@@ -55,17 +55,19 @@ def judge_calls(
     team_id: str,
     call_ids: Iterable[str],
     *,
+    workspace: list[tuple[Program, Directory]],
     session: storage.Session,
     now: datetime,
     change: Change | None = None,
 ) -> None:
-    """Judge each call for every program it concerns: one with a minor of the program in it (or
-    the person who just left), one in a program space, or one with an open incident of the program."""
+    """Judge each call for every program of `workspace` (the programs and directories, read before
+    the transaction) it concerns: one with a minor of the program in it (or the person who just
+    left), one in a program space, or one with an open incident of the program."""
     for call_id in sorted(set(call_ids)):
         call = storage.get_call(team_id, call_id, session=session)
         if call is None:
             continue
-        for program, directory in runtime.cache.workspace(team_id):
+        for program, directory in workspace:
             open_ones = storage.open_incidents(program.id, scope=call_scope(call.id), session=session)
             if not open_ones and not concerns(program, directory, call, team_id, change):
                 continue
@@ -119,6 +121,7 @@ def read_root_later(runtime: Runtime, team_id: str, call_id: str, *, session: st
 
 def root_change(runtime: Runtime, team_id: str, root: HuddleRoot, kind: ConversationKind | None):
     """The transaction that records what a root says and judges the calls it changed."""
+    workspace = list(runtime.cache.workspace(team_id))
 
     def apply(session: storage.Session) -> None:
         now = runtime.now()
@@ -135,7 +138,7 @@ def root_change(runtime: Runtime, team_id: str, root: HuddleRoot, kind: Conversa
             now=now,
             session=session,
         )
-        judge_calls(runtime, team_id, changed | {root.call_id}, session=session, now=now)
+        judge_calls(runtime, team_id, changed | {root.call_id}, workspace=workspace, session=session, now=now)
 
     return apply
 
@@ -170,6 +173,7 @@ def call_check_job(runtime: Runtime):
         if call is None:
             return None
         root = await read_root(bound, call)
+        workspace = list(bound.cache.workspace(team_id))
 
         def apply(session: storage.Session) -> None:
             now = bound.now()
@@ -188,7 +192,7 @@ def call_check_job(runtime: Runtime):
                     now=now,
                     session=session,
                 )
-            judge_calls(bound, team_id, changed, session=session, now=now)
+            judge_calls(bound, team_id, changed, workspace=workspace, session=session, now=now)
 
         return apply
 

@@ -36,7 +36,6 @@ from handlers.slack.parsing import (
     account_from_user,
     deleted_message,
     event_conversation_kind,
-    event_time,
     huddle_root,
     huddle_state,
     observing_user,
@@ -375,18 +374,19 @@ class Judge:
             self.runtime.cache.put_account(team_id, account)
         call_id = huddle_state(user)
         runtime = self.runtime
+        workspace = list(runtime.cache.workspace(team_id))
 
         def apply(session: storage.Session) -> None:
+            # The grace runs from when the app learned of the change (Slack's clock is not this one).
             now = runtime.now()
-            at = event_time(event) or now
             if call_id is not None:
-                changed = storage.join_call(team_id, account.id, call_id, now=at, session=session)
+                changed = storage.join_call(team_id, account.id, call_id, now=now, session=session)
             else:
-                left = storage.leave_call(team_id, account.id, now=at, session=session)
+                left = storage.leave_call(team_id, account.id, now=now, session=session)
                 changed = {left} if left else set()
             if changed:
-                change = Change(account.id, joined=call_id is not None, at=at)
-                judge_calls(runtime, team_id, changed, session=session, now=now, change=change)
+                change = Change(account.id, joined=call_id is not None, at=now)
+                judge_calls(runtime, team_id, changed, workspace=workspace, session=session, now=now, change=change)
 
         return apply
 
