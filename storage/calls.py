@@ -67,10 +67,13 @@ def note_root(
     participants: Collection[str] | None,
     now: datetime,
     session: Session,
+    current: bool = True,
 ) -> set[str]:
     """What a call's root says: where it runs, its AI notes, whether it ended and, with
     `participants`, who is in it (Slack's own list, which puts right what the app pieced together
-    from events). The calls whose people changed."""
+    from events). A root read just now is `current`: its list is the call's. One that came as an event
+    may be older than the joins and leaves heard since: its list only adds who the events missed.
+    The calls whose people changed."""
     now = as_utc(now)
     # The grace runs from when the app learned of the call, whatever clock the root's start is on.
     _ensure_call(team_id, call_id, now=now, started=as_utc(started) if started else None, session=session)
@@ -88,6 +91,9 @@ def note_root(
         return {call_id} if _end(team_id, call_id, now=as_utc(ended), session=session) else set()
     if participants is None:
         return set()
+    if not current:
+        known = {row.user_id for row in _participant_rows(team_id, call_id, session)}
+        participants = known | set(participants)
     return sync_participants(team_id, call_id, participants, now=now, session=session)
 
 

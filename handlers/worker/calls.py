@@ -137,6 +137,7 @@ def root_change(runtime: Runtime, team_id: str, root: HuddleRoot, kind: Conversa
             participants=root.participants,
             now=now,
             session=session,
+            current=False,  # posted (or edited) a moment ago: the joins and leaves since are newer
         )
         judge_calls(runtime, team_id, changed | {root.call_id}, workspace=workspace, session=session, now=now)
 

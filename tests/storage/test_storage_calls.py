@@ -108,3 +108,13 @@ def test_ended_calls_are_forgotten_after_a_while(session):
     join_call(T, "U2", "R2", now=at(0), session=session)
     assert purge_ended_calls(at(11), session=session) == 1
     assert get_call(T, "R1", session=session) is None and get_call(T, "R2", session=session) is not None
+
+
+def test_a_root_that_came_as_an_event_only_adds_who_the_events_missed(session):
+    join_call(T, "U1", "R1", now=at(0), session=session)
+    join_call(T, "U2", "R1", now=at(1), session=session)  # heard after the root was posted
+    root = dict(
+        channel="C1", kind=ConversationKind.PUBLIC_CHANNEL, root_ts="1.0", started=at(0), ended=None, recorded=()
+    )
+    note_root(T, "R1", **root, participants={"U1", "U9"}, now=at(2), session=session, current=False)
+    assert get_call(T, "R1", session=session).participants == {"U1", "U2", "U9"}
