@@ -11,6 +11,7 @@ from builders import GENERAL, MINOR1, MINOR2, STAFF1, STRANGER
 from scenario_world import command_line
 
 import storage
+from bot.audit import PAST_CALL_NOTE
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITES = {"chat.postMessage", "chat.update", "conversations.invite", "conversations.kick", "views.publish"}
@@ -62,3 +63,27 @@ async def test_the_stored_incident_record_as_a_page(world, tmp_path):
     await world.settle()
     code, out, _ = await cli("report", "--format", "html", "--since", "2026-07-01", world=world, tmp_path=tmp_path)
     assert code == 0 and "unauthorized-member" in out and "Stranger (U0STRANGER)" in out
+
+
+async def test_a_live_audit_finds_a_past_call_in_the_history_it_reads(world, tmp_path):
+    """Sam huddled with Alex in their DM, which Alex connected: the huddle's root is in the DM's
+    history the audit pages anyway, so the call is found without another Web API call."""
+    world.connect(MINOR1)
+    dm = world.slack.add_dm(STAFF1, MINOR1)
+    root = await world.slack.huddle_starts(dm, by=STAFF1)
+    await world.slack.huddle_changes(dm, root["ts"], participants=[STAFF1, MINOR1])
+    await world.slack.huddle_changes(dm, root["ts"], participants=[], ended=True)
+    room = root["room"]
+    room["date_end"] = room["date_start"] + 15 * 60  # a quarter of an hour, not the fake's wall clock
+    await world.settle()
+
+    world.slack.reset_calls()
+    code, out, err = await cli("audit", "--format", "json", world=world, tmp_path=tmp_path)
+    assert code == 1, err
+    document = json.loads(out)
+    [call] = [f for f in document["findings"] if f["subject"] == room["id"]]
+    assert call["rule"] == "call-adult-minor" and call["conversation"]["id"] == dm
+    assert {p["id"] for p in call["people"]} == {STAFF1, MINOR1}
+    assert document["calls"] == {"judged": 1, "unreadable": 0, "note": PAST_CALL_NOTE}
+    methods = {c.method for c in world.slack.calls}
+    assert "conversations.history" in methods and not methods & {"conversations.replies", "calls.info"}
