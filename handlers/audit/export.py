@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from bot.audit import Snapshot, message_time
 from bot.model import Conversation, ConversationKind, Message
-from handlers.audit.calls import PastCalls
+from handlers.audit.past_calls import PastCalls
 from handlers.slack.parsing import account_from_user, people_members, spoken_message
 
 #: The conversation lists of an export, and the kind of conversation each holds.

@@ -13,7 +13,7 @@ import storage
 from bot.audit import NOT_IN_AN_EXPORT, ProgramFacts, Snapshot, audit_program, rules_not_checked
 from bot.audit_report import AuditReport, people_and_spaces
 from bot.model import DEFAULT_CALL_GRACE, Conversation, Directory, Program
-from handlers.audit.calls import PastCalls
+from handlers.audit.past_calls import PastCalls
 from handlers.scheduled.sweep import visible_conversations
 from handlers.slack.api import SlackApi, api_error
 from handlers.slack.parsing import spoken_message
