@@ -1,16 +1,35 @@
 """The one-shot audit: the same rules the live app applies, run over a snapshot of a workspace (a
 live read-only sweep, or a Slack export archive). Pure: the snapshot comes in, findings come out,
 each with when it first happened and how often. Rules whose facts the snapshot lacks are left out
-and named, never guessed."""
+and named, never guessed.
+
+Past calls (Slack huddles) are judged from their roots (`huddle_thread` messages): a `PastCall` is a
+call whose participants are everyone who was ever in it (`participant_history`), together from when
+it started (`date_start`) to when it ended (`date_end`). Slack keeps no record of who was in it at the
+same time, so this over-approximates who was together: a call whose history is exactly one minor and
+one adult is a 1:1 call (they were the only people in it), but a call with two program adults in its
+history who were never there together is not flagged, although a minor may have been alone with one
+of them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.engine import evaluate
-from bot.model import Account, Conversation, Directory, Finding, Message, Program, Severity, Situation
+from bot.model import (
+    DEFAULT_CALL_GRACE,
+    Account,
+    Call,
+    Conversation,
+    Directory,
+    Finding,
+    Message,
+    Program,
+    Severity,
+    Situation,
+)
 from bot.rules import CATALOGUE, rule_by_symbol
 
 #: Rules an export archive has no data for: the app's own records, which Slack does not export.
@@ -19,6 +38,21 @@ NOT_IN_AN_EXPORT = {
     "monitoring-not-connected": "account connections are recorded by Safe Contact, not by Slack",
     "guardian-not-informed": "guardians' session notices are recorded by Safe Contact, not by Slack",
 }
+
+
+#: Said of every finding about a past call, in every format: what its people are, and are not.
+PAST_CALL_NOTE = "everyone who was ever in the call (Slack's participant_history), not necessarily all at the same time"
+
+
+@dataclass(frozen=True, slots=True)
+class PastCall:
+    """A call that is over, as its root says it was: `call.participants` is everyone who was ever in
+    it, `call.since` when it started, and `ended` when it ended, the moment it is judged at. The call
+    rules then find a 1:1 call with a minor when its whole history is one minor and one adult, and
+    a call shorter than the grace period stays undecided (a ring, not contact)."""
+
+    call: Call
+    ended: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +69,10 @@ class Snapshot:
     complete: bool = True
     #: When the snapshot was taken (an export: its last message); program-wide findings date from it.
     as_of: datetime | None = None
+    #: The calls its huddle roots show, one per call (a root's last version).
+    calls: tuple[PastCall, ...] = ()
+    #: Huddle roots left out because their `room` could not be read (no id, no start).
+    unreadable_calls: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,24 +116,26 @@ def audit_program(
     now: datetime,
     skip: Iterable[str] = (),
     facts: ProgramFacts | None = None,
+    call_grace: timedelta = DEFAULT_CALL_GRACE,
 ) -> list[AuditFinding]:
-    """Every finding of every rule not in `skip`, over the program's spaces and every conversation
-    with one of its minors; repeats of one (rule, subject) are counted, not listed again."""
+    """Every finding of every rule not in `skip`, over the program's spaces, every conversation
+    with one of its minors, and every past call (judged at its end, with `call_grace`, dated from
+    its start); repeats of one (rule, subject) are counted, not listed again."""
     rules = [r for r in CATALOGUE if r.symbol not in set(skip)]
     directory = Directory(program, snapshot.accounts, complete=snapshot.complete)
     facts = facts or ProgramFacts()
     found: dict[tuple[str, str], AuditFinding] = {}
 
-    def record(findings: Iterable[Finding], at: datetime) -> None:
+    def record(findings: Iterable[Finding], at: datetime, call: PastCall | None = None) -> None:
         for finding in findings:
             if finding.undecided:
                 continue
             key = (finding.rule, finding.subject)
             earlier = found.get(key)
             if earlier is None:
-                found[key] = _audit_finding(program, finding, at)
+                found[key] = _audit_finding(program, finding, at, call)
             else:
-                first = earlier if earlier.at <= at else _audit_finding(program, finding, at)
+                first = earlier if earlier.at <= at else _audit_finding(program, finding, at, call)
                 found[key] = _counted(first, earlier.occurrences + 1)
 
     program_situation = Situation(
@@ -120,6 +160,9 @@ def audit_program(
         for message in messages:
             situation = Situation(program, directory, now, conversation=conversation, message=message)
             record(evaluate(rules, situation), message_time(message) or first_seen)
+    for past in snapshot.calls:
+        situation = Situation(program, directory, past.ended, call=past.call, call_grace=call_grace)
+        record(evaluate(rules, situation), past.call.since, past)
     return sorted(found.values(), key=lambda f: (-f.severity, f.at, f.rule, f.subject))
 
 
@@ -128,7 +171,9 @@ def _first_time(messages: Iterable[Message]) -> datetime | None:
     return min(times) if times else None
 
 
-def _audit_finding(program: Program, finding: Finding, at: datetime) -> AuditFinding:
+def _audit_finding(program: Program, finding: Finding, at: datetime, call: PastCall | None = None) -> AuditFinding:
+    """The audit's record of a finding; one about a past call names the conversation it ran in (a DM's
+    too: the report is for administrators, not a post in it) and says who its people are."""
     return AuditFinding(
         program_id=program.id,
         rule=finding.rule,
@@ -136,10 +181,15 @@ def _audit_finding(program: Program, finding: Finding, at: datetime) -> AuditFin
         subject=finding.subject,
         summary=finding.summary,
         people=finding.people,
-        conversation=finding.channel,
+        conversation=call.call.channel if call is not None else finding.channel,
         at=at,
-        evidence=finding.evidence,
+        evidence=_past_call_evidence(call) if call is not None else finding.evidence,
     )
+
+
+def _past_call_evidence(past: PastCall) -> str:
+    minutes = max(0, round((past.ended - past.call.since).total_seconds() / 60))
+    return f"huddle {past.call.id}, about {minutes} min; its people are {PAST_CALL_NOTE}"
 
 
 def _counted(finding: AuditFinding, occurrences: int) -> AuditFinding:

@@ -7,6 +7,7 @@ JSON schema `safe-contact-audit/1`:
     {"schema": "safe-contact-audit/1", "generated_at": ISO-8601, "source": {"kind": "workspace"|"export",
      "name": str, "team_id": str}, "programs": [id], "not_checked": {rule: reason},
      "summary": {"findings": int, "by_severity": {severity: int}, "by_rule": {rule: int}},
+     "calls": {"judged": int, "unreadable": int, "note": str},
      "findings": [{"program", "rule", "severity", "summary", "subject", "time": ISO-8601,
                    "occurrences": int, "evidence": str,
                    "conversation": {"id", "name", "kind"} | null,
@@ -24,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from bot.audit import AuditFinding
+from bot.audit import PAST_CALL_NOTE, AuditFinding
 from bot.inert import csv_row, plain_line
 from bot.model import Conversation, Directory
 from bot.report import with_names
@@ -68,6 +69,22 @@ class AuditReport:
     not_checked: Mapping[str, str] = field(default_factory=dict)
     people: Mapping[str, Person] = field(default_factory=dict)
     spaces: Mapping[str, Space] = field(default_factory=dict)
+    #: How many past calls (huddle roots) were judged, and how many roots could not be read.
+    past_calls: int = 0
+    unreadable_calls: int = 0
+
+    def calls_note(self) -> list[str]:
+        """What the report says of past calls: how many, who "their people" are, what was left out."""
+        if not self.past_calls and not self.unreadable_calls:
+            return []
+        lines = [
+            f"{self.past_calls} past call(s) judged from their huddle roots. A call's people are {PAST_CALL_NOTE}: "
+            "a call whose whole history is one minor and one adult was 1:1, but two program adults in a "
+            "call's history may not have been in it together, and such a call is not flagged."
+        ]
+        if self.unreadable_calls:
+            lines.append(f"{self.unreadable_calls} huddle root(s) could not be read and were left out.")
+        return lines
 
     def by_severity(self) -> dict[str, int]:
         counts = Counter(f.severity for f in self.findings)
@@ -144,6 +161,8 @@ def render_text(report: AuditReport) -> str:
     if report.not_checked:
         lines += ["", "Not checked:"]
         lines += [f"  {rule}: {reason}" for rule, reason in report.not_checked.items()]
+    if notes := report.calls_note():
+        lines += ["", "Calls:", *(f"  {note}" for note in notes)]
     return "\n".join(plain_line(line) for line in lines) + "\n"
 
 
@@ -158,6 +177,7 @@ def render_json(report: AuditReport) -> str:
         "programs": list(report.programs),
         "not_checked": dict(report.not_checked),
         "summary": {"findings": len(report.findings), "by_severity": report.by_severity(), "by_rule": report.by_rule()},
+        "calls": {"judged": report.past_calls, "unreadable": report.unreadable_calls, "note": PAST_CALL_NOTE},
         "findings": [_finding_json(report, f) for f in report.findings],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -267,6 +287,8 @@ def render_html(report: AuditReport) -> str:
         parts.append("<h2>Not checked</h2><ul>")
         parts += [f"<li><b>{e(rule)}</b>: {e(reason)}</li>" for rule, reason in report.not_checked.items()]
         parts.append("</ul>")
+    if notes := report.calls_note():
+        parts.append("<h2>Calls</h2>" + "".join(f"<p>{e(note)}</p>" for note in notes))
     parts.append("</body></html>\n")
     return "".join(parts)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import storage
 from bot.audit_report import RENDERERS, AuditReport
@@ -28,10 +28,13 @@ def audit(
             return EXIT_BAD_INPUT
         progress = progress_bar("Reading") if sys.stderr.isatty() else None
         now = datetime.now(UTC)
+        grace = timedelta(seconds=settings.call_grace_seconds)
         try:
             if export:
                 snapshot = read_export(export, progress=progress)
-                report = build_report(programs, snapshot, now=now, source_kind="export", source_name=export)
+                report = build_report(
+                    programs, snapshot, now=now, source_kind="export", source_name=export, call_grace=grace
+                )
             else:
                 if not settings.bot_token:
                     warn(
@@ -89,4 +92,7 @@ async def _live_audit(
             p.id: program_facts(p, snapshot, team_id=team_id, connect_enabled=settings.oauth_enabled, session=session)
             for p in programs
         }
-    return build_report(programs, snapshot, now=now, source_kind="workspace", source_name=team_id, facts=facts)
+    grace = timedelta(seconds=settings.call_grace_seconds)
+    return build_report(
+        programs, snapshot, now=now, source_kind="workspace", source_name=team_id, facts=facts, call_grace=grace
+    )

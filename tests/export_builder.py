@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 TEAM = "T0TEAM0001"
@@ -32,6 +32,70 @@ def message(user_id: str, text: str, *, at: datetime = DAY, files: list[dict] | 
     if files:
         body.update(subtype="file_share", files=files)
     return body
+
+
+def huddle(
+    room_id: str,
+    channel: str,
+    history: list[str],
+    *,
+    at: datetime = DAY,
+    lasted: timedelta = timedelta(minutes=20),
+    is_dm_call: bool = False,
+    recording: dict | None = None,
+    **room_fields,
+) -> dict:
+    """A huddle's root as an export keeps it: Slackbot's `huddle_thread` message in the conversation's
+    daily file, its `room` in its final state (ended, nobody in it, everyone who ever was in
+    `participant_history`), in the shape of Slack's conversation-object reference."""
+    start, end = int(at.timestamp()), int((at + lasted).timestamp())
+    room = {
+        "id": room_id,
+        "name": "",
+        "media_server": "",
+        "created_by": history[0] if history else "",
+        "date_start": start,
+        "date_end": end,
+        "participants": [],
+        "participant_history": history,
+        "participants_events": {u: {"user_team": TEAM, "joined": True} for u in history},
+        "participants_camera_on": [],
+        "participants_camera_off": [],
+        "participants_screenshare_on": [],
+        "participants_screenshare_off": [],
+        "canvas_thread_ts": f"{start}.000100",
+        "thread_root_ts": f"{start}.000100",
+        "channels": [channel],
+        "is_dm_call": is_dm_call,
+        "was_rejected": False,
+        "was_missed": False,
+        "was_accepted": True,
+        "has_ended": True,
+        "is_scheduled": False,
+        "call_family": "huddle",
+        "huddle_link": f"https://example.slack.com/huddle/{TEAM}/{channel}",
+        "recording": {
+            "can_record_summary": "available",
+            "transcript": False,
+            "summary": False,
+            "notetaking": False,
+            **(recording or {}),
+        },
+        "pending_invitees": {},
+        "knocks": {},
+        **room_fields,
+    }
+    return {
+        "type": "message",
+        "subtype": "huddle_thread",
+        "user": "USLACKBOT",
+        "text": "",
+        "ts": f"{start}.000100",
+        "channel": channel,
+        "no_notifications": True,
+        "room": room,
+        "edited": {"user": "USLACKBOT", "ts": f"{end}.000200"},
+    }
 
 
 class Export:

@@ -32,9 +32,9 @@ from builders import (
     STRANGER,
     program,
 )
-from export_builder import DAY, Export, message, user
+from export_builder import DAY, Export, huddle, message, user
 
-from bot.audit import NOT_IN_AN_EXPORT, audit_program
+from bot.audit import NOT_IN_AN_EXPORT, PAST_CALL_NOTE, audit_program
 from bot.audit_report import CSV_COLUMNS, SCHEMA, findings_per_day, render_csv, render_html, render_json, render_text
 from bot.rules import CATALOGUE
 from handlers.audit.export import ArchiveError, read_export
@@ -78,10 +78,21 @@ def everything_wrong() -> Export:
         SESSION,
         [STAFF1, MINOR1, MINOR2],
         name="session-1",
-        messages=[message(STAFF1, "", at=later, files=[video])],
+        messages=[
+            message(STAFF1, "", at=later, files=[video]),
+            huddle("R0SESSION1", SESSION, [STAFF1, MINOR1, MINOR2], at=later),  # call-needs-two-adults
+        ],
     )
     export.conversation("groups.json", PRIVATE, [STAFF1, MINOR1], name="project-x")
-    export.conversation("dms.json", "D0DM000001", [STAFF1, MINOR1], messages=[message(STAFF1, "hi Alex")])
+    export.conversation(
+        "dms.json",
+        "D0DM000001",
+        [STAFF1, MINOR1],
+        messages=[
+            message(STAFF1, "hi Alex"),
+            huddle("R0DMCALL01", "D0DM000001", [STAFF1, MINOR1], at=DAY + timedelta(hours=1), is_dm_call=True),
+        ],
+    )
     export.conversation("dms.json", "D0DM000002", [MINOR1, MINOR2], messages=[message(MINOR1, "hey")])
     export.conversation("mpims.json", "G0MPIM0001", [STAFF2, MINOR2, MINOR3], name="mpdm-lee--jo--kim-1")
     return export
@@ -223,9 +234,10 @@ def test_csv_has_one_row_per_finding(report):
 def test_text_gives_counts_first_then_severity_groups(report):
     text = render_text(report)
     lines = text.splitlines()
-    assert lines[3].startswith(f"{len(report.findings)} finding(s): 1 critical")
+    assert lines[3].startswith(f"{len(report.findings)} finding(s): 2 critical")
     assert text.index("CRITICAL") < text.index("HIGH") < text.index("MEDIUM")
     assert "Not checked:" in text
+    assert "Calls:" in text and "2 past call(s) judged" in text and "not necessarily all at the same time" in text
 
 
 class _Page(HTMLParser):
@@ -293,3 +305,152 @@ def test_an_exports_messages_are_read_when_the_audit_asks_for_them_not_held(tmp_
     day.write_text(json.dumps([message(STAFF1, "text me at 617-555-0134")]))
     assert [m.text for m in snapshot.messages["D0DM000001"]] == ["text me at 617-555-0134"]
     assert set(snapshot.messages) == {c.id for c in snapshot.conversations}
+
+
+# -- past calls ---------------------------------------------------------------------------------------
+
+
+def calls_workspace(*roots_by_place: tuple[str, list[dict]]) -> Export:
+    """The program's people, a DM between Sam and Alex, one between Pat and their child Alex, and the
+    session channel, each with the huddle roots given for it."""
+    users = [user(p.slack_id, p.name, p.email) for p in program().roster if p.slack_id]
+    roots = dict(roots_by_place)
+    export = Export(users)
+    export.conversation("dms.json", "D0SAMALEX1", [STAFF1, MINOR1], messages=roots.get("D0SAMALEX1", []))
+    export.conversation("dms.json", "D0PATALEX1", [GUARD1, MINOR1], messages=roots.get("D0PATALEX1", []))
+    export.conversation(
+        "channels.json",
+        SESSION,
+        [STAFF1, STAFF2, ADMIN1, DLC, MINOR1, MINOR2],
+        name="session-1",
+        messages=roots.get(SESSION, []),
+    )
+    return export
+
+
+def call_findings(report):
+    return [f for f in report.findings if f.subject.startswith("R0")]
+
+
+def test_a_past_one_to_one_call_in_a_dm_is_found_dated_from_its_start(tmp_path):
+    start = DAY + timedelta(hours=2)
+    export = calls_workspace(("D0SAMALEX1", [huddle("R0DMCALL01", "D0SAMALEX1", [STAFF1, MINOR1], at=start)]))
+    report = audit(export.folder(tmp_path), replace(program(), sessions=()))
+    [found] = call_findings(report)
+    assert (found.rule, found.subject, found.at) == ("call-adult-minor", "R0DMCALL01", start)
+    assert found.conversation == "D0SAMALEX1" and set(found.people) == {STAFF1, MINOR1}
+    assert "in a direct message" in found.summary and PAST_CALL_NOTE in found.evidence
+    assert "about 20 min" in found.evidence
+    assert report.past_calls == 1 and report.by_rule()["call-adult-minor"] == 1
+
+
+@pytest.mark.parametrize(
+    ("place", "history", "lasted"),
+    [
+        pytest.param("D0SAMALEX1", [STAFF1, MINOR1], timedelta(seconds=10), id="a-ten-second-call-is-a-ring"),
+        pytest.param("D0PATALEX1", [GUARD1, MINOR1], timedelta(hours=1), id="a-parent-with-their-own-child"),
+        pytest.param("D0SAMALEX1", [STAFF1], timedelta(hours=1), id="nobody-answered"),
+        pytest.param(SESSION, [STAFF1, STAFF2, MINOR1, MINOR2], timedelta(hours=1), id="two-program-adults"),
+    ],
+)
+def test_a_past_call_that_broke_no_rule_is_not_reported(tmp_path, place, history, lasted):
+    export = calls_workspace((place, [huddle("R0CALL0001", place, history, lasted=lasted)]))
+    report = audit(export.folder(tmp_path), replace(program(), sessions=()))
+    assert call_findings(report) == [] and report.past_calls == 1
+
+
+def test_the_grace_the_settings_give_is_the_one_a_past_call_is_judged_by(tmp_path):
+    export = calls_workspace(
+        ("D0SAMALEX1", [huddle("R0DMCALL01", "D0SAMALEX1", [STAFF1, MINOR1], lasted=timedelta(seconds=10))])
+    )
+    snapshot = read_export(export.folder(tmp_path))
+    report = build_report(
+        [program()], snapshot, now=NOW, source_kind="export", source_name="x", call_grace=timedelta(seconds=5)
+    )
+    assert [f.rule for f in call_findings(report)] == ["call-adult-minor"]
+
+
+def test_a_session_huddle_with_one_program_adult_and_two_minors_needs_two_adults(tmp_path):
+    root = huddle("R0SESSION1", SESSION, [STAFF1, MINOR1, MINOR2], at=DAY + timedelta(hours=3))
+    report = audit(calls_workspace((SESSION, [root])).folder(tmp_path), replace(program(), sessions=()))
+    [found] = call_findings(report)
+    assert (found.rule, found.conversation) == ("call-needs-two-adults", SESSION)
+    assert "1 program adult(s)" in found.summary and set(found.people) == {STAFF1, MINOR1, MINOR2}
+
+
+def test_two_program_adults_in_a_calls_history_are_trusted_to_have_been_there_together(tmp_path):
+    """The documented limit: Slack keeps everyone who was ever in the call, not who was there when.
+    Lee may have left before Alex and Jo joined; the audit cannot tell, and says so."""
+    root = huddle("R0SESSION1", SESSION, [STAFF1, STAFF2, MINOR1, MINOR2])
+    report = audit(calls_workspace((SESSION, [root])).folder(tmp_path), replace(program(), sessions=()))
+    assert call_findings(report) == []
+    assert "may not have been in it together" in render_text(report)
+
+
+def test_a_recorded_call_with_a_minor_without_consent_is_recording_without_consent(tmp_path):
+    recorded = huddle(
+        "R0SESSION1", SESSION, [STAFF1, STAFF2, MINOR1, MINOR2], recording={"transcript": True, "summary": True}
+    )
+    report = audit(calls_workspace((SESSION, [recorded])).folder(tmp_path), replace(program(), sessions=()))
+    [found] = call_findings(report)
+    assert found.rule == "recording-without-consent" and found.conversation == SESSION
+    assert MINOR2 in found.people and MINOR1 not in found.people  # Alex has consent on record, Jo has not
+    assert "summary, transcript" in found.summary
+
+
+def test_a_consented_minors_recorded_call_is_not_reported(tmp_path):
+    recorded = huddle("R0SESSION1", SESSION, [STAFF1, STAFF2, MINOR1], recording={"notetaking": True})
+    report = audit(calls_workspace((SESSION, [recorded])).folder(tmp_path), replace(program(), sessions=()))
+    assert call_findings(report) == []
+
+
+def test_a_roots_last_version_is_the_call(tmp_path):
+    """Slack edits the root as people come and go: the version written last says who was ever in it."""
+    early = huddle("R0DMCALL01", "D0SAMALEX1", [STAFF1], lasted=timedelta(seconds=2))
+    early.update(subtype="huddle_thread", date_end=0)
+    early["room"].update(date_end=0, has_ended=False, participants=[STAFF1])
+    final = huddle("R0DMCALL01", "D0SAMALEX1", [STAFF1, MINOR1], lasted=timedelta(minutes=5))
+    export = calls_workspace(("D0SAMALEX1", [final]))
+    export.files["D0SAMALEX1/2026-07-05.json"] = [early]  # an older day's file with the first version
+    report = audit(export.folder(tmp_path), replace(program(), sessions=()))
+    assert [f.rule for f in call_findings(report)] == ["call-adult-minor"] and report.past_calls == 1
+
+
+def test_a_root_without_an_end_is_judged_at_the_last_time_slack_wrote_it(tmp_path):
+    running = huddle("R0DMCALL01", "D0SAMALEX1", [STAFF1, MINOR1], lasted=timedelta(minutes=5))
+    running["room"].update(date_end=0, has_ended=False, participants=[STAFF1, MINOR1])
+    written_once = huddle("R0DMCALL02", "D0SAMALEX1", [STAFF1, MINOR1], at=DAY + timedelta(hours=1))
+    written_once["room"].update(date_end=0, has_ended=False)
+    del written_once["edited"]
+    report = audit(
+        calls_workspace(("D0SAMALEX1", [running, written_once])).folder(tmp_path), replace(program(), sessions=())
+    )
+    assert [f.subject for f in call_findings(report)] == ["R0DMCALL01"]  # the other lasted no known time
+
+
+@pytest.mark.parametrize(
+    ("damage", "unreadable"),
+    [
+        pytest.param(lambda root: root.pop("room"), True, id="no-room"),
+        pytest.param(lambda root: root.update(room="R0BROKEN01"), True, id="room-not-an-object"),
+        pytest.param(lambda root: root["room"].update(id=None), True, id="no-room-id"),
+        pytest.param(lambda root: root["room"].update(date_start="soon"), True, id="no-start"),
+        pytest.param(lambda root: root["room"].update(participant_history=MINOR1), True, id="history-not-a-list"),
+        pytest.param(lambda root: root["room"].update(participant_history=None), True, id="history-null"),
+        pytest.param(lambda root: root["room"].update(date_end="later"), False, id="end-unreadable-is-no-end"),
+        pytest.param(lambda root: root["room"].update(recording=["transcript"]), False, id="recording-garbled"),
+    ],
+)
+def test_a_root_whose_room_is_malformed_is_left_out_and_counted(tmp_path, caplog, damage, unreadable):
+    """Never a crash: a root the audit cannot read is counted, and the report and the log say how
+    many (the log nothing else); the other roots are judged as ever."""
+    broken = huddle("R0BROKEN01", "D0SAMALEX1", [STAFF1, MINOR1])
+    damage(broken)
+    fine = huddle("R0DMCALL01", "D0SAMALEX1", [STAFF1, MINOR1], at=DAY + timedelta(hours=1))
+    report = audit(calls_workspace(("D0SAMALEX1", [broken, fine])).folder(tmp_path), replace(program(), sessions=()))
+    assert "R0DMCALL01" in {f.subject for f in call_findings(report)}
+    assert report.unreadable_calls == int(unreadable) and report.past_calls == 2 - int(unreadable)
+    said = "1 huddle root(s) could not be read" in render_text(report)
+    logged = "1 huddle root(s) without a readable room were left out" in caplog.text
+    assert said == logged == unreadable and "R0BROKEN01" not in caplog.text
+    assert json.loads(render_json(report))["calls"]["unreadable"] == int(unreadable)

@@ -208,6 +208,28 @@ def test_audit_of_an_export_writes_the_report_and_exits_1_with_findings(tmp_path
     assert text.returncode == 1 and "finding(s):" in text.stdout
 
 
+def test_audit_of_an_export_finds_a_past_one_to_one_call(tmp_path):
+    """Sam and Alex's DM held a 20-minute huddle: its root, in the DM's daily file, is the call."""
+    from export_builder import DAY, Export, huddle, user
+
+    assert run("import", str(ROOT / "examples" / "program.toml"), tmp_path=tmp_path).returncode == 0
+    users = [user("U0STAFF001", "Sam Staff", "sam@mit.edu"), user("U0MINOR001", "Alex", "alex@example.org")]
+    root = huddle("R0DMCALL01", "D0DM000001", ["U0STAFF001", "U0MINOR001"], is_dm_call=True)
+    export = Export(users).conversation("dms.json", "D0DM000001", ["U0STAFF001", "U0MINOR001"], messages=[root])
+    archive = export.zip(tmp_path / "export.zip")
+    result = run("audit", "--export", str(archive), "--format", "json", tmp_path=tmp_path)
+    assert result.returncode == 1, result.stderr
+    document = json.loads(result.stdout)
+    [call] = [f for f in document["findings"] if f["subject"] == "R0DMCALL01"]
+    assert call["rule"] == "call-adult-minor" and call["time"] == DAY.isoformat()
+    assert call["conversation"]["id"] == "D0DM000001" and {p["role"] for p in call["people"]} == {"staff", "minor"}
+    assert document["calls"]["judged"] == 1
+    # The settings' grace is the audit's: a call must last longer than an hour to count here.
+    longer = run("audit", "--export", str(archive), "--format", "json", tmp_path=tmp_path,
+                 settings={"SAFE_CONTACT_CALL_GRACE_SECONDS": "3600"})  # fmt: skip
+    assert "R0DMCALL01" not in {f["subject"] for f in json.loads(longer.stdout)["findings"]}
+
+
 @pytest.mark.parametrize(
     ("args", "words"),
     [

@@ -10,6 +10,7 @@ from fakeslack.workspace import User
 from handlers.slack.parsing import (
     account_from_user,
     conversation_from_info,
+    huddle_root,
     people_members,
     receiver,
     shared_file,
@@ -126,3 +127,11 @@ def test_slackbot_is_never_a_member():
     assert people_members([PERSON, SLACKBOT_ID, "", None]) == frozenset({PERSON})
     info = {"id": "C0CHANNEL1", "name": "general", "is_channel": True}
     assert conversation_from_info(info, [PERSON, SLACKBOT_ID]).members == frozenset({PERSON})
+
+
+def test_a_roots_people_that_are_not_a_list_are_nobody_not_letters():
+    room = {"id": "R0HUDDLE01", "date_start": 1783296000, "participants": "U0ALEX0001", "participant_history": 7}
+    root = huddle_root(
+        {"subtype": "huddle_thread", "user": SLACKBOT_ID, "ts": "1783296000.000100", "room": room}, "D0DM000001"
+    )
+    assert root is not None and root.participants == root.history == frozenset()

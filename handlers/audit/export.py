@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from bot.audit import Snapshot, message_time
 from bot.model import Conversation, ConversationKind, Message
+from handlers.audit.past_calls import PastCalls
 from handlers.slack.parsing import account_from_user, people_members, spoken_message
 
 #: The conversation lists of an export, and the kind of conversation each holds.
@@ -77,8 +78,9 @@ class _Files:
 
 
 def read_export(path: Path | str, *, progress: Progress | None = None) -> Snapshot:
-    """The archive as a snapshot: its accounts, its conversations with their members, and the
-    messages people wrote in them (the app's and other bots' left out).
+    """The archive as a snapshot: its accounts, its conversations with their members, the
+    messages people wrote in them (the app's and other bots' left out), and the past calls their
+    huddle roots show (each room's last version; an unreadable root is counted and left out).
 
     Every daily file is read and checked here, so that a corrupt one stops the audit before it
     starts; the messages themselves are read again when the audit asks for a conversation's, and
@@ -90,6 +92,7 @@ def read_export(path: Path | str, *, progress: Progress | None = None) -> Snapsh
         accounts = tuple(account_from_user(u, team_id) for u in users if u.get("id"))
         listed = [(info, kind) for name, kind in CONVERSATION_FILES for info in _list_of_objects(files, name)]
         conversations, folders, created, latest = [], {}, {}, []
+        calls = PastCalls()
         for done, (info, kind) in enumerate(listed, start=1):
             conversation = _conversation(info, kind, team_id)
             if conversation is None:
@@ -97,7 +100,8 @@ def read_export(path: Path | str, *, progress: Progress | None = None) -> Snapsh
             conversations.append(conversation)
             folder = info.get("name") if kind is not ConversationKind.IM else conversation.id
             folders[conversation.id] = str(folder or conversation.id)
-            times = [t for m in _messages(files, folders[conversation.id], conversation.id) if (t := message_time(m))]
+            said = _messages(files, folders[conversation.id], conversation, calls)
+            times = [t for m in said if (t := message_time(m))]
             if times:
                 latest.append(max(times))
             if str(info.get("created", "")).isdigit():
@@ -111,10 +115,12 @@ def read_export(path: Path | str, *, progress: Progress | None = None) -> Snapsh
         team_id=team_id,
         accounts=accounts,
         conversations=tuple(conversations),
-        messages=_ExportMessages(files, folders),
+        messages=_ExportMessages(files, folders, {c.id: c for c in conversations}),
         created=created,
         complete=bool(accounts),
         as_of=max(latest, default=None),
+        calls=calls.calls(),
+        unreadable_calls=calls.unreadable,
     )
 
 
@@ -122,11 +128,12 @@ class _ExportMessages(Mapping[str, tuple[Message, ...]]):
     """Each conversation's messages, oldest first, read from the archive when asked for (and not
     kept: the audit looks at one conversation at a time). The archive stays open meanwhile."""
 
-    def __init__(self, files: _Files, folders: dict[str, str]):
-        self._files, self._folders = files, folders
+    def __init__(self, files: _Files, folders: dict[str, str], conversations: dict[str, Conversation]):
+        self._files, self._folders, self._conversations = files, folders, conversations
 
     def __getitem__(self, conversation_id: str) -> tuple[Message, ...]:
-        return tuple(_messages(self._files, self._folders[conversation_id], conversation_id))
+        folder = self._folders[conversation_id]
+        return tuple(_messages(self._files, folder, self._conversations[conversation_id]))
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._folders)
@@ -159,7 +166,9 @@ def _conversation(info: dict, kind: ConversationKind, team_id: str) -> Conversat
     )
 
 
-def _messages(files: _Files, folder: str, conversation_id: str) -> list[Message]:
+def _messages(files: _Files, folder: str, conversation: Conversation, calls: PastCalls | None = None) -> list[Message]:
+    """The conversation's spoken messages, oldest first; its huddle roots (Slackbot's, so never
+    spoken) go to `calls` when given."""
     found = []
     for name in files.daily_files(folder):
         day = files.read(name, [])
@@ -167,7 +176,9 @@ def _messages(files: _Files, folder: str, conversation_id: str) -> list[Message]
             raise ArchiveError(f"{files.path}: {name} is not a list of messages")
         for raw in day:
             if isinstance(raw, dict) and raw.get("type", "message") == "message":
-                message = spoken_message({**raw, "channel": conversation_id}, bot_user_id="")
+                if calls is not None:
+                    calls.add(raw, conversation)
+                message = spoken_message({**raw, "channel": conversation.id}, bot_user_id="")
                 if message is not None:
                     found.append(message)
     return sorted(found, key=lambda m: _ts(m.ts))

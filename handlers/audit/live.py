@@ -12,7 +12,8 @@ from slack_sdk.errors import SlackApiError
 import storage
 from bot.audit import NOT_IN_AN_EXPORT, ProgramFacts, Snapshot, audit_program, rules_not_checked
 from bot.audit_report import AuditReport, people_and_spaces
-from bot.model import Conversation, Directory, Program
+from bot.model import DEFAULT_CALL_GRACE, Conversation, Directory, Program
+from handlers.audit.past_calls import PastCalls
 from handlers.scheduled.sweep import visible_conversations
 from handlers.slack.api import SlackApi, api_error
 from handlers.slack.parsing import spoken_message
@@ -32,7 +33,9 @@ async def live_snapshot(
     warn: Callable[[str], None] = lambda line: None,
 ) -> Snapshot:
     """The workspace as its bot (and connected accounts' tokens) can read it. History is read only
-    for the conversations the programs care about; what cannot be read is said, not hidden."""
+    for the conversations the programs care about; what cannot be read is said, not hidden. The
+    huddle roots in that history are its past calls (no other Web API call: the history is read
+    anyway), so a call in a conversation nobody connected is not seen."""
     identity = await api.identity()
     team_id = identity.get("team_id", "")
     accounts = tuple(await api.accounts(team_id))
@@ -41,6 +44,7 @@ async def live_snapshot(
     relevant = [c for c in conversations.values() if any(d.concerns(c) for d in directories)]
     oldest = (now - timedelta(days=HISTORY_DAYS)).timestamp()
     messages = {}
+    calls = PastCalls()
     for done, conversation in enumerate(relevant, start=1):
         reader = _reader(api, conversation, identity.get("user_id", ""), tokens)
         if reader is None:
@@ -52,13 +56,22 @@ async def live_snapshot(
             except SlackApiError as error:
                 warn(f"the history of {conversation.name or conversation.id} cannot be read ({api_error(error)})")
                 raw = []
+            for message in raw:
+                calls.add(message, conversation)
             parsed = (
                 spoken_message({**m, "channel": conversation.id}, bot_user_id=identity.get("user_id", "")) for m in raw
             )
             messages[conversation.id] = tuple(m for m in parsed if m is not None)
         if progress is not None:
             progress(done, len(relevant))
-    return Snapshot(team_id=team_id, accounts=accounts, conversations=tuple(conversations.values()), messages=messages)
+    return Snapshot(
+        team_id=team_id,
+        accounts=accounts,
+        conversations=tuple(conversations.values()),
+        messages=messages,
+        calls=calls.calls(),
+        unreadable_calls=calls.unreadable,
+    )
 
 
 def _reader(api: SlackApi, conversation: Conversation, bot_user: str, tokens: dict[str, str]) -> SlackApi | None:
@@ -94,14 +107,17 @@ def build_report(
     source_kind: str,
     source_name: str,
     facts: dict[str, ProgramFacts] | None = None,
+    call_grace: timedelta = DEFAULT_CALL_GRACE,
 ) -> AuditReport:
-    """Judge every program over the snapshot. An export lacks the app's own records: the rules that
-    need them are left out and named."""
+    """Judge every program over the snapshot (its past calls with `call_grace`). An export lacks the
+    app's own records: the rules that need them are left out and named."""
     skip = tuple(NOT_IN_AN_EXPORT) if facts is None else ()
     findings = []
     for program in programs:
         program_facts_ = (facts or {}).get(program.id)
-        findings.extend(audit_program(program, snapshot, now=now, skip=skip, facts=program_facts_))
+        findings.extend(
+            audit_program(program, snapshot, now=now, skip=skip, facts=program_facts_, call_grace=call_grace)
+        )
     directories = [Directory(p, snapshot.accounts, complete=snapshot.complete) for p in programs]
     people, spaces = people_and_spaces(directories, snapshot.conversations)
     return AuditReport(
@@ -114,4 +130,6 @@ def build_report(
         not_checked=rules_not_checked(skip),
         people=people,
         spaces=spaces,
+        past_calls=len(snapshot.calls),
+        unreadable_calls=snapshot.unreadable_calls,
     )

@@ -259,8 +259,8 @@ def huddle_root(message: dict, channel: str = "") -> HuddleRoot | None:
         call_id=room["id"],
         channel=where,
         ts=str(body.get("ts") or message.get("ts") or ""),
-        participants=frozenset() if ended else people_members(room.get("participants") or []),
-        history=people_members([*(room.get("participant_history") or []), *(room.get("participants") or [])]),
+        participants=frozenset() if ended else people_members(_listed(room.get("participants"))),
+        history=people_members([*_listed(room.get("participant_history")), *_listed(room.get("participants"))]),
         started=_epoch(room.get("date_start")),
         ended=ended,
         is_dm_call=bool(room.get("is_dm_call")),
@@ -287,6 +287,11 @@ def _epoch(value: object) -> datetime | None:
     except ValueError:
         return None
     return datetime.fromtimestamp(seconds, UTC) if seconds > 0 else None
+
+
+def _listed(values: object) -> list[object]:
+    """A list field of Slack's JSON, or nothing when it is not a list (a string's letters are no ids)."""
+    return values if isinstance(values, list) else []
 
 
 def _first(values: object) -> object:

@@ -7,10 +7,11 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from builders import GENERAL, MINOR1, MINOR2, STAFF1, STRANGER
+from builders import GENERAL, MINOR1, MINOR2, SESSION, STAFF1, STAFF2, STRANGER
 from scenario_world import command_line
 
 import storage
+from bot.audit import PAST_CALL_NOTE
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITES = {"chat.postMessage", "chat.update", "conversations.invite", "conversations.kick", "views.publish"}
@@ -62,3 +63,43 @@ async def test_the_stored_incident_record_as_a_page(world, tmp_path):
     await world.settle()
     code, out, _ = await cli("report", "--format", "html", "--since", "2026-07-01", world=world, tmp_path=tmp_path)
     assert code == 0 and "unauthorized-member" in out and "Stranger (U0STRANGER)" in out
+
+
+def lasted(world, call_id: str, minutes: int) -> None:
+    """The fake's clock moves a second per event: the huddle's root is made to say it ran longer."""
+    room = world.slack.workspace.huddle(call_id).room
+    room["date_start"] = room["date_end"] - minutes * 60
+
+
+async def test_a_live_audit_finds_past_calls_in_the_history_it_reads(world, tmp_path):
+    """Sam huddled with Alex in their DM, which Alex connected, and #session-1 held a huddle with AI
+    notes on while Jo, who has no recording consent, was in it. Both roots are in the history the
+    audit pages anyway, so both calls are found without another Web API call."""
+    world.connect(MINOR1)
+    dm = world.slack.add_dm(STAFF1, MINOR1)
+    one_to_one = await world.slack.start_huddle(STAFF1, dm)
+    await world.slack.join_huddle(MINOR1, one_to_one)
+    await world.slack.leave_huddle(MINOR1, one_to_one)
+    await world.slack.leave_huddle(STAFF1, one_to_one)
+    session = await world.slack.start_huddle(STAFF1, SESSION)
+    for person in (STAFF2, MINOR2):
+        await world.slack.join_huddle(person, session)
+    world.slack.set_huddle_notes(session, transcript=True)
+    for person in (MINOR2, STAFF2, STAFF1):
+        await world.slack.leave_huddle(person, session)
+    lasted(world, one_to_one, 15)
+    lasted(world, session, 60)
+    await world.settle()
+
+    world.slack.reset_calls()
+    code, out, err = await cli("audit", "--format", "json", world=world, tmp_path=tmp_path)
+    assert code == 1, err
+    document = json.loads(out)
+    calls = {f["subject"]: f for f in document["findings"] if f["subject"] in (one_to_one, session)}
+    assert calls[one_to_one]["rule"] == "call-adult-minor" and calls[one_to_one]["conversation"]["id"] == dm
+    assert {p["id"] for p in calls[one_to_one]["people"]} == {STAFF1, MINOR1}
+    assert calls[session]["rule"] == "recording-without-consent" and calls[session]["conversation"]["id"] == SESSION
+    assert MINOR2 in {p["id"] for p in calls[session]["people"]}
+    assert document["calls"] == {"judged": 2, "unreadable": 0, "note": PAST_CALL_NOTE}
+    methods = {c.method for c in world.slack.calls}
+    assert "conversations.history" in methods and not methods & {"conversations.replies", "calls.info"}
