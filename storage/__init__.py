@@ -6,6 +6,7 @@ from sqlmodel import Session
 
 from storage.audit_log import audit_entries, imported_files, record_audit
 from storage.calls import (
+    call_joins,
     get_call,
     join_call,
     leave_call,
@@ -144,6 +145,7 @@ __all__ = [
     "add_incident_event",
     "add_member",
     "audit_entries",
+    "call_joins",
     "channel_id_changes",
     "claim_events",
     "claim_guardian_notice",

@@ -147,6 +147,12 @@ def get_call(team_id: str, call_id: str, *, session: Session) -> Call | None:
     return _to_call(row, _participant_rows(team_id, call_id, session))
 
 
+def call_joins(team_id: str, call_id: str, *, session: Session) -> dict[str, datetime]:
+    """When each person now in the call joined it, earliest first."""
+    rows = sorted(_participant_rows(team_id, call_id, session), key=lambda r: (as_utc(r.joined_at), r.user_id))
+    return {row.user_id: as_utc(row.joined_at) for row in rows}
+
+
 def live_calls(team_id: str, *, session: Session) -> list[Call]:
     """The calls of a workspace that have not ended, oldest first."""
     rows = session.exec(

@@ -44,10 +44,19 @@ class Change:
 
 def story_line(change: Change) -> str:
     """A thread line: who joined or left, and when (Slack shows the time in each reader's zone)."""
-    epoch = int(change.at.timestamp())
-    fallback = change.at.strftime("%H:%M:%S UTC")
     verb = "joined" if change.joined else "left"
-    return f"<@{change.user}> {verb} the call at <!date^{epoch}^{{time_secs}}|{fallback}>."
+    return f"<@{change.user}> {verb} the call at {slack_time(change.at)}."
+
+
+def story_so_far(joins: dict[str, datetime]) -> str:
+    """The first line of a call's alert thread: when each person in it joined."""
+    joined = "; ".join(f"<@{user}> joined at {slack_time(at)}" for user, at in joins.items())
+    return f"Who is in the call: {joined}." if joined else "Nobody is in the call any more."
+
+
+def slack_time(moment: datetime) -> str:
+    """A time as Slack shows it to each reader, in their own time zone (UTC where it cannot)."""
+    return f"<!date^{int(moment.timestamp())}^{{time_secs}}|{moment.strftime('%H:%M:%S UTC')}>"
 
 
 def judge_calls(
@@ -76,11 +85,21 @@ def judge_calls(
                     if rule_by_symbol(incident.rule).alerts:
                         queue(ThreadUpdate(incident.id, story_line(change)), team_id=team_id, session=session, now=now)
             situation = Situation(program, directory, now, call=call, call_grace=runtime.call_grace)
-            enforce(situation, session=session, now=now, team_id=team_id)
+            outcome = enforce(situation, session=session, now=now, team_id=team_id)
+            if not open_ones and any(line.startswith("alert ") for line in outcome.actions):
+                _tell_story_so_far(team_id, call, program.id, session=session, now=now)
             if any(f.undecided for f in evaluate(CALL_RULES, situation)):
                 check_later(runtime, team_id, call.id, due=call.since + runtime.call_grace, session=session, now=now)
             if in_program_channel(program, call, team_id) and not call.ended and call.root_ts:
                 read_root_later(runtime, team_id, call.id, session=session, now=now)
+
+
+def _tell_story_so_far(team_id: str, call: Call, program_id: str, *, session: storage.Session, now: datetime) -> None:
+    """A call's first alert: its thread starts with who is in the call and since when."""
+    opened = storage.open_incidents(program_id, scope=call_scope(call.id), session=session)
+    if opened:
+        joins = storage.call_joins(team_id, call.id, session=session)
+        queue(ThreadUpdate(opened[0].id, story_so_far(joins)), team_id=team_id, session=session, now=now)
 
 
 def concerns(program: Program, directory: Directory, call: Call, team_id: str, change: Change | None) -> bool:
