@@ -147,7 +147,7 @@ class WorkspaceCache:
         """The programs of workspace `team_id`: those naming it, and in the bot token's own workspace
         those naming none (a program defined by its channels lives in the one workspace the app was
         given). Never another workspace's: its accounts must not match this program's roster."""
-        if self._programs is None or time.monotonic() - self._loaded_at > self._ttl:
+        if self._programs is None or self._programs_expired():
             with storage.session_scope(self._engine) as session:
                 self._programs = storage.list_programs(session=session)
             self._loaded_at = time.monotonic()
@@ -159,11 +159,14 @@ class WorkspaceCache:
         """`bot.detectors.access_info.access_markers` of the workspace's programs, made at their
         load: a session that ends meanwhile keeps its markers until the next load (the rule itself
         checks that a session has not ended)."""
-        programs = self.programs(team_id)
         markers = self._access.get(team_id)
-        if markers is None:
+        if markers is None or self._programs_expired():
+            programs = self.programs(team_id)  # a reload forgets every workspace's markers
             markers = self._access[team_id] = access_markers(programs, now)
         return markers
+
+    def _programs_expired(self) -> bool:
+        return self._programs is None or time.monotonic() - self._loaded_at > self._ttl
 
     def accounts(self, team_id: str) -> dict[str, Account]:
         if team_id not in self._accounts:

@@ -159,13 +159,19 @@ def _names_meeting(access: MeetingAccess, text: str) -> bool:
             if _bounded(meeting_id, text, extra="-"):
                 return True
             continue
-        if meeting_id[:3] not in text:
+        if not _may_name(meeting_id, text):
             continue
         if squeezed is None:
             squeezed = _DIGIT_SEPARATOR.sub("", text)
         if _bounded(meeting_id, squeezed):
             return True
     return False
+
+
+def _may_name(meeting_id: str, text: str) -> bool:
+    """The quick check before a text's digits are compared with a meeting number: the number's first
+    three digits (its marker) are in it."""
+    return meeting_id[:3] in text
 
 
 def _bounded(token: str, text: str, *, extra: str = "") -> bool:

@@ -18,6 +18,8 @@ def access_leaks(
     if not message.text:
         return []
     markers = runtime.cache.access_markers(team_id, runtime.now())
+    if not markers:
+        return []  # no live or upcoming session of the workspace has a secret to give away
     named = {program_id for program_id, found in markers.items() if may_reveal(found, message.text)}
     named -= {program.id for program, _ in judged}
     if not named:

@@ -6,7 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from builders import SESSION, program
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from bot.detectors import access_info as access_info_module
 from bot.detectors.access_info import (
     access_markers,
     meeting_access,
@@ -169,3 +172,48 @@ def test_programs_without_a_secret_left_have_no_markers():
     ended = program(id="ended", sessions=(window(ZOOM, start=NOW - timedelta(days=1)),))
     channels = program(id="channels", sessions=(window("#session-1"),))
     assert list(access_markers([secret, ended, channels], NOW)) == ["secret"]
+
+
+# -- the quick checks change no verdict -------------------------------------------------------------
+
+#: The quick checks, switched off by answering "yes": `revealed` must then say exactly the same.
+GATES = ("may_reveal", "_may_name")
+#: Pieces of the meetings above as people write them, and of texts that only look alike. A meeting
+#: number is written in groups of at least three digits first, as every service shows it.
+PIECES = """https://mit.zoom.us/j/81234567890 zoom.us/j/81234567890 mit.zoom.us/j/81234567890?pwd=Ab12Cd34Ef
+<https://mit.zoom.us/j/81234567890|join> 812 3456 7890 812-3456-7890 812.3456.7890 81234567890 8123 456 7890
+482913 Ab12Cd34Ef 4821 meet.google.com/abc-defg-hij abc-defg-hij 254 734 931 582 Xy7Kp2 2634 123 4567 pQ7mX2vR
+m3f0a1b2c4d5e6f7a8b9c0d1e2f3a4b5c mit.webex.com/meet/sam.k 812 555 0134 91234567890 14829137 room 4-231 the
+code is Passcode: ID 0 1 2 7 8 9 ( ) # @ <#C0SESSION1|session-1>""".split()  # noqa: SIM905
+ACCESS_INFOS = [ZOOM, ZOOM_PLAIN, MEET, TEAMS, WEBEX, WEBEX_ROOM]
+
+
+def gated_to(answer: bool, access_info: str, text: str) -> tuple[str, ...]:
+    with pytest.MonkeyPatch.context() as patched:
+        for gate in GATES:
+            patched.setattr(access_info_module, gate, lambda *_: answer)
+        return revealed(meeting_access(access_info), text)
+
+
+@st.composite
+def message_text(draw) -> str:
+    pieces = draw(st.lists(st.sampled_from(PIECES), min_size=1, max_size=10))
+    return "".join(piece + draw(st.sampled_from(["", " ", ", ", "\n", ": ", "/", "."])) for piece in pieces)
+
+
+@pytest.mark.parametrize(("access_info", "text"), [c.values[:2] for c in FIRES + SILENT])
+def test_the_quick_checks_change_no_verdict_on_the_corpus(access_info, text):
+    assert revealed(meeting_access(access_info), text) == gated_to(True, access_info, text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.sampled_from(ACCESS_INFOS), message_text())
+def test_the_quick_checks_change_no_verdict_on_generated_text(access_info, text):
+    assert revealed(meeting_access(access_info), text) == gated_to(True, access_info, text)
+
+
+def test_switching_the_quick_checks_reaches_the_detector():
+    """The comparisons above mean something only if the patched checks are the ones `revealed` calls."""
+    assert revealed(meeting_access(ZOOM), "mit.zoom.us/j/81234567890") and not gated_to(
+        False, ZOOM, "mit.zoom.us/j/81234567890"
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from builders import SESSION, SESSION_WINDOW, STAFF1, STRANGER, program
+from builders import ADMIN1, GENERAL, SESSION, SESSION_WINDOW, STAFF1, STRANGER, program
 from scenario_world import BOT_USER
 
 import storage
@@ -65,3 +65,22 @@ async def test_the_poster_deleting_the_message_is_told_in_the_alerts_thread(worl
     await world.settle()
     [note] = [m for m in world.thread(alert) if "deleted" in m["text"]]
     assert "evidence recorded here stays" in note["text"]
+
+
+async def test_a_session_scheduled_from_slack_is_watched_for_at_once(world):
+    """Its markers are made again when the command changes the programs, not at the next reload."""
+    await world.slack.user_says(STRANGER, LOBBY, "morning!")  # the workspace's markers are made now
+    await world.settle()
+    meet = "https://meet.google.com/abc-defg-hij"
+    status, _ = await world.slack.slash_command(
+        "/minors-session",
+        text=f"<#{SESSION}|session-1> 2026-07-07T14:00-04:00 16:00 Meet {meet}",
+        user_id=ADMIN1,
+        channel_id=GENERAL,
+    )
+    assert status == 200
+    await world.settle()
+    await world.slack.user_says(STAFF1, LOBBY, f"tomorrow we're on {meet}")
+    await world.settle()
+    [alert] = world.alerts_for("access-info-shared")
+    assert "2026-07-07T18:00" in alert["text"]
