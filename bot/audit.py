@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from bot.detectors.access_info import access_markers, may_reveal
 from bot.engine import evaluate
 from bot.model import Account, Conversation, Directory, Finding, Message, Program, Severity, Situation
 from bot.rules import CATALOGUE, rule_by_symbol
@@ -80,7 +81,9 @@ def audit_program(
     facts: ProgramFacts | None = None,
 ) -> list[AuditFinding]:
     """Every finding of every rule not in `skip`, over the program's spaces and every conversation
-    with one of its minors; repeats of one (rule, subject) are counted, not listed again."""
+    with one of its minors, and over any other message that holds the access information of one of
+    its live or upcoming sessions (as the live app judges it); repeats of one (rule, subject) are
+    counted, not listed again."""
     rules = [r for r in CATALOGUE if r.symbol not in set(skip)]
     directory = Directory(program, snapshot.accounts, complete=snapshot.complete)
     facts = facts or ProgramFacts()
@@ -109,8 +112,13 @@ def audit_program(
         welcomed=facts.welcomed,
     )
     record(evaluate(rules, program_situation), snapshot.as_of or now)
+    markers = access_markers([program], now).get(program.id, ())
     for conversation in snapshot.conversations:
         if not directory.concerns(conversation):
+            for message in snapshot.messages.get(conversation.id, ()) if markers else ():
+                if may_reveal(markers, message.text):
+                    situation = Situation(program, directory, now, conversation=conversation, message=message)
+                    record(evaluate(rules, situation), message_time(message) or now)
             continue
         messages = snapshot.messages.get(conversation.id, ())  # read once: an export's come from the archive
         if conversation.is_archived and not messages:
