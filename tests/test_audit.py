@@ -116,8 +116,14 @@ def test_an_archive_breaking_every_rule_it_can_show_is_found_rule_by_rule(tmp_pa
     assert contact.at == DAY + timedelta(hours=3) and "617" in contact.evidence
     [dm] = [f for f in report.findings if f.rule == "dm-adult-minor"]
     assert dm.conversation == "D0DM000001" and set(dm.people) == {STAFF1, MINOR1}
+
+
+def test_a_session_link_posted_in_a_channel_of_no_program_is_found(tmp_path):
+    """The lobby is none of the program's business but for the link posted there, as in the live app."""
+    report = audit(everything_wrong().folder(tmp_path))
     [leak] = [f for f in report.findings if f.rule == "access-info-shared"]
     assert leak.conversation == LOBBY and leak.people == (STAFF1,) and "482913" not in leak.summary
+    assert leak.at == DAY + timedelta(hours=3)
 
 
 def test_a_clean_archive_has_no_findings(tmp_path):
