@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from bot.detectors.access_info import access_markers, may_reveal
 from bot.engine import evaluate
 from bot.model import (
     DEFAULT_CALL_GRACE,
@@ -119,8 +120,9 @@ def audit_program(
     call_grace: timedelta = DEFAULT_CALL_GRACE,
 ) -> list[AuditFinding]:
     """Every finding of every rule not in `skip`, over the program's spaces, every conversation
-    with one of its minors, and every past call (judged at its end, with `call_grace`, dated from
-    its start); repeats of one (rule, subject) are counted, not listed again."""
+    with one of its minors, any other message that holds the access information of one of its live or
+    upcoming sessions (as the live app judges it), and every past call (judged at its end, with
+    `call_grace`, dated from its start); repeats of one (rule, subject) are counted, not listed again."""
     rules = [r for r in CATALOGUE if r.symbol not in set(skip)]
     directory = Directory(program, snapshot.accounts, complete=snapshot.complete)
     facts = facts or ProgramFacts()
@@ -149,8 +151,13 @@ def audit_program(
         welcomed=facts.welcomed,
     )
     record(evaluate(rules, program_situation), snapshot.as_of or now)
+    markers = access_markers([program], now).get(program.id, ())
     for conversation in snapshot.conversations:
         if not directory.concerns(conversation):
+            for message in snapshot.messages.get(conversation.id, ()) if markers else ():
+                if may_reveal(markers, message.text):
+                    situation = Situation(program, directory, now, conversation=conversation, message=message)
+                    record(evaluate(rules, situation), message_time(message) or now)
             continue
         messages = snapshot.messages.get(conversation.id, ())  # read once: an export's come from the archive
         if conversation.is_archived and not messages:

@@ -297,6 +297,16 @@ _TEXTS: dict[tuple[str, str], str] = {
         "This call needs at least two program adults in it while participants are here. A second "
         "facilitator or administrator is asked to join; the program's administrators have been notified."
     ),
+    ("access-info-shared", "adult"): (
+        "Thank you for helping people get to {program}'s session! Its join link and passcode need to stay "
+        "with program staff, parents and participants, and someone else can read the place you posted "
+        "them. Could you please delete that message? The program's administrators have been notified."
+    ),
+    ("access-info-shared", "minor"): (
+        "Hi! A friendly note from {program}: the link to our sessions is just for participants, their "
+        "parents and the program's staff, and someone else can read where you posted it. Could you "
+        "please delete that message? You are not in trouble."
+    ),
     ("conduct-not-acknowledged", "reminder"): (
         "Welcome to {program}! Please read the program's expectations and press Acknowledge."
     ),

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 import storage
+from bot.detectors.access_info import access_markers
 from bot.model import DEFAULT_CALL_GRACE, Account, Conversation, Directory, Program
 from handlers.slack.api import SlackApi
 
@@ -105,6 +106,9 @@ class WorkspaceCache:
         self._accounts: dict[str, dict[str, Account]] = {}
         self._complete: set[str] = set()
         self._directories: dict[tuple[str, str], Directory] = {}
+        #: By workspace, the access markers of its programs' live and upcoming sessions, by program
+        #: id: made once per load of the programs, so a message anywhere costs a few substring checks.
+        self._access: dict[str, dict[str, tuple[str, ...]]] = {}
         #: Accounts `users.info` could not read, by workspace: not asked again until the next sweep.
         self._unreadable: dict[str, set[str]] = {}
         #: The workspace of `SLACK_BOT_TOKEN` (set at start): the one a program without `team_id`
@@ -114,6 +118,7 @@ class WorkspaceCache:
     def invalidate(self) -> None:
         self._programs = None
         self._directories.clear()
+        self._access.clear()
 
     def conversation(self, conversation_id: str) -> Conversation | None:
         """The stored conversation, from memory when this process saw it within `conversations_ttl`
@@ -142,12 +147,26 @@ class WorkspaceCache:
         """The programs of workspace `team_id`: those naming it, and in the bot token's own workspace
         those naming none (a program defined by its channels lives in the one workspace the app was
         given). Never another workspace's: its accounts must not match this program's roster."""
-        if self._programs is None or time.monotonic() - self._loaded_at > self._ttl:
+        if self._programs is None or self._programs_expired():
             with storage.session_scope(self._engine) as session:
                 self._programs = storage.list_programs(session=session)
             self._loaded_at = time.monotonic()
             self._directories.clear()
+            self._access.clear()
         return [p for p in self._programs if belongs_to(p, team_id, home_team=self.home_team)]
+
+    def access_markers(self, team_id: str, now: datetime) -> dict[str, tuple[str, ...]]:
+        """`bot.detectors.access_info.access_markers` of the workspace's programs, made at their
+        load: a session that ends meanwhile keeps its markers until the next load (the rule itself
+        checks that a session has not ended)."""
+        markers = self._access.get(team_id)
+        if markers is None or self._programs_expired():
+            programs = self.programs(team_id)  # a reload forgets every workspace's markers
+            markers = self._access[team_id] = access_markers(programs, now)
+        return markers
+
+    def _programs_expired(self) -> bool:
+        return self._programs is None or time.monotonic() - self._loaded_at > self._ttl
 
     def accounts(self, team_id: str) -> dict[str, Account]:
         if team_id not in self._accounts:

@@ -27,6 +27,7 @@ from builders import (
     PENDING,
     PRIVATE,
     SESSION,
+    SESSION_WINDOW,
     STAFF1,
     STAFF2,
     STRANGER,
@@ -42,6 +43,12 @@ from handlers.audit.live import build_report
 
 REAL_ARCHIVE = Path(__file__).resolve().parents[2] / "shared" / "slack-reference" / "exports"
 REAL_ARCHIVE /= "slack-export-viewer-testarchive.zip"
+
+
+LOBBY = "C0LOBBY001"
+ZOOM_LINK = "https://mit.zoom.us/j/81234567890"
+#: The program with a live Zoom session, whose link is posted where a stranger reads it.
+WITH_ZOOM = program(sessions=(replace(SESSION_WINDOW, access_info=f"Zoom {ZOOM_LINK} Passcode: 482913"),))
 
 
 def everything_wrong() -> Export:
@@ -85,6 +92,13 @@ def everything_wrong() -> Export:
     )
     export.conversation("groups.json", PRIVATE, [STAFF1, MINOR1], name="project-x")
     export.conversation(
+        "channels.json",
+        LOBBY,
+        [STAFF1, STRANGER],
+        name="maker-lobby",
+        messages=[message(STRANGER, "lunch?"), message(STAFF1, f"tonight: {ZOOM_LINK}", at=later)],
+    )
+    export.conversation(
         "dms.json",
         "D0DM000001",
         [STAFF1, MINOR1],
@@ -100,7 +114,7 @@ def everything_wrong() -> Export:
 
 def audit(path: Path, prog=None):
     snapshot = read_export(path)
-    return build_report([prog or program()], snapshot, now=NOW, source_kind="export", source_name=str(path))
+    return build_report([prog or WITH_ZOOM], snapshot, now=NOW, source_kind="export", source_name=str(path))
 
 
 def test_an_archive_breaking_every_rule_it_can_show_is_found_rule_by_rule(tmp_path):
@@ -113,6 +127,14 @@ def test_an_archive_breaking_every_rule_it_can_show_is_found_rule_by_rule(tmp_pa
     assert contact.at == DAY + timedelta(hours=3) and "617" in contact.evidence
     [dm] = [f for f in report.findings if f.rule == "dm-adult-minor"]
     assert dm.conversation == "D0DM000001" and set(dm.people) == {STAFF1, MINOR1}
+
+
+def test_a_session_link_posted_in_a_channel_of_no_program_is_found(tmp_path):
+    """The lobby is none of the program's business but for the link posted there, as in the live app."""
+    report = audit(everything_wrong().folder(tmp_path))
+    [leak] = [f for f in report.findings if f.rule == "access-info-shared"]
+    assert leak.conversation == LOBBY and leak.people == (STAFF1,) and "482913" not in leak.summary
+    assert leak.at == DAY + timedelta(hours=3)
 
 
 def test_a_clean_archive_has_no_findings(tmp_path):

@@ -27,6 +27,7 @@ DESIGN_TABLE = {
     "hazardous-activity": Severity.ADVISORY,
     "recording-without-consent": Severity.HIGH,
     "call-adult-minor": Severity.CRITICAL,
+    "access-info-shared": Severity.HIGH,
     "call-needs-two-adults": Severity.HIGH,
     "guardian-not-informed": Severity.MEDIUM,
     "conduct-not-acknowledged": Severity.INFO,

@@ -21,6 +21,7 @@ CATALOGUE_ORDER = (
     "hazardous-activity",
     "recording-without-consent",
     "call-adult-minor",
+    "access-info-shared",
     "call-needs-two-adults",
     "guardian-not-informed",
     "conduct-not-acknowledged",

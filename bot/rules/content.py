@@ -1,14 +1,19 @@
 """Rules about what a message says or carries: contact details that move a conversation off the
-platform, hazardous activities proposed at home, and recordings shared without consent."""
+platform, hazardous activities proposed at home, recordings shared without consent, and a
+session's access information posted where outsiders can read it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from bot.detectors import find_contact_details, find_hazardous_activity, find_recordings
-from bot.model import Call, Severity, Situation
+from bot.detectors.access_info import sessions_revealed
+from bot.model import Call, ConversationKind, Severity, Situation
 from bot.rules.common import call_place, channel_ref, mention, mentions, minors_in, unrelated_adults
 from bot.rules.registry import Breach, Remedy, Scope, rule
+
+#: How a summary names a conversation that is no channel (a DM's id is no `<#…>` link anyone can follow).
+_DIRECT = {ConversationKind.IM: "a direct message", ConversationKind.MPIM: "a group DM"}
 
 #: Evidence is the matched fragment, never the whole message, and never longer than this.
 EVIDENCE_LIMIT = 200
@@ -172,4 +177,58 @@ def _recorded_call(s: Situation, call: Call) -> Iterator[Breach]:
         f"{mentions(without_consent, limit=10)} without recording consent on record is in it.",
         people=(*adults, *without_consent),
         channel=call.channel if call.in_channel else None,
+    )
+
+
+@rule(
+    "access-info-shared",
+    severity=Severity.HIGH,
+    clause="Provide guidance prior to the inception of any program of expectations of all program staff and "
+    "each participant, to include conduct and keeping access information confidential (i.e., MIT program "
+    "staff, parents, and participants only)",
+    summary="A live session's access information is posted where outsiders can read it",
+    scopes=(Scope.MESSAGE,),
+    remedies=(Remedy.WARN_PEOPLE,),
+    condition=False,
+)
+def access_info_shared(s: Situation) -> Iterator[Breach]:
+    """A message gives away the access information of one of the program's live or upcoming
+    sessions (its join link, meeting ID or passcode, as its session window states them) in a channel
+    that is not one of the program's spaces, or in a conversation with someone not on the roster.
+
+    Why: the policy asks that access information stays with program staff, parents and
+    participants, so that nobody else can join a session with minors in it. Posting the link in a
+    session channel of roster members, or a guardian passing it to their own child, is what it is
+    for. A Slack channel as a session's place is no secret, and an ended session's link opens
+    nothing. A passcode is never repeated in the alert.
+
+    Example: a facilitator pastes the Zoom link of tonight's session into #hackathon-lobby, a
+    channel of the whole workspace. Administrators are alerted and the facilitator is asked to
+    delete the message.
+    """
+    conversation, message = s.conversation, s.message
+    if conversation is None or message is None or not message.text:
+        return
+    leaked = sessions_revealed(s.program, message.text, s.now)
+    if not leaked:
+        return
+    outsiders = [uid for uid, person in s.people_in(conversation) if person is None]
+    is_channel = conversation.kind in (ConversationKind.PUBLIC_CHANNEL, ConversationKind.PRIVATE_CHANNEL)
+    if is_channel and not s.program.is_program_space(conversation):
+        where = f"{channel_ref(conversation.id)}, a channel that is not one of the program's spaces"
+    elif outsiders:
+        place = channel_ref(conversation.id) if is_channel else _DIRECT.get(conversation.kind, "a direct message")
+        where = f"{place}, with {mentions(outsiders, limit=5)} (not on the roster)"
+    else:
+        return  # roster members only, in a program space or a DM: where the information belongs
+    session, _ = leaked[0]
+    kinds = sorted({kind for _, found in leaked for kind in found})
+    yield Breach(
+        subject=f"{conversation.id}:{message.ts}",
+        summary=f"{mention(message.user)} posted the access information of the session in "
+        f"{channel_ref(session.channel)} at {session.start.isoformat(timespec='minutes')} in {where}.",
+        people=(message.user,),
+        channel=conversation.id,
+        evidence=_evidence([", ".join(kinds)]),
+        message_ts=message.ts,
     )

@@ -44,6 +44,7 @@ from handlers.slack.parsing import (
     shared_file,
     spoken_message,
 )
+from handlers.worker.access_leaks import access_leaks
 from handlers.worker.calls import Change, judge_calls, root_change, root_kind
 from handlers.worker.enforce import enforce
 from handlers.worker.home import publish_home
@@ -110,6 +111,7 @@ class Judge:
             conversation = replace(conversation, members=conversation.members | {message.user})
         read = await self._read_accounts(team_id, conversation, envelope) if discovered else []
         relevant = self._relevant(team_id, conversation)
+        relevant += access_leaks(self.runtime, team_id, message, relevant)
         if not discovered and not any(self._message_findings(p, d, conversation, message) for p, d in relevant):
             return None  # the common case: a benign message in a known conversation; nothing to store
         presence = await self._presence(team_id, conversation) if discovered else {}
@@ -252,7 +254,8 @@ class Judge:
             return None
         # What the deleted words were a finding of, judged in memory: (program, rule, subject) -> scope.
         about: dict[tuple[str, str, str], str] = {}
-        for program, directory in self._relevant(team_id, conversation):
+        relevant = self._relevant(team_id, conversation)
+        for program, directory in relevant + access_leaks(self.runtime, team_id, message, relevant):
             situation = Situation(program, directory, self.runtime.now(), conversation=conversation, message=message)
             for finding in evaluate(MESSAGE_RULES, situation):
                 if not finding.undecided:
