@@ -152,3 +152,16 @@ async def test_a_restart_during_a_call_loses_nothing(world):
         assert len(world.alerts_for("call-adult-minor")) == 1
     finally:
         await runner.cleanup()
+
+
+async def test_a_connected_participant_shows_the_app_where_the_dm_call_is(world):
+    """A connected member's token sees the DM's root: the alert says the call is in a direct message."""
+    world.connect(MINOR1)
+    dm = world.slack.add_dm(STAFF1, MINOR1)
+    call = await world.slack.start_huddle(STAFF1, dm)
+    await world.slack.join_huddle(MINOR1, call)
+    await past_grace(world)
+    [alert] = world.alerts_for("call-adult-minor")
+    assert "in a direct message" in alert["text"]
+    [first, *_] = world.thread(alert)
+    assert f"<@{STAFF1}> joined at" in first["text"] and f"<@{MINOR1}> joined at" in first["text"]
