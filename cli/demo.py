@@ -288,6 +288,8 @@ def _script(
     async def dm_huddle() -> None:
         dm = slack.add_dm("U0STAFF001", "U0MINOR001")
         call = await slack.start_huddle("U0STAFF001", dm)
+        await app.worker.drain()
+        clock["now"] += timedelta(seconds=5)  # it rings a moment before Alex answers
         await slack.join_huddle("U0MINOR001", call)
         await grace_passes()
 
