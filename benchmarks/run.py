@@ -9,6 +9,10 @@
    a full sweep against the paging floor, and how long Slack's rate limits would make it take.
 5. Evaluation and memory: every conversation of that workspace judged by every rule; the app
    process's peak memory after its sweep.
+6. Live calls: a mentor alone with a participant in a DM huddle, from the end of the grace period
+   (set short) to the alert, p50 and p99; and the Web API calls a live huddle costs a minute, in a
+   program channel (its root read again each minute) and in a DM (none), on the app's clock.
+7. Auditing an export archive: time and peak memory by size.
 
 Everything runs on loopback against the fake Slack; nothing leaves the machine."""
 
@@ -29,12 +33,14 @@ import sys
 import tempfile
 import time
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
+from aiohttp import web
 
 import storage
+from bot.config import Settings
 from bot.engine import evaluate
 from bot.model import (
     Account,
@@ -50,6 +56,8 @@ from bot.model import (
 from bot.rules import CATALOGUE
 from cli.demo import ALERTS, BOT, GENERAL, TEAM, demo_program, demo_workspace
 from fakeslack import FakeSlack
+from handlers import create_app
+from handlers.runtime import Timing
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -154,7 +162,7 @@ async def prepare_database(root: Path, database: Path, token: str) -> None:
         raise RuntimeError(f"could not prepare a database for the code in {root}")
 
 
-def app_process(slack: FakeSlack, database: Path, root: Path = ROOT) -> Process:
+def app_process(slack: FakeSlack, database: Path, root: Path = ROOT, **settings: str) -> Process:
     """`safe-contact serve` against the fake Slack, on a SQLite database of its own; from the source
     tree `root` (another checkout of the project, to compare with earlier code), with its interpreter."""
     env = {
@@ -163,6 +171,7 @@ def app_process(slack: FakeSlack, database: Path, root: Path = ROOT) -> Process:
         "SLACK_API_URL": slack.base_url,
         "DATABASE_URL": f"sqlite:///{database}",
         "LOG_LEVEL": "WARNING",
+        **settings,
     }
     return Process([str(root / "app.py"), "serve"], env, python=python_of(root))
 
@@ -456,7 +465,156 @@ async def sweep_benchmark(users: int, channels: int, members: int) -> dict:
     }
 
 
-# -- 6: auditing an export archive ---------------------------------------------------------------
+# -- 6: live calls --------------------------------------------------------------------------------
+
+
+async def quiet(slack: FakeSlack, *, for_seconds: float) -> None:
+    """Until the app has made no Web API call for `for_seconds` (its start-up sweep is over)."""
+    last, since = -1, time.monotonic()
+    while time.monotonic() - since < for_seconds:
+        if len(slack.calls) != last:
+            last, since = len(slack.calls), time.monotonic()
+        await asyncio.sleep(0.05)
+
+
+async def call_alert_latency(calls: int, grace: int, every: float) -> list[float]:
+    """`calls` DM huddles, one begun every `every` seconds, each a mentor (not on the roster) and a
+    minor of their own, against `safe-contact serve` with a `grace`-second grace period: for each,
+    the milliseconds from the end of its grace (the minor's join, timed before it is sent, plus the
+    grace) to its alert in the alert channel."""
+    now = datetime.now(UTC)
+    minors = [f"U0CALLM{n:04d}" for n in range(calls)]
+    adults = [f"U0CALLA{n:04d}" for n in range(calls)]
+    base = replace(demo_program(now), sessions=())
+    extra = tuple(
+        Person(name=f"Minor {n}", email=f"minor{n}@example.org", role=Role.MINOR, slack_id=m)
+        for n, m in enumerate(minors)
+    )
+    program = replace(base, roster=base.roster + extra)
+    slack = FakeSlack(signing_secret=SECRET, team_id=TEAM, bot_user_id=BOT)
+    await slack.start()
+    demo_workspace(slack, program)
+    for person in extra:
+        slack.add_user(person.slack_id or "", name=person.name, email=person.email)
+    for adult in adults:
+        slack.add_user(adult, name=adult, email=f"{adult.lower()}@example.com")
+    folder = tempfile.TemporaryDirectory(prefix="safe-contact-bench-")
+    database = Path(folder.name) / "calls.db"
+    engine = storage.create_engine_from_url(f"sqlite:///{database}")
+    storage.migrate(engine)
+    with storage.session_scope(engine) as session:
+        storage.save_program(program, session=session)
+    engine.dispose()
+    app = app_process(slack, database, SAFE_CONTACT_CALL_GRACE_SECONDS=str(grace))
+    slack.events_url = app.url + "/slack/events"  # the fake delivers huddle events itself
+    joined: dict[str, float] = {}
+
+    async def one_call(n: int) -> None:
+        await asyncio.sleep(n * every)
+        call = await slack.start_huddle(adults[n], slack.add_dm(adults[n], minors[n]))
+        joined[adults[n]] = time.monotonic()
+        await slack.join_huddle(minors[n], call)
+
+    def alerts() -> dict[str, float]:
+        posted = [
+            c for c in slack.calls if c.method == "chat.postMessage" and c.ok and c.params.get("channel") == ALERTS
+        ]
+        first: dict[str, float] = {}
+        for c in posted:
+            text = c.params.get("text", "")
+            if "call-adult-minor" in text:
+                for adult in adults:
+                    if f"<@{adult}>" in text:
+                        first.setdefault(adult, c.at)
+        return first
+
+    try:
+        await app.start()
+        await quiet(slack, for_seconds=1.0)  # the start-up sweep and the welcomes
+        await asyncio.gather(*(one_call(n) for n in range(calls)))
+        await wait_for(lambda: len(alerts()) == calls, limit=calls * every + grace + 30)
+        at = alerts()
+    finally:
+        await app.stop()
+        await slack.stop()
+        folder.cleanup()
+    return [(at[adult] - joined[adult] - grace) * 1000 for adult in adults]
+
+
+async def call_costs(minutes: int) -> dict:
+    """The Web API calls a live huddle costs a minute, in the app (in this process) on its own clock,
+    moved on 10 seconds at a time: in #general (a program channel the bot is in, the root read again
+    each minute), two adults and two minors in it, first with nobody joining or leaving, then with
+    someone joining or leaving every 10 seconds (a mentor stepping out among them); and a parent's
+    DM huddle with their own child, who hangs up and calls back (nothing breaks a rule in any of
+    them). Calls a minute, and their methods."""
+    start = datetime.now(UTC).replace(microsecond=0)
+    clock = {"now": start}
+    program = replace(demo_program(start), sessions=())
+    folder = tempfile.TemporaryDirectory(prefix="safe-contact-bench-")
+    engine = storage.create_engine_from_url(f"sqlite:///{Path(folder.name) / 'costs.db'}")
+    storage.migrate(engine)
+    with storage.session_scope(engine) as session:
+        storage.save_program(program, session=session)
+    slack = FakeSlack(signing_secret=SECRET, team_id=TEAM, bot_user_id=BOT)
+    await slack.start()
+    demo_workspace(slack, program)
+    settings = Settings(bot_token=slack.bot_token, signing_secret=SECRET, api_url=slack.base_url)
+    app = create_app(settings, engine=engine, timing=Timing(poll_every=0.05), clock=lambda: clock["now"])
+    runner = web.AppRunner(app.web_app())
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    slack.events_url = f"http://127.0.0.1:{runner.addresses[0][1]}/slack/events"
+
+    async def settle() -> None:
+        for _ in range(20):
+            await app.worker.drain()
+            if not await slack.flush():
+                return
+
+    async def live_for(conversation: str, present: list[str], comings_and_goings: list[str]) -> tuple[float, set]:
+        """A huddle `present` start in `conversation` (the first starts it); each ten seconds of app
+        time the next of `comings_and_goings` joins it (or leaves, if in it). Its calls a minute, and
+        their methods, from the moment they are all in it until it ends."""
+        call = await slack.start_huddle(present[0], conversation)
+        for who in present[1:]:
+            await slack.join_huddle(who, call)
+        await settle()
+        before = len(slack.calls)
+        for tick in range(minutes * 6):
+            if comings_and_goings:
+                who = comings_and_goings[tick % len(comings_and_goings)]
+                if who in slack.huddle(call)["participants"]:
+                    await slack.leave_huddle(who)
+                else:
+                    await slack.join_huddle(who, call)
+            clock["now"] += timedelta(seconds=10)
+            await settle()
+        made = slack.calls[before:]
+        for who in list(slack.huddle(call)["participants"]):
+            await slack.leave_huddle(who)
+        await settle()
+        return len(made) / minutes, {c.method for c in made}
+
+    try:
+        await app.start(background=False)
+        await settle()
+        people = ["U0STAFF001", "U0STAFF002", "U0MINOR001", "U0MINOR002"]  # two adults throughout
+        steady = await live_for(GENERAL, people, [])
+        # Each minute a mentor steps out for 10 seconds (one adult left: the call is judged again when
+        # its grace would end), a participant drops out and back, and an administrator looks in.
+        moving = await live_for(GENERAL, people, [*["U0STAFF002"] * 2, *["U0MINOR001"] * 2, *["U0ADMIN001"] * 2])
+        dm = await live_for(slack.add_dm("U0GUARD001", "U0MINOR001"), ["U0GUARD001", "U0MINOR001"], ["U0MINOR001"])
+    finally:
+        await app.stop()
+        await runner.cleanup()
+        await slack.stop()
+        engine.dispose()
+        folder.cleanup()
+    return {"steady": steady, "moving": moving, "dm": dm, "minutes": minutes}
+
+
+# -- 7: auditing an export archive ---------------------------------------------------------------
 
 
 def write_export(folder: Path, accounts: list[Account], channels: int, days: int, per_day: int) -> int:
@@ -540,7 +698,12 @@ def throughput_table(live: dict, earlier_code: list[Path]) -> str:
     return "\n".join(lines)
 
 
-def table(live: dict, sweep: dict, evaluation: tuple[float, int], exports: list[dict], args) -> str:
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(len(ordered) * share) - 1))]
+
+
+def table(live: dict, sweep: dict, evaluation: tuple[float, int], exports: list[dict], huddles: dict, args) -> str:
     ours, bare = statistics.median(live["ours"]), statistics.median(live["bare"])
     latencies = sorted(live["latency_ms"])
     p50 = latencies[len(latencies) // 2]
@@ -550,6 +713,7 @@ def table(live: dict, sweep: dict, evaluation: tuple[float, int], exports: list[
     per_user = ", ".join(sweep["per_user_methods"]) or "none"
     # Each round of ours is timed right after a round of the bare app: the median of those paired
     # ratios cancels the machine's slower and faster spells better than a ratio of medians.
+    costs = huddles["costs"]
     ratio = statistics.median(o / b for o, b in zip(live["ours"], live["bare"], strict=True))
     rows = [
         (
@@ -563,6 +727,20 @@ def table(live: dict, sweep: dict, evaluation: tuple[float, int], exports: list[
             f"{p50:.0f} / {p99:.0f} ms ({len(latencies)} incidents)",
             "p99 < 500 ms",
             p99 < 500,
+        ),
+        (
+            "call joined -> alert, beyond the grace p50 / p99",
+            f"{percentile(huddles['latency_ms'], 0.5):.0f} / {percentile(huddles['latency_ms'], 0.99):.0f} ms "
+            f"({len(huddles['latency_ms'])} DM calls, grace {args.call_grace} s)",
+            "p99 < 500 ms",
+            percentile(huddles["latency_ms"], 0.99) < 500,
+        ),
+        (
+            "Web API calls a live call costs per minute",
+            f"program channel {costs['steady'][0]:.1f} steady, {costs['moving'][0]:.1f} with someone joining or "
+            f"leaving every 10 s; DM {costs['dm'][0]:.1f} ({costs['minutes']} min of app time each)",
+            "0 in a DM",
+            costs["dm"][0] == 0,
         ),
         *(
             (
@@ -623,6 +801,9 @@ async def main() -> int:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--incidents", type=int, default=200, help="violations timed for latency")
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--calls", type=int, default=60, help="DM huddles timed from their grace's end to the alert")
+    parser.add_argument("--call-grace", type=int, default=1, help="the grace period for those, in seconds")
+    parser.add_argument("--call-minutes", type=int, default=10, help="app minutes a huddle's Web API calls are counted")
     parser.add_argument("--users", type=int, default=5000)
     parser.add_argument("--channels", type=int, default=1000)
     parser.add_argument("--members", type=int, default=50)
@@ -648,13 +829,20 @@ async def main() -> int:
         return 0
     sweep = await sweep_benchmark(args.users, args.channels, args.members)
     evaluation = evaluation_seconds(args.users, args.channels, args.members)
+    huddles: dict = {
+        "latency_ms": await call_alert_latency(args.calls, args.call_grace, every=0.1),
+        "costs": await call_costs(args.call_minutes),
+    }
     exports = await export_benchmark(args.export_channels)
-    print(table(live, sweep, evaluation, exports, args))
+    print(table(live, sweep, evaluation, exports, huddles, args))
     rounds = ", ".join(f"{o:.0f}/{b:.0f}" for o, b in zip(live["ours"], live["bare"], strict=True))
     print(f"\nthroughput by round (Safe Contact/bare Bolt, messages/s): {rounds}")
     for n, rates in enumerate(live["earlier"]):
         print(f"earlier code {n + 1} by round (messages/s): {', '.join(f'{e:.0f}' for e in rates)}")
     print(f"\nsweep calls by method: {sweep['calls']}; floor: {sweep['floor']}; other calls: {sweep['other_methods']}")
+    costs = huddles["costs"]
+    channel_methods, dm_methods = sorted(costs["steady"][1] | costs["moving"][1]), sorted(costs["dm"][1])
+    print(f"a live call's Web API calls by method: in a program channel {channel_methods}, in a DM {dm_methods}")
     if live["hot_path_methods"]:
         print(f"calls made during benign messages: {sorted(live['hot_path_methods'])}")
     return 0

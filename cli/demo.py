@@ -233,6 +233,8 @@ async def program_day(out: TextIO = sys.stdout) -> FakeSlack:
 def _script(
     slack: FakeSlack, app: SafeContactApp, clock: dict[str, datetime], program: Program, narrator: Narrator
 ) -> list[Step]:
+    huddles: dict[str, str] = {}  # a huddle's call id by its conversation, for the scenes after its start
+
     async def connect(user: str) -> None:
         token = slack.connect_user(user)
         with storage.session_scope(app.runtime.engine) as session:
@@ -275,6 +277,42 @@ def _script(
     async def second_adult_back() -> None:
         await slack.user_joins("U0ADMIN001", SESSION)
 
+    async def grace_passes() -> None:
+        """The demo moves the app's clock past a call's grace period instead of waiting for it."""
+        await app.worker.drain()
+        grace = app.runtime.call_grace
+        clock["now"] += grace + timedelta(seconds=1)
+        passes = f"(the call's grace period, {grace.seconds} seconds, passes: the demo moves the app's clock on)"
+        print("    " + passes, file=narrator.out)
+
+    async def dm_huddle() -> None:
+        dm = slack.add_dm("U0STAFF001", "U0MINOR001")
+        call = await slack.start_huddle("U0STAFF001", dm)
+        await app.worker.drain()
+        clock["now"] += timedelta(seconds=5)  # it rings a moment before Alex answers
+        await slack.join_huddle("U0MINOR001", call)
+        await grace_passes()
+
+    async def dm_huddle_ends() -> None:
+        clock["now"] += timedelta(minutes=2)
+        await slack.leave_huddle("U0MINOR001")
+        await slack.leave_huddle("U0STAFF001")
+
+    async def session_huddle() -> None:
+        huddles[SESSION] = await slack.start_huddle("U0STAFF001", SESSION)
+        for person in ("U0ADMIN001", "U0MINOR001", "U0MINOR002"):
+            await slack.join_huddle(person, huddles[SESSION])
+        await grace_passes()
+
+    async def session_huddle_one_adult() -> None:
+        await slack.leave_huddle("U0STAFF001")
+        await grace_passes()
+
+    async def session_huddle_second_adult() -> None:
+        await slack.user_joins("U0STAFF002", SESSION)
+        await app.worker.drain()
+        await slack.join_huddle("U0STAFF002", huddles[SESSION])
+
     async def command(text: str) -> None:
         name, _, arguments = text.partition(" ")
         _, body = await slack.slash_command(name, text=arguments, user_id="U0ADMIN001", channel_id=SESSION)
@@ -310,6 +348,11 @@ def _script(
         Step("Avery checks the session from Slack: /minors-status #live-session.", status),
         Step("The intruder gets into #live-session; Avery closes it at once: /minors-lockdown.", lockdown),
         Step("The intruder is gone for good; Avery reopens the session: /minors-unlock.", unlock),
+        Step("Sam calls Alex in their DM (a huddle) and Alex answers: they are alone in a call.", dm_huddle),
+        Step("Two minutes later Alex hangs up, then Sam: the call has ended.", dm_huddle_ends),
+        Step("Sam starts a huddle in #live-session; Avery, Alex and Jo join it.", session_huddle),
+        Step("Mentor Sam leaves the huddle: Avery is the one adult left with Alex and Jo.", session_huddle_one_adult),
+        Step("Mentor Lee comes back to #live-session and joins the huddle: two adults.", session_huddle_second_adult),
     ]
 
 

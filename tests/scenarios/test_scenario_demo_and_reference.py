@@ -39,6 +39,21 @@ async def test_the_demo_catches_each_scripted_situation(day):
     assert "invited @Casey Unknown" not in printed  # an account not on the roster is not brought back
 
 
+async def test_the_demo_shows_a_dm_call_and_a_session_call_flagged_after_the_grace_and_resolved(day):
+    _, printed = day
+    dm_call = printed[printed.index("Sam calls Alex in their DM") : printed.index("Sam starts a huddle")]
+    assert "ALERT in #safe-contact-alerts: CRITICAL `call-adult-minor`: @Sam Mentor and minor @Alex" in dm_call
+    assert "calls between adults and program participants are" in dm_call  # the warning to Sam
+    assert "You are not in trouble" in dm_call  # the kind note to Alex
+    assert "@Alex Participant left the call at" in dm_call and "Resolved by Safe Contact" in dm_call
+    session_call = printed[printed.index("Sam starts a huddle") :]
+    flagged = session_call.index("`call-needs-two-adults`: A call in #live-session")
+    assert "has 1 program adult(s) (@Avery Admin)" in session_call[flagged:]
+    resolved = session_call.index("@Lee Mentor joined the call at")
+    assert flagged < resolved < session_call.index("Resolved by Safe Contact", resolved)
+    assert "grace period, 30 seconds, passes" in session_call  # said, and not waited for
+
+
 async def test_the_demo_never_prints_a_token(day):
     slack, printed = day
     assert slack.bot_token not in printed and "xoxp-" not in printed
