@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.engine import CALL_SCOPE_PREFIX
 from bot.inert import slack_line
 from bot.model import (
     Directory,
@@ -137,8 +138,15 @@ def plan(
         rule = rule_by_symbol(incident.rule)
         key = (incident.rule, incident.subject)
         if rule.condition and key not in found and (incident.rule, incident.scope) in settled:
-            actions.append(Resolve(incident, "A later check found the condition gone."))
+            actions.append(Resolve(incident, _gone(incident)))
     return actions
+
+
+def _gone(incident: Incident) -> str:
+    """Why a condition incident resolved itself."""
+    if incident.scope.startswith(CALL_SCOPE_PREFIX):
+        return "The call ended, or the people in it no longer break the rule."
+    return "A later check found the condition gone."
 
 
 def plan_escalations(
