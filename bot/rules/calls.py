@@ -76,6 +76,9 @@ def call_needs_two_adults(s: Situation) -> Iterator[Breach]:
     channel during its live window this is the real two-adult check. A program adult is staff, a
     program admin or a DLC admin whose background check is cleared.
 
+    A call where every minor has a guardian of their own in it is not flagged either (a parent sitting
+    in on their child's tutoring sees and hears everything): no adult is alone with a child there.
+
     Minors alone together (a call with no adult at all, in a DM, a group DM or a channel) break this
     rule too: the policy asks that private messaging options be turned off on participant accounts,
     so participants do not meet privately, and a live call among minors has no adult to supervise it.
@@ -90,7 +93,12 @@ def call_needs_two_adults(s: Situation) -> Iterator[Breach]:
     people = s.people_in_call(call)
     minors: list[tuple[str, Person]] = [(uid, p) for uid, p in people if p is not None and p.is_minor]
     adults = [(uid, p) for uid, p in people if p is None or not p.is_minor]
-    if not minors or len(people) < 2 or is_one_family(minors, adults):
+    if (
+        not minors
+        or len(people) < 2
+        or is_one_family(minors, adults)
+        or _every_minor_has_a_parent_there(minors, adults)
+    ):
         return
     if len(minors) == 1 and len(adults) == 1 and not is_own_guardian(adults[0][1], [minors[0][1]]):
         return  # one minor and one unrelated adult: call-adult-minor
@@ -106,3 +114,8 @@ def call_needs_two_adults(s: Situation) -> Iterator[Breach]:
         channel=call.channel if call.in_channel else None,
         undecided=not call.has_lasted(s.call_grace, s.now),
     )
+
+
+def _every_minor_has_a_parent_there(minors: list[tuple[str, Person]], adults: list[tuple[str, Person | None]]) -> bool:
+    """Every minor in the call has one of their own guardians in it too."""
+    return all(any(p is not None and p.guards(minor) for _, p in adults) for _, minor in minors)
