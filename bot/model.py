@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -151,6 +152,34 @@ class SessionWindow:
     def is_live(self, now: datetime) -> bool:
         return self.start <= now < self.end
 
+    @property
+    def runs_outside_slack(self) -> bool:
+        """Whether the session meets outside Slack: its access information links to a video meeting
+        (an http(s) address whose host is not slack.com or one of its subdomains). There the app
+        cannot see who is in the meeting, so having Slack open (presence) is the only sign of an adult
+        being there; a session that meets in a huddle is measured by who is in the call instead.
+        Example: "Zoom https://mit.zoom.us/j/123" runs outside Slack; "the channel's huddle",
+        "Zoom 123" and "https://app.slack.com/huddle/T1/C1" do not."""
+        return any(not _is_slack_host(host) for host in _link_hosts(self.access_info))
+
+
+#: The host of each http(s) address in free text: the authority ends at `/`, `?`, `#`, a space, or
+#: Slack's `<url|label>` marks; its user part (before `@`) and port are not the host.
+_LINK_AUTHORITY = re.compile(r"https?://([^\s<>|/?#]*)", re.IGNORECASE)
+_PORT = re.compile(r":\d*$")
+
+
+def _link_hosts(text: str) -> list[str]:
+    """The hosts the http(s) addresses in `text` point to, lower-case (an address without one is none)."""
+    hosts = (
+        _PORT.sub("", authority.rpartition("@")[2]).rstrip(".").lower() for authority in _LINK_AUTHORITY.findall(text)
+    )
+    return [host for host in hosts if host]
+
+
+def _is_slack_host(host: str) -> bool:
+    return host == "slack.com" or host.endswith(".slack.com")
+
 
 @dataclass(frozen=True, slots=True)
 class Program:
@@ -201,6 +230,14 @@ class Program:
 
     def live_session(self, channel_id: str, now: datetime) -> SessionWindow | None:
         return next((s for s in self.sessions if s.channel == channel_id and s.is_live(now)), None)
+
+    def hosts_call(self, call: Call, team_id: str) -> bool:
+        """Whether a call runs in one of the program's spaces: a channel (of `team_id`, the call's
+        workspace) that is a program space. A call in a DM, a group DM or an unknown conversation
+        is not in one, whoever is in it."""
+        if not call.channel or not call.in_channel or call.kind is None:
+            return False
+        return self.is_program_space(Conversation(id=call.channel, kind=call.kind, team_id=team_id))
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,13 +14,16 @@ from handlers.runtime import Runtime
 async def live_presence(
     runtime: Runtime, team_id: str, conversation: Conversation, relevant: list
 ) -> dict[str, frozenset[str]]:
-    """For each program whose live session window is open in `conversation`, which of its program
-    adults there are online (`users.getPresence`, one call per adult, a handful per session, asked
-    together: a slow Slack costs one call's time, not one per adult)."""
+    """For each program whose live session window is open in `conversation` and meets outside Slack
+    (`SessionWindow.runs_outside_slack`: a session in the channel's huddle is measured by who is in
+    the call, not by presence), which of its program adults there are online (`users.getPresence`,
+    one call per adult, a handful per session, asked together: a slow Slack costs one call's time,
+    not one per adult)."""
     now = runtime.now()
     active: dict[str, frozenset[str]] = {}
     for program, directory in relevant:
-        if program.live_session(conversation.id, now) is None:
+        live = program.live_session(conversation.id, now)
+        if live is None or not live.runs_outside_slack:
             continue
         adults = [u for u in conversation.members if (p := directory.person(u)) is not None and p.is_program_adult]
         online = await asyncio.gather(*(runtime.api.is_active(u) for u in adults))

@@ -70,9 +70,17 @@ ROSTER = (
     person("Robin", "guardian", GUARD2, guardian_of=["jo@example.org", "kim@example.org"]),
 )
 
+#: A session meeting outside Slack (its access information is a Zoom link): during its live window
+#: presence is what shows an adult is there.
 SESSION_WINDOW = SessionWindow(
-    channel=SESSION, start=SESSION_START, end=SESSION_START + timedelta(hours=2), access_info="Zoom 123", id=1
+    channel=SESSION,
+    start=SESSION_START,
+    end=SESSION_START + timedelta(hours=2),
+    access_info="Zoom 123 https://zoom.us/j/123",
+    id=1,
 )
+#: The same session meeting in its channel's huddle: measured by who is in the call.
+HUDDLE_ACCESS = "The huddle in #session-1: https://app.slack.com/huddle/T0TEAM0001/C0SESSION1"
 
 
 def program(**changes) -> Program:

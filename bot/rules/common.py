@@ -10,7 +10,9 @@ from bot.model import Call, Conversation, ConversationKind, Person, Situation
 
 
 def mention(user_id: str) -> str:
-    return f"<@{user_id}>"
+    """A Slack mention of an account. Its id comes from Slack (an event, a huddle's root), so it is
+    made inert too: an id is never markup, whatever arrived."""
+    return f"<@{slack_line(user_id)}>"
 
 
 def mentions(user_ids: Iterable[str], *, limit: int | None = None) -> str:
@@ -23,7 +25,8 @@ def mentions(user_ids: Iterable[str], *, limit: int | None = None) -> str:
 
 
 def channel_ref(channel_id: str) -> str:
-    return f"<#{channel_id}>"
+    """A Slack reference to a channel (its id made inert, as a mention's)."""
+    return f"<#{slack_line(channel_id)}>"
 
 
 def minors_in(situation: Situation, conversation: Conversation) -> list[tuple[str, Person]]:

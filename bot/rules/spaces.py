@@ -173,15 +173,22 @@ def _account_kind(s: Situation, user_id: str) -> str:
 )
 def session_needs_two_adults(s: Situation) -> Iterator[Breach]:
     """A session channel has fewer than two program adults among its members, or, during a
-    scheduled live window, fewer than two of them are active.
+    scheduled live window of a session that meets outside Slack, fewer than two of them are active.
 
     Why: the policy asks for at least two adults online during live programs, so that no adult is
     ever alone with minors. A program adult is staff, a program admin or a DLC admin whose
-    background check is cleared. During a live window only active (online) members count; when the
-    app does not know who is active, it says it cannot decide rather than guess.
+    background check is cleared. A session that meets in Slack (its access information is no
+    video-meeting link: it meets in the channel's huddle) is measured by who is in the call, which
+    `call-needs-two-adults` checks; here only its membership counts, since having Slack open says
+    nothing about being in the huddle. A session that meets outside Slack (a Zoom or Meet link)
+    cannot be seen, so during its live window only active (online) members count, presence being
+    the only sign the app has; when it does not know who is active, it says it cannot decide rather
+    than guess.
 
-    Example: #session-1 has facilitators Sam and Lee, but at 14:05 in the live window only Sam is
-    online. Administrators are alerted and the channel is told a second adult is needed.
+    Example: #session-1 meets at a Zoom link and has facilitators Sam and Lee, but at 14:05 in the
+    live window only Sam is online. Administrators are alerted and the channel is told a second adult
+    is needed. Had #session-1 met in its huddle, Lee being away from Slack would alert nobody; Lee
+    leaving the huddle would (`call-needs-two-adults`), and so would Lee leaving the channel.
     """
     conversation = s.conversation
     if conversation is None or not s.program.is_session_channel(conversation.id):
@@ -189,7 +196,7 @@ def session_needs_two_adults(s: Situation) -> Iterator[Breach]:
     adults = [uid for uid, p in s.people_in(conversation) if p is not None and p.is_program_adult]
     live = s.program.live_session(conversation.id, s.now)
     where = channel_ref(conversation.id)
-    if live is None:
+    if live is None or not live.runs_outside_slack:
         if len(adults) < 2:
             yield _too_few_adults(conversation.id, adults, f"{where} has {len(adults)} program adult(s) as members")
         return

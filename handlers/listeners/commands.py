@@ -221,8 +221,8 @@ async def status(runtime: Runtime, asked: Asked, standing_: Standing) -> Answer:
     if channel is None:
         with runtime.session() as session:
             blocks = retrying_blocks(*storage.retrying(session=session))
-        for program, directory, _ in allowed:
-            blocks.extend(overview_blocks(overview(runtime, asked.team_id, program, directory)))
+        for program, directory, person in allowed:
+            blocks.extend(overview_blocks(overview(runtime, asked.team_id, program, directory, viewer=person)))
         return Answer("Where your programs stand.", blocks[:50])
     known = runtime.cache.conversation(channel)
     if known is None:
@@ -238,7 +238,8 @@ async def status(runtime: Runtime, asked: Asked, standing_: Standing) -> Answer:
 def _channel_status(
     runtime: Runtime, asked: Asked, allowed: Standing, channel: str, conversation: Conversation | None
 ) -> Answer:
-    """A known channel's status; during a live session, once Slack said who is online (`then`)."""
+    """A known channel's status; during a live session that meets outside Slack, once Slack said who
+    is online (`then`). A session in Slack is measured by who is in its huddle, which the app knows."""
     if conversation is None:
         return _cannot_see(channel)
     relevant = [(p, d) for p, d, _ in allowed if d.concerns(conversation)]
@@ -253,7 +254,9 @@ def _channel_status(
         return Answer(f"Status of <#{channel}>.", blocks[:50])
 
     now = runtime.now()
-    if not any(program.live_session(conversation.id, now) for program, _ in relevant):
+    if not any(
+        (live := program.live_session(conversation.id, now)) and live.runs_outside_slack for program, _ in relevant
+    ):
         return status_of({})
 
     async def counted() -> Answer:

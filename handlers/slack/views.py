@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.access import PURPOSE, USAGE, Command
 from bot.inert import slack_line, slack_quote, slack_unescape
 from bot.model import Incident, Lockdown, Person, Program, Role, SessionWindow, Severity
 from bot.onboarding import expectations
 from bot.rules import rule_by_symbol
-from bot.rules.common import mentions
-from bot.status import ProgramOverview, SpaceStatus
+from bot.rules.common import channel_ref, mentions
+from bot.status import CallStatus, Measure, ProgramOverview, SessionCheck, SpaceStatus
 from handlers.slack.blocks import (
     ACKNOWLEDGE_ACTION,
     CONDUCT_ACKNOWLEDGE_ACTION,
@@ -97,6 +97,49 @@ def help_blocks(commands: Sequence[Command], *, is_admin: bool) -> list[dict]:
 # -- status --------------------------------------------------------------------------------------
 
 
+def running_for(duration: timedelta | None) -> str:
+    """How long a call has run, to the minute: "for 4 min", "for 1 h 05 min"."""
+    if duration is None:
+        return "since a time Slack did not say"
+    minutes = int(duration.total_seconds() // 60)
+    if minutes < 1:
+        return "for less than a minute"
+    hours, minutes = divmod(minutes, 60)
+    return f"for {hours} h {minutes:02d} min" if hours else f"for {minutes} min"
+
+
+def call_line(call: CallStatus) -> str:
+    """A live call on one line: where, how long, who (program adults, minors, other roster people,
+    accounts not on the roster) and whether its AI notes are on."""
+    parts = [
+        f"program adults {len(call.program_adults)} ({mentioned(call.program_adults)})",
+        f"minors {len(call.minors)} ({mentioned(call.minors)})",
+    ]
+    if call.other_roster:
+        parts.append(f"other roster people {len(call.other_roster)} ({mentioned(call.other_roster)})")
+    if call.not_on_roster:
+        parts.append(f"others, not on the roster {len(call.not_on_roster)} ({mentioned(call.not_on_roster)})")
+    notes = (
+        f"AI notes on ({', '.join(sorted(f.value for f in call.ai_notes))}) :warning:"
+        if call.ai_notes
+        else "AI notes off"
+    )
+    return f":telephone_receiver: Live call {call.place} {running_for(call.running_for)}: {'; '.join(parts)}. {notes}."
+
+
+def check_line(check: SessionCheck) -> str:
+    """How a live session's two-adult check was measured, and what it counted."""
+    where = channel_ref(check.window.channel)
+    if check.measure is Measure.IN_CALL:
+        adults = check.adults_in_call or ()
+        return f"Two adults in {where}: measured {check.measure.value}, {len(adults)} program adult(s) in it."
+    if check.measure is Measure.BY_PRESENCE:
+        return f"Two adults in {where}: measured {check.measure.value}: program adults online count."
+    return (
+        f"Two adults in {where}: {check.measure.value} (the session meets in Slack): program adults as members count."
+    )
+
+
 def space_lines(status: SpaceStatus) -> list[str]:
     """The facts of one space, one line each."""
     lines = []
@@ -112,8 +155,12 @@ def space_lines(status: SpaceStatus) -> list[str]:
     lines.append(adults)
     if status.live_session is not None:
         lines.append(f"Live session now, until {when(status.live_session.end, '{time}')}.")
+        if status.check is not None:
+            lines.append(check_line(status.check))
     elif status.next_session is not None:
         lines.append(f"Next session: {when(status.next_session.start)}.")
+    if status.call is not None:
+        lines.append(call_line(status.call))
     if status.is_private:
         dlc = mentioned(status.dlc_admins) if status.dlc_admins else "none :warning:" if status.minors else "none"
         lines.append(f"DLC admin present: {dlc}")
@@ -166,6 +213,7 @@ def overview_lines(overview: ProgramOverview) -> list[str]:
         lines.append(f"On the roster without a workspace account: {len(overview.without_account)}")
     for window in overview.upcoming:
         lines.append(f"Session in <#{window.channel}>: {when(window.start)} to {when(window.end, '{time}')}")
+    lines.extend(check_line(check) for check in overview.live_checks)
     return lines
 
 
@@ -178,9 +226,15 @@ def retrying_blocks(count: int, latest_error: str | None) -> list[dict]:
 
 
 def overview_blocks(overview: ProgramOverview, *, limit: int = _MESSAGE_BLOCKS) -> list[dict]:
+    """The program's standing, its live calls (first: someone is with minors now), then its spaces."""
     blocks = [
         section(f"*{slack_line(overview.program.name)}*\n" + "\n".join(overview_lines(overview))),
     ]
+    for call in overview.calls.in_spaces:
+        blocks.append(context(call_line(call)))
+    if overview.calls.elsewhere:
+        lines = [call_line(call) for call in overview.calls.elsewhere]
+        blocks.append(section("*Calls elsewhere with the program's minors* (administrators only)\n" + "\n".join(lines)))
     for space in overview.spaces:
         mark = ":lock:" if space.locked else ":white_check_mark:" if space.in_order else ":warning:"
         gaps = "" if space.in_order else ": " + "; ".join(space.gaps)

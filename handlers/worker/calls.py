@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 import storage
 from bot.engine import call_scope, evaluate
-from bot.model import Call, Conversation, ConversationKind, Directory, Program, Situation
+from bot.model import Call, ConversationKind, Directory, Program, Situation
 from bot.rules import CALL_RULES, rule_by_symbol
 from handlers.runtime import Runtime
 from handlers.slack.api import api_error
@@ -110,9 +110,7 @@ def concerns(program: Program, directory: Directory, call: Call, team_id: str, c
 
 
 def in_program_channel(program: Program, call: Call, team_id: str) -> bool:
-    if not call.channel or not call.in_channel or call.kind is None:
-        return False
-    return program.is_program_space(Conversation(id=call.channel, kind=call.kind, team_id=team_id))
+    return program.hosts_call(call, team_id)
 
 
 def check_later(

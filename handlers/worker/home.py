@@ -10,8 +10,8 @@ import logging
 from slack_sdk.errors import SlackApiError
 
 import storage
-from bot.model import Conversation, ConversationKind, Directory, Program
-from bot.status import ProgramOverview, SpaceStatus, program_overview, space_status
+from bot.model import Conversation, ConversationKind, Directory, Person, Program
+from bot.status import ProgramOverview, SpaceStatus, calls_in_spaces, program_calls, program_overview, space_status
 from handlers.runtime import Runtime
 from handlers.slack.api import api_error
 from handlers.slack.views import admin_home, member_home
@@ -27,7 +27,7 @@ async def publish_home(runtime: Runtime, team_id: str, user_id: str) -> None:
     connect_url = None if connected else runtime.connect_url(team_id)
     administered = [(p, d) for p, d, person in standing if person is not None and person.is_admin]
     if administered:
-        overviews = [overview(runtime, team_id, p, d) for p, d in administered]
+        overviews = [overview(runtime, team_id, p, d, viewer=d.person(user_id)) for p, d in administered]
         with runtime.session() as session:
             incidents = [i for p, _ in administered for i in storage.open_incidents(p.id, session=session)]
             retrying = storage.retrying(session=session)
@@ -59,22 +59,30 @@ def space(
         acknowledged = storage.acknowledged_users(program.id, session=session)
         connected = storage.connected_users(team_id, session=session) if runtime.connect_enabled else None
         locked = storage.active_lockdown(conversation.id, session=session) is not None
+        live_calls = storage.live_calls(team_id, session=session)
+    now = runtime.now()
+    # A space's own call only: whoever may see the space may see who is in its huddle.
+    in_spaces = calls_in_spaces(program, directory, live_calls, now=now, team_id=team_id)
     return space_status(
         program,
         directory,
         conversation,
-        now=runtime.now(),
+        now=now,
         app_user=runtime.bot_user_id,
         incidents=incidents,
         active_users=active,
         acknowledged=acknowledged,
         connected=connected,
         locked=locked,
+        calls=in_spaces,
     )
 
 
-def overview(runtime: Runtime, team_id: str, program: Program, directory: Directory) -> ProgramOverview:
-    """The program's standing from the stored picture of the workspace (no Web API call)."""
+def overview(
+    runtime: Runtime, team_id: str, program: Program, directory: Directory, *, viewer: Person | None
+) -> ProgramOverview:
+    """The program's standing from the stored picture of the workspace (no Web API call), with the
+    live calls `viewer` may see (`bot.status.program_calls`: calls elsewhere for administrators only)."""
     now = runtime.now()
     roster_accounts = directory.user_ids(program.roster)
     with runtime.session() as session:
@@ -84,6 +92,8 @@ def overview(runtime: Runtime, team_id: str, program: Program, directory: Direct
         acknowledged = storage.acknowledged_users(program.id, session=session)
         connected = storage.connected_users(team_id, session=session) if runtime.connect_enabled else None
         locked = {lockdown.channel for lockdown in storage.active_lockdowns(program.id, session=session)}
+        live_calls = storage.live_calls(team_id, session=session)
+    calls = program_calls(program, directory, live_calls, now=now, team_id=team_id, viewer=viewer)
     spaces: dict[str, Conversation] = {}
     for conversation in [*(c for c in listed if c is not None), *conversations]:
         if conversation.is_archived or conversation.id in spaces:
@@ -104,9 +114,17 @@ def overview(runtime: Runtime, team_id: str, program: Program, directory: Direct
             acknowledged=acknowledged,
             connected=connected,
             locked=conversation.id in locked,
+            calls=calls.in_spaces,
         )
         for conversation in spaces.values()
     ]
     return program_overview(
-        program, directory, statuses, now=now, incidents=incidents, acknowledged=acknowledged, connected=connected
+        program,
+        directory,
+        statuses,
+        now=now,
+        incidents=incidents,
+        acknowledged=acknowledged,
+        connected=connected,
+        calls=calls,
     )

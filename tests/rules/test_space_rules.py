@@ -14,12 +14,14 @@ from builders import (
     GUARD1,
     GUARD2,
     GUEST,
+    HUDDLE_ACCESS,
     MINOR1,
     MINOR2,
     MINOR3,
     NOW,
     PENDING,
     SESSION,
+    SESSION_WINDOW,
     STAFF1,
     STAFF2,
     STRANGER,
@@ -177,34 +179,48 @@ def test_unauthorized_member_team_workspace_makes_every_channel_a_program_space(
 OUTSIDE_WINDOW = NOW + timedelta(days=1)
 
 
+#: The window's access information: a Zoom link (the session meets outside Slack) or its huddle.
+OUTSIDE_SLACK, IN_SLACK = SESSION_WINDOW.access_info, HUDDLE_ACCESS
+
+
 @pytest.mark.parametrize(
-    ("members", "facts", "fires"),
+    "access", [pytest.param(OUTSIDE_SLACK, id="outside-slack"), pytest.param(IN_SLACK, id="in-slack")]
+)
+@pytest.mark.parametrize(
+    ("members", "facts", "fires_outside", "fires_in_slack"),
     [
-        pytest.param({MINOR1, STAFF1}, {"now": OUTSIDE_WINDOW}, True, id="one-adult-member"),
-        pytest.param({MINOR1, STAFF1, PENDING}, {"now": OUTSIDE_WINDOW}, True, id="uncleared-does-not-count"),
-        pytest.param({MINOR1, STAFF1, GUARD1}, {"now": OUTSIDE_WINDOW}, True, id="guardian-does-not-count"),
-        pytest.param({MINOR1, STAFF1, STRANGER}, {"now": OUTSIDE_WINDOW}, True, id="stranger-does-not-count"),
-        pytest.param({MINOR1, STAFF1, STAFF2}, {"now": OUTSIDE_WINDOW}, False, id="two-adult-members"),
-        pytest.param({MINOR1, STAFF1, DLC}, {"now": OUTSIDE_WINDOW}, False, id="staff-and-dlc-admin"),
+        pytest.param({MINOR1, STAFF1}, {"now": OUTSIDE_WINDOW}, True, True, id="one-adult-member"),
+        pytest.param({MINOR1, STAFF1, PENDING}, {"now": OUTSIDE_WINDOW}, True, True, id="uncleared-does-not-count"),
+        pytest.param({MINOR1, STAFF1, GUARD1}, {"now": OUTSIDE_WINDOW}, True, True, id="guardian-does-not-count"),
+        pytest.param({MINOR1, STAFF1, STRANGER}, {"now": OUTSIDE_WINDOW}, True, True, id="stranger-does-not-count"),
+        pytest.param({MINOR1, STAFF1, STAFF2}, {"now": OUTSIDE_WINDOW}, False, False, id="two-adult-members"),
+        pytest.param({MINOR1, STAFF1, DLC}, {"now": OUTSIDE_WINDOW}, False, False, id="staff-and-dlc-admin"),
+        # In a live window presence counts only where the session meets outside Slack: in Slack the
+        # huddle is the measure (call-needs-two-adults), and Lee being away from Slack is no breach.
         pytest.param(
-            {MINOR1, STAFF1, STAFF2},
-            {"active_users": frozenset({STAFF1, MINOR1})},
-            True,
-            id="live-one-active",
+            {MINOR1, STAFF1, STAFF2}, {"active_users": frozenset({STAFF1, MINOR1})}, True, False, id="live-one-active"
         ),
         pytest.param(
-            {MINOR1, STAFF1, STAFF2},
-            {"active_users": frozenset({STAFF1, STAFF2})},
-            False,
-            id="live-two-active",
+            {MINOR1, STAFF1, STAFF2}, {"active_users": frozenset({STAFF1, STAFF2})}, False, False, id="live-two-active"
         ),
-        pytest.param({MINOR1, STAFF1}, {}, True, id="live-presence-unknown-but-too-few-members"),
+        pytest.param({MINOR1, STAFF1, STAFF2}, {"active_users": frozenset()}, True, False, id="live-nobody-active"),
+        pytest.param({MINOR1, STAFF1}, {}, True, True, id="live-presence-unknown-but-too-few-members"),
+        pytest.param(
+            {MINOR1, STAFF1}, {"active_users": frozenset({STAFF1})}, True, True, id="live-too-few-members-either-way"
+        ),
     ],
 )
-def test_session_needs_two_adults(members, facts, fires):
-    s = situation(public(*members, id=SESSION), **facts)
+def test_session_needs_two_adults(members, facts, fires_outside, fires_in_slack, access):
+    window = replace(SESSION_WINDOW, access_info=access)
+    s = situation(public(*members, id=SESSION), prog=program(sessions=(window,)), **facts)
     found = [b for b in breaches("session-needs-two-adults", s) if not b.undecided]
-    assert bool(found) is fires
+    assert bool(found) is (fires_outside if access == OUTSIDE_SLACK else fires_in_slack)
+
+
+def test_a_session_in_slack_during_its_window_is_not_undecided_for_want_of_presence():
+    window = replace(SESSION_WINDOW, access_info=IN_SLACK)
+    s = situation(public(MINOR1, STAFF1, STAFF2, id=SESSION), prog=program(sessions=(window,)))
+    assert breaches("session-needs-two-adults", s) == []
 
 
 def test_session_needs_two_adults_does_not_guess_presence():
