@@ -155,18 +155,26 @@ class SessionWindow:
     @property
     def runs_outside_slack(self) -> bool:
         """Whether the session meets outside Slack: its access information links to a video meeting
-        (an http(s) address whose host is not slack.com or one of its subdomains). There the app
-        cannot see who is in the meeting, so having Slack open (presence) is the only sign of an adult
-        being there; a session that meets in a huddle is measured by who is in the call instead.
-        Example: "Zoom https://mit.zoom.us/j/123" runs outside Slack; "the channel's huddle",
-        "Zoom 123" and "https://app.slack.com/huddle/T1/C1" do not."""
-        return any(not _is_slack_host(host) for host in _link_hosts(self.access_info))
+        (an http(s) address whose host is not slack.com or one of its subdomains), or describes a
+        meeting without pointing to Slack at all ("Zoom 123, passcode 456"). There the app cannot see
+        who is in the meeting, so having Slack open (presence) is the only sign of an adult being
+        there; a session that meets in a huddle is measured by who is in the call instead. No access
+        information, a Slack link, a channel or a huddle named: it meets in Slack.
+        Example: "Zoom https://mit.zoom.us/j/123" and "Zoom 123" run outside Slack; "the channel's
+        huddle", "#session-1" and "https://app.slack.com/huddle/T1/C1" do not."""
+        hosts = _link_hosts(self.access_info)
+        if hosts:
+            return any(not _is_slack_host(host) for host in hosts)
+        text = self.access_info.strip()
+        return bool(text) and _SLACK_PLACE.search(text) is None
 
 
 #: The host of each http(s) address in free text: the authority ends at `/`, `?`, `#`, a space, or
 #: Slack's `<url|label>` marks; its user part (before `@`) and port are not the host.
 _LINK_AUTHORITY = re.compile(r"https?://([^\s<>|/?#]*)", re.IGNORECASE)
 _PORT = re.compile(r":\d*$")
+#: Words that place a session in Slack when its access information has no link: a channel, a huddle.
+_SLACK_PLACE = re.compile(r"<#|(?:^|\s)#[\w-]|\bhuddle\b|\bslack\b", re.IGNORECASE)
 
 
 def _link_hosts(text: str) -> list[str]:

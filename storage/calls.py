@@ -61,7 +61,6 @@ def note_root(
     channel: str,
     kind: ConversationKind | None,
     root_ts: str,
-    started: datetime | None,
     ended: datetime | None,
     recorded: Collection[CallFeature],
     participants: Collection[str] | None,
@@ -75,8 +74,9 @@ def note_root(
     may be older than the joins and leaves heard since: its list only adds who the events missed.
     The calls whose people changed."""
     now = as_utc(now)
-    # The grace runs from when the app learned of the call, whatever clock the root's start is on.
-    _ensure_call(team_id, call_id, now=now, started=as_utc(started) if started else None, session=session)
+    # A call is timed from when the app learned of it (its grace, and how long status says it has run),
+    # whatever clock the root's `date_start` is on; the audits of past calls use the root's own times.
+    _ensure_call(team_id, call_id, now=now, session=session)
     session.execute(
         update(CallRow)
         .where(col(CallRow.team_id) == team_id, col(CallRow.call_id) == call_id)
@@ -172,12 +172,10 @@ def purge_ended_calls(older_than: datetime, *, session: Session) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def _ensure_call(
-    team_id: str, call_id: str, *, now: datetime, session: Session, started: datetime | None = None
-) -> None:
-    """The call's row exists (new: started at `started`, or `now`, its grace running from `now`)."""
+def _ensure_call(team_id: str, call_id: str, *, now: datetime, session: Session) -> None:
+    """The call's row exists (started `now` when it is new)."""
     statement = insert_for(session, CallRow).values(
-        team_id=team_id, call_id=call_id, started_at=started or now, since=now, recorded=[], ended_at=None
+        team_id=team_id, call_id=call_id, started_at=now, since=now, recorded=[], ended_at=None
     )
     session.execute(statement.on_conflict_do_nothing(index_elements=["team_id", "call_id"]))
 

@@ -79,17 +79,22 @@ ALL_CALLS = (SESSION_CALL, DM_CALL, ADULTS_ONLY_GROUP_DM, UNKNOWN_PLACE, OTHER_C
         pytest.param("https://evilslack.com/huddle", True, id="a-host-only-ending-like-slack"),
         pytest.param("https://slack.com@evil.example/j/1", True, id="slack-as-the-user-part-is-not-the-host"),
         pytest.param("https://slack.com.evil.example/j/1", True, id="slack-as-a-subdomain-of-another-host"),
-        pytest.param("Zoom 123, passcode 456", False, id="no-link"),
+        pytest.param("Zoom 123, passcode 456", True, id="a-meeting-described-without-a-link"),
+        pytest.param("Join link and passcode, shared with guardians", True, id="a-meeting-elsewhere-in-words"),
+        pytest.param("the channel's huddle", False, id="a-huddle-in-words"),
+        pytest.param("#session-1", False, id="a-channel-by-name"),
+        pytest.param("Join us in <#C0SESSION1>", False, id="a-channel-as-slack-writes-it"),
+        pytest.param("Slack, this channel", False, id="slack-in-words"),
         pytest.param("https://app.slack.com:443/huddle/T1/C1", False, id="slack-with-a-port"),
         pytest.param("", False, id="nothing"),
         pytest.param(HUDDLE_ACCESS, False, id="slack-huddle-link"),
         pytest.param("https://slack.com/app_redirect?channel=C0SESSION1", False, id="slack-com"),
         pytest.param("<https://example.slack.com/archives/C0SESSION1>", False, id="workspace-link"),
-        pytest.param("zoom.us/j/123", False, id="no-scheme-is-no-link"),
-        pytest.param("https://", False, id="no-host"),
+        pytest.param("zoom.us/j/123", True, id="a-link-without-its-scheme-is-still-elsewhere"),
+        pytest.param("https://", True, id="a-broken-link-does-not-point-to-slack"),
     ],
 )
-def test_a_session_runs_outside_slack_when_its_access_information_links_to_another_host(access_info, outside):
+def test_a_session_runs_outside_slack_when_its_access_information_points_elsewhere(access_info, outside):
     window = SessionWindow(channel=SESSION, start=NOW, end=NOW + timedelta(hours=1), access_info=access_info)
     assert window.runs_outside_slack is outside
 

@@ -99,7 +99,6 @@ async def put_calls_right(
                 channel=root.channel,
                 kind=kinds.get(root.call_id),
                 root_ts=root.ts,
-                started=root.started,
                 ended=root.ended,
                 recorded=root.recorded,
                 participants=root.participants,

@@ -64,7 +64,6 @@ def test_a_root_names_the_place_and_the_notes_and_puts_the_people_right(session)
         channel="C1",
         kind=ConversationKind.PUBLIC_CHANNEL,
         root_ts="1.000",
-        started=at(0),
         ended=None,
         recorded={CallFeature.TRANSCRIPT},
         participants={"U1", "U3"},
@@ -79,14 +78,14 @@ def test_a_root_names_the_place_and_the_notes_and_puts_the_people_right(session)
 
 def test_reading_the_same_root_again_keeps_the_grace_clock(session):
     join_call(T, "U1", "R1", now=at(0), session=session)
-    root = dict(channel="D1", kind=ConversationKind.IM, root_ts="1.0", started=at(0), ended=None, recorded=())
+    root = dict(channel="D1", kind=ConversationKind.IM, root_ts="1.0", ended=None, recorded=())
     note_root(T, "R1", **root, participants={"U1"}, now=at(40), session=session)
     assert get_call(T, "R1", session=session).since == at(0)
 
 
 def test_an_ended_root_ends_the_call_once(session):
     join_call(T, "U1", "R1", now=at(0), session=session)
-    root = dict(channel="C1", kind=ConversationKind.PUBLIC_CHANNEL, root_ts="1.0", started=at(0), recorded=())
+    root = dict(channel="C1", kind=ConversationKind.PUBLIC_CHANNEL, root_ts="1.0", recorded=())
     assert note_root(T, "R1", **root, ended=at(50), participants=None, now=at(60), session=session) == {"R1"}
     assert get_call(T, "R1", session=session).ended
     assert note_root(T, "R1", **root, ended=at(50), participants=None, now=at(61), session=session) == set()
@@ -113,8 +112,6 @@ def test_ended_calls_are_forgotten_after_a_while(session):
 def test_a_root_that_came_as_an_event_only_adds_who_the_events_missed(session):
     join_call(T, "U1", "R1", now=at(0), session=session)
     join_call(T, "U2", "R1", now=at(1), session=session)  # heard after the root was posted
-    root = dict(
-        channel="C1", kind=ConversationKind.PUBLIC_CHANNEL, root_ts="1.0", started=at(0), ended=None, recorded=()
-    )
+    root = dict(channel="C1", kind=ConversationKind.PUBLIC_CHANNEL, root_ts="1.0", ended=None, recorded=())
     note_root(T, "R1", **root, participants={"U1", "U9"}, now=at(2), session=session, current=False)
     assert get_call(T, "R1", session=session).participants == {"U1", "U2", "U9"}
