@@ -20,7 +20,7 @@ from bot.model import Account, Conversation, Directory, EnforcementMode, Program
 from handlers.runtime import Runtime
 from handlers.situations import live_presence, program_situation
 from handlers.slack.api import BOT_CONVERSATION_TYPES, USER_CONVERSATION_TYPES, SlackApi, api_error
-from handlers.worker.calls import in_program_channel, judge_calls, read_live_roots
+from handlers.worker.calls import judge_calls, read_live_roots, record_root
 from handlers.worker.enforce import enforce
 from handlers.worker.onboarding import welcome
 from handlers.worker.queued import Escalation, queue
@@ -87,24 +87,13 @@ async def put_calls_right(
     with runtime.session() as session:
         changed = storage.put_right(team_id, in_calls, now=runtime.now(), session=session)
         live = storage.live_calls(team_id, session=session)
-    in_spaces = [c for c in live if any(in_program_channel(p, c, team_id) for p, _ in workspace)]
+    in_spaces = [c for c in live if any(p.hosts_call(c, team_id) for p, _ in workspace)]
     roots = await read_live_roots(runtime, in_spaces)
     kinds = {c.id: c.kind for c in live}
     with runtime.session() as session:
         now = runtime.now()
         for root in roots:
-            changed |= storage.note_root(
-                team_id,
-                root.call_id,
-                channel=root.channel,
-                kind=kinds.get(root.call_id),
-                root_ts=root.ts,
-                ended=root.ended,
-                recorded=root.recorded,
-                participants=root.participants,
-                now=now,
-                session=session,
-            )
+            changed |= record_root(team_id, root, kinds.get(root.call_id), session=session, now=now)
         judge_calls(runtime, team_id, changed | {c.id for c in live}, workspace=workspace, session=session, now=now)
 
 

@@ -90,7 +90,7 @@ def judge_calls(
                 _tell_story_so_far(team_id, call, program.id, session=session, now=now)
             if any(f.undecided for f in evaluate(CALL_RULES, situation)):
                 check_later(runtime, team_id, call.id, due=call.since + runtime.call_grace, session=session, now=now)
-            if in_program_channel(program, call, team_id) and not call.ended and call.root_ts:
+            if program.hosts_call(call, team_id) and not call.ended and call.root_ts:
                 read_root_later(runtime, team_id, call.id, session=session, now=now)
 
 
@@ -106,11 +106,7 @@ def concerns(program: Program, directory: Directory, call: Call, team_id: str, c
     """Whether a call is the program's business: a minor of its is in it (or just left it), or it
     runs in one of its spaces."""
     people = call.participants | ({change.user} if change is not None else set())
-    return any(directory.is_minor(u) for u in people) or in_program_channel(program, call, team_id)
-
-
-def in_program_channel(program: Program, call: Call, team_id: str) -> bool:
-    return program.hosts_call(call, team_id)
+    return any(directory.is_minor(u) for u in people) or program.hosts_call(call, team_id)
 
 
 def check_later(
@@ -136,25 +132,40 @@ def read_root_later(runtime: Runtime, team_id: str, call_id: str, *, session: st
         runtime.wake.set_after((due - runtime.now()).total_seconds() + 0.05)
 
 
+def record_root(
+    team_id: str,
+    root: HuddleRoot,
+    kind: ConversationKind | None,
+    *,
+    session: storage.Session,
+    now: datetime,
+    current: bool = True,
+) -> set[str]:
+    """Store what a root says (`storage.note_root`); the calls whose people changed. A root read
+    just now is `current`; one that came as an event only adds who the events missed."""
+    return storage.note_root(
+        team_id,
+        root.call_id,
+        channel=root.channel,
+        kind=kind,
+        root_ts=root.ts,
+        ended=root.ended,
+        recorded=root.recorded,
+        participants=root.participants,
+        now=now,
+        session=session,
+        current=current,
+    )
+
+
 def root_change(runtime: Runtime, team_id: str, root: HuddleRoot, kind: ConversationKind | None):
     """The transaction that records what a root says and judges the calls it changed."""
     workspace = list(runtime.cache.workspace(team_id))
 
     def apply(session: storage.Session) -> None:
         now = runtime.now()
-        changed = storage.note_root(
-            team_id,
-            root.call_id,
-            channel=root.channel,
-            kind=kind,
-            root_ts=root.ts,
-            ended=root.ended,
-            recorded=root.recorded,
-            participants=root.participants,
-            now=now,
-            session=session,
-            current=False,  # posted (or edited) a moment ago: the joins and leaves since are newer
-        )
+        # Posted (or edited) a moment ago: the joins and leaves heard since are newer than its list.
+        changed = record_root(team_id, root, kind, current=False, session=session, now=now)
         judge_calls(runtime, team_id, changed | {root.call_id}, workspace=workspace, session=session, now=now)
 
     return apply
@@ -196,18 +207,7 @@ def call_check_job(runtime: Runtime):
             now = bound.now()
             changed = {call_id}
             if root is not None:
-                changed |= storage.note_root(
-                    team_id,
-                    call_id,
-                    channel=root.channel,
-                    kind=call.kind,
-                    root_ts=root.ts,
-                    ended=root.ended,
-                    recorded=root.recorded,
-                    participants=root.participants,
-                    now=now,
-                    session=session,
-                )
+                changed |= record_root(team_id, root, call.kind, session=session, now=now)
             judge_calls(bound, team_id, changed, workspace=workspace, session=session, now=now)
 
         return apply
