@@ -60,11 +60,18 @@ _VIDEO_SITES = tuple(_words("youtube.com youtu.be vimeo.com wistia.com wistia.ne
 _CUE_NEGATED = re.compile(r"(?:\bno|\bnot|n't|\bnever|\bwithout|\bwon't)\b(?:\s+\w+){0,3}\s*$", re.IGNORECASE)
 
 
+#: Slack's file subtypes of the clips recorded in Slack (audio and video clips in a message).
+_CLIP_SUBTYPES = _words("slack_audio slack_video")
+
+
 def _is_media_file(file: SharedFile) -> bool:
-    """True for an audio or video file, by mimetype ("video/mp4", "audio/x-m4a"), Slack filetype
-    ("mp4", "mov", "m4a") or, when those are empty or generic ("binary"), the name's extension.
-    Photos, PDFs and documents are not recordings.
+    """True for an audio or video file, by Slack's subtype for a clip recorded in Slack
+    ("slack_audio", "slack_video", which may come with no useful name or mimetype), mimetype
+    ("video/mp4", "audio/x-m4a"), Slack filetype ("mp4", "mov", "m4a") or, when those are empty or
+    generic ("binary"), the name's extension. Photos, PDFs and documents are not recordings.
     """
+    if (getattr(file, "subtype", "") or "").lower() in _CLIP_SUBTYPES:
+        return True
     mimetype = (getattr(file, "mimetype", "") or "").lower()
     filetype = (getattr(file, "filetype", "") or "").lower().lstrip(".")
     name = getattr(file, "name", "") or ""

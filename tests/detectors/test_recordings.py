@@ -40,6 +40,16 @@ FILES_THAT_FIRE = [
     pytest.param(upload("capture", "", "quicktime"), id="filetype-quicktime"),
     pytest.param(upload("session.MP4", "application/octet-stream", "binary"), id="generic-binary-by-name"),
     pytest.param(upload("interview", "audio/mp4", ""), id="mimetype-only"),
+    pytest.param(
+        SharedFile(id="F0CLIP1", name="audio_message", subtype="slack_audio"), id="slack-audio-clip-by-subtype-only"
+    ),
+    pytest.param(
+        SharedFile(
+            id="F0CLIP2", name="clip", mimetype="application/octet-stream", filetype="binary", subtype="slack_video"
+        ),
+        id="slack-video-clip-with-generic-type",
+    ),
+    pytest.param(SharedFile(id="F0CLIP3", name="Recording", subtype="SLACK_VIDEO"), id="subtype-in-any-case"),
 ]
 
 LINKS_THAT_FIRE = [
