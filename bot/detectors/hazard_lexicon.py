@@ -45,7 +45,7 @@ KITCHEN_AND_BODY_ACIDS = "citric acetic ascorbic lactic amino folic fatty malic 
 
 #: The verbs of proposal, by what they do. Combined per group in `VERBS`.
 ACQUIRING = "buy order get grab borrow purchase pick_up collect steal"
-MIXING = "mix combine add pour stir drop dissolve react blend shake dump soak fill"
+MIXING = "mix combine add pour stir drop dissolve react blend shake dump soak fill put"
 HEATING = "heat boil melt microwave burn ignite light torch set_fire_to set set_off cook"
 TAKING_APART = (
     "take_apart open open_up disassemble dismantle crack_open break_open cut_open pry_open pull_apart break "
@@ -114,7 +114,7 @@ LEXICON: tuple[HazardGroup, ...] = (
         "chemical",
         "any",
         r"thermite|gunpowder|black\s+powder|flash\s+powder|fireworks?|firecrackers?|sparklers?|bottle\s+rockets?|"
-        r"m-?80s?|cherry\s+bombs?|explosives|explosive\s+(?:devices?|mixtures?|powders?)|nitroglycerine?|napalm|"
+        r"m-?80s?|cherry\s+bombs?|flame\s?throwers?|explosives|explosive\s+(?:devices?|mixtures?|powders?)|nitroglycerine?|napalm|"
         r"tatp|rocket\s+(?:fuel|propellant)|(?:pipe|smoke|stink)\s+bombs?|dry\s+ice\s+bombs?|"
         r"(?<!bath )(?<!seed )(?<!photo )(?<!f-)bombs?",
     ),
@@ -155,7 +155,7 @@ LEXICON: tuple[HazardGroup, ...] = (
         r"(?:chunks?|pieces?|lumps?|blocks?|bits?|pellets?)\s+of\s+(?:sodium|potassium|lithium)|"
         r"(?:sodium|potassium|lithium)(?=\s+(?:in|into)\s+(?:water|the\s+(?:lake|pool|tub|sink|toilet|bathtub|pond)))|"
         r"(?:liquid|elemental)\s+mercury|mercury\s+(?:from|out\s+of|thermometers?|switch(?:es)?|beads?)|"
-        r"(?:beads?|drops?|blobs?)\s+of\s+mercury|"
+        r"(?:beads?|drops?|blobs?)\s+of\s+mercury|(?<=buy )mercury|(?<=order )mercury|(?<=some )mercury|"
         r"copper\s*(?:\(ii\)\s*)?sul(?:f|ph)ates?|copper\s+(?:chloride|nitrate)|blue\s+vitriol|"
         r"lead\s+(?:shot|weights?|fishing\s+weights|sinkers?|solder|paint|pipes?|acetate|nitrate|oxide|ingots?|bars?)|"
         r"(?<=melt )lead|(?<=melt some )lead|(?<=melt the )lead|arsenic|thallium|cadmium|barium\s+\w+",
@@ -199,7 +199,7 @@ LEXICON: tuple[HazardGroup, ...] = (
         r"nail\s+polish\s+remover|gasoline|petrol|kerosene|diesel|lighter\s+fluid|butane|propane|"
         r"(?:starting|starter|charcoal)\s+fluid|camp\s+fuel|(?:rubbing|isopropyl|denatured|methyl)\s+alcohol|"
         r"isopropanol|methanol|toluene|xylene|naphtha|(?:diethyl\s+)?ether|hand\s+sanitizer|antifreeze|"
-        r"brake\s+fluid|aerosol\s+cans?|spray\s+paint|(?:hair|deodorant)\s+spray",
+        r"brake\s+fluid|aerosol\s+cans?|spray\s+paint|(?:hair|deodorant)\s+spray|hairspray",
     ),
     HazardGroup(
         "pesticides and poisons",

@@ -30,7 +30,7 @@ _NEUTRAL_BASES = _words(
     discuss explain research draw label identify describe measure detect count observe see review
     understand sterilize sanitize dispose throw_away throw_out report look view examine compare check
     inspect find_out think talk write imagine picture google search name list show store keep recycle
-    ventilate rinse wear cover"""
+    ventilate rinse wear cover sketch doodle color colour simulate animate"""
 )
 _NEUTRAL_VERBS = frozenset(
     form
@@ -70,7 +70,7 @@ _NOT_THE_THING = (
     r"(?!-\w)(?!(?:\s+(?!and\b|or\b|with\b|to\b|in\b|on\b)[\w-]+)?\s+(?:simulations?|sims?|videos?|clips?|apps?|games?|posters?|diagrams?|worksheets?|"
     r"quiz(?:zes)?|articles?|documentar(?:y|ies)|pictures?|photos?|memes?|emojis?|songs?|costumes?|slides?|lessons?|"
     r"modules?|units?|chapters?|readings?|questions?|facts?|safety|tips?|rules?|labels?|warnings?|emoji|stickers?|"
-    r"scene|episode|challenge\s+videos?)\b)"
+    r"scene|episode|challenge\s+videos?|cream)\b)"
 )
 #: (pattern, category, level, the verbs that make it an activity, the name of those verbs).
 _TERMS = tuple(
@@ -261,11 +261,13 @@ _LAB_CUE = re.compile(
     r"'ll|demonstrates?|demos?|shows?)\b",
     re.IGNORECASE,
 )
-#: Talk about the subject, or the right way to handle it: "the video explains how to make …",
+#: Talk about the subject, the right way to handle it, or a simulation of it: "the video explains how
+#: to make …", "use the virtual lab to mix the acids",
 #: "keep pool chemicals away from each other", "take old paint thinner to the hazardous-waste drop-off".
 _SAFETY_TALK = re.compile(
     r"\baway\s+from\b|\bout\s+of\s+(?:reach|the\s+reach)\b|\bhazardous[\s-]waste\b|\bdrop[\s-]off\b|"
     r"\bcollection\s+(?:site|day|event)\b|\bpoison\s+control\b|\bsafety\s+data\s+sheets?\b|\bsds\b|"
+    r"\b(?:virtual|online|simulated)\s+labs?\b|\bsimulations?\b|\bphet\b|\bminecraft\b|\bvideo\s+games?\b|"
     r"\b(?:learn|learned|learning|study|studied|read|watch|watched|discuss|discussed|explain|explains|explained|"
     r"talk(?:ed|ing)?|describes?|described)\s+(?:\w+\s+){0,4}(?:how|why|what|whether)\s+(?:to\b|you\b|we\b|people\b|it\b)",
     re.IGNORECASE,
@@ -273,7 +275,7 @@ _SAFETY_TALK = re.compile(
 #: Cleaning and gardening by the label, where a household product is poured or mixed into water.
 _ORDINARY_USE = re.compile(
     r"\b(?:clean|cleans|cleaning|wash|washing|laundry|whites|mop|mopping|wipe|wiping|disinfect\w*|saniti[sz]\w*|"
-    r"scrub\w*|stains?|dishes|counters?|countertops?|floors?|toilets?|label|directions|lawn|weeds|water)\b",
+    r"scrub\w*|stains?|dishes|counters?|countertops?|floors?|toilets?|label|directions|lawn|weeds|water|away|back)\b",
     re.IGNORECASE,
 )
 #: Ordinary food, cooked as every household does.
@@ -281,6 +283,12 @@ _FOOD = re.compile(
     r"\b(?:pizza|leftovers?|popcorn|cookies?|brownies?|cake|cupcakes?|bread|toast|pasta|noodles|ramen|rice|eggs?|"
     r"soup|dinner|lunch|breakfast|snacks?|tea|coffee|cocoa|milk|oatmeal|pancakes?|muffins?|veggies|vegetables|"
     r"chicken|potato(?:es)?|fries|burritos?|sandwich(?:es)?|food|meal)\b",
+    re.IGNORECASE,
+)
+#: Swabbing a surface is sampling microbes where the sentence is about growing them:
+#: "swab your keyboard and keep the plate under your bed".
+_CULTURE_CONTEXT = re.compile(
+    r"\b(?:plates?|petri|agar|grow|grows|growing|culture|cultures|incubate|colon(?:y|ies)|germs|bacteria|microbes)\b",
     re.IGNORECASE,
 )
 #: A project's materials: heating these in an appliance is the question the safety contact answers.
@@ -605,7 +613,11 @@ def _sentence_hazards(sentence: str, supervised_elsewhere: bool = False) -> list
             continue
         lo, hi = spans.get((verb.start, category, level), (verb.start, verb.end))
         spans[verb.start, category, level] = (min(lo, start), max(hi, phrase_end))
+    sampled = home and _CULTURE_CONTEXT.search(sentence) and not any(k[1] == "biological" for k in spans)
     for v in verbs:
+        if sampled and v.base == "swab" and proposed[v.start] and not _is_negated(words, v.index):
+            obj = _VERB_OBJECT.match(sentence, v.end)
+            spans.setdefault((v.start, "biological", "hazard"), (v.start, obj.end() if obj else v.end))
         if v.base in _SELF_TOOL_VERBS and proposed[v.start] and not _is_negated(words, v.index):
             obj = _VERB_OBJECT.match(sentence, v.end)
             spans.setdefault((v.start, "tools", "ask"), (v.start, obj.end() if obj else v.end))
