@@ -60,11 +60,11 @@ MAKING = (
 
 VERBS: dict[str, str] = {
     # Dangerous in themselves: getting them, or doing anything with them, is the activity.
-    "any": f"{ACQUIRING} {MIXING} {HEATING} {MAKING} {INGESTING} grow spray throw shoot blow_up detonate launch "
+    "any": f"{ACQUIRING} {MIXING} {HEATING} {MAKING} {INGESTING} grow scrape spray throw shoot blow_up detonate launch "
     "smash crush grind put open touch hold seal cut",
     # Ordinary household products: dangerous mixed, heated, burned or ingested, not used for cleaning.
     # Fetching one counts only for an experiment (see `hazardous_activity._terms`).
-    "misuse": f"{MIXING} {HEATING} {INGESTING} make create try react experiment_with play_with concentrate "
+    "misuse": f"{MIXING} {HEATING} {INGESTING} spray make create try react experiment_with play_with concentrate "
     "distill distil synthesize purify blow_up detonate",
     # Pharmacy-strength peroxide is first aid; concentrating it is the hazard.
     "concentrate": "concentrate boil heat distill distil purify make",
@@ -77,6 +77,8 @@ VERBS: dict[str, str] = {
     "radioactive": f"{ACQUIRING} {TAKING_APART} {MAKING} test expose irradiate put heat eat lick hold",
     "smoke detectors": "take_apart open open_up disassemble dismantle crack_open break_open cut_open pry_open "
     "pull_apart break smash crush",
+    # Flammable solids: dangerous set alight, not used to scrub a pan.
+    "ignite": "heat burn ignite light torch set_fire_to set microwave",
     # Open flames: lit, not bought or carried.
     "flames": "light ignite burn use hold melt start",
     "appliances": "use operate borrow grab get plug_in turn_on switch_on heat cut melt put bake blend preheat try "
@@ -159,6 +161,13 @@ LEXICON: tuple[HazardGroup, ...] = (
         r"copper\s*(?:\(ii\)\s*)?sul(?:f|ph)ates?|copper\s+(?:chloride|nitrate)|blue\s+vitriol|"
         r"lead\s+(?:shot|weights?|fishing\s+weights|sinkers?|solder|paint|pipes?|acetate|nitrate|oxide|ingots?|bars?)|"
         r"(?<=melt )lead|(?<=melt some )lead|(?<=melt the )lead|arsenic|thallium|cadmium|barium\s+\w+",
+    ),
+    HazardGroup(
+        "flammable solids",
+        "GHS flammable solids",
+        "chemical",
+        "ignite",
+        r"steel\s+wool|flash\s+paper|nitrocellulose|gun\s*cotton|magnesium(?:\s+(?:fire\s+starters?|blocks?))?",
     ),
     HazardGroup(
         "cryogens",

@@ -57,6 +57,7 @@ _VERB = re.compile(
     + r")\b(?!')",
     re.IGNORECASE,
 )
+_DETERMINER_BEFORE = re.compile(r"\b(?:a|an|the|some|this|that|my|your|his|her|our|their|one|each|every)\s+$", re.I)
 #: "… to burn": a verb of purpose carries the proposal of the verb before it.
 _PURPOSE = re.compile(r"\bto\s+$", re.IGNORECASE)
 _PURPOSE_REACH = 12  # words from a hazard to a verb of purpose after it ("get gasoline … to burn")
@@ -285,6 +286,7 @@ _FOOD = re.compile(
     r"chicken|potato(?:es)?|fries|burritos?|sandwich(?:es)?|food|meal)\b",
     re.IGNORECASE,
 )
+_FLAME = re.compile(r"\b(?:flames?|fire|fireball|lighter|candles?|match(?:es)?|torch|burn|ignite|light\s+it)\b", re.I)
 #: Swabbing a surface is sampling microbes where the sentence is about growing them:
 #: "swab your keyboard and keep the plate under your bed".
 _CULTURE_CONTEXT = re.compile(
@@ -507,6 +509,8 @@ def _proposed_verbs(sentence: str, terms: list[_Term], starts: list[int]) -> tup
         # A verb after "and"/"then" continues the proposal of any verb before it: "swab the handle
         # and streak it" ("handle" here a noun, read as a verb that proposes nothing).
         proposed[v.start] = says if says is not None else (not verbs or any(proposed[u.start] for u in verbs))
+        if not proposed[v.start] and _DETERMINER_BEFORE.search(sentence, max(0, v.start - 8), v.start):
+            continue  # a noun: "taste a drop of the oven cleaner", "the light", "a test"
         if proposed[v.start] or not any(s < v.end and v.start < e for s, e, *_ in terms):
             verbs.append(v)
     return verbs, proposed
@@ -580,6 +584,8 @@ def _ordinary_use(sentence: str, term: _Term, verb: _Verb, terms: list[_Term]) -
         return bool(_FOOD.search(sentence)) and not _PROJECT_MATERIAL.search(sentence)
     if kind != "misuse":
         return False
+    if verb.base == "spray":
+        return not _FLAME.search(sentence)  # hairspray through a candle flame, not the counter
     if verb.base not in _MIXING_VERBS:
         return False
     others = sentence[:start] + " " * (end - start) + sentence[end:]
