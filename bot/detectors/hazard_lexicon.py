@@ -44,7 +44,7 @@ class HazardGroup:
 KITCHEN_AND_BODY_ACIDS = "citric acetic ascorbic lactic amino folic fatty malic tartaric stearic nucleic boric"
 
 #: The verbs of proposal, by what they do. Combined per group in `VERBS`.
-ACQUIRING = "buy order get grab borrow purchase pick_up collect steal"
+ACQUIRING = "buy order get grab borrow purchase pick_up collect steal bring"
 MIXING = "mix combine add pour stir drop dissolve react blend shake dump soak fill put"
 HEATING = "heat boil melt microwave burn ignite light torch set_fire_to set set_off cook"
 TAKING_APART = (
@@ -83,8 +83,8 @@ VERBS: dict[str, str] = {
     "flames": "light ignite burn use hold melt start",
     "appliances": "use operate borrow grab get plug_in turn_on switch_on heat cut melt put bake blend preheat try "
     "run start",
-    "tools": "use operate borrow grab get plug_in turn_on switch_on heat cut drill solder saw melt put bake blend "
-    "preheat glue sand grind light run try fire_up start",
+    "tools": "use operate borrow grab get bring plug_in turn_on switch_on heat cut drill solder saw melt put bake "
+    "blend preheat glue sand grind light run try fire_up start",
 }
 
 LEXICON: tuple[HazardGroup, ...] = (
@@ -145,7 +145,9 @@ LEXICON: tuple[HazardGroup, ...] = (
         "chemical",
         "batteries",
         r"(?:button|coin)(?:\s+cell)?\s+batter(?:y|ies)|coin\s+cells?|lithium(?:[\s-]ion)?\s+(?:batter(?:y|ies)|cells?)|"
-        r"li-?po\s+batter(?:y|ies)|lipos?|(?:laptop|phone|vape|e-?bike|car)\s+batter(?:y|ies)",
+        r"li-?po\s+batter(?:y|ies)|lipos?|(?:laptop|phone|vape|e-?bike|car)\s+batter(?:y|ies)|"
+        r"batter(?:y|ies)(?!\s+(?:compartments?|covers?|doors?|packs?|holders?|cases?|life|levels?|percentage|box(?:es)?|"
+        r"savers?|chargers?|powered|operated|clips?|terminals?|icons?))",
     ),
     HazardGroup(
         "reactive metals and toxic metals and their salts",
@@ -155,7 +157,7 @@ LEXICON: tuple[HazardGroup, ...] = (
         r"(?:sodium|potassium|lithium|rubidium|c(?:a)?esium|calcium)\s+metal|"
         r"(?:pure|elemental|metallic)\s+(?:sodium|potassium|lithium|mercury|magnesium)|"
         r"(?:chunks?|pieces?|lumps?|blocks?|bits?|pellets?)\s+of\s+(?:sodium|potassium|lithium)|"
-        r"(?:sodium|potassium|lithium)(?=\s+(?:in|into)\s+(?:water|the\s+(?:lake|pool|tub|sink|toilet|bathtub|pond)))|"
+        r"(?:sodium|potassium|lithium)(?=\s+(?:in|into)\s+(?:the\s+|a\s+)?(?:water|lake|pool|tub|sink|toilet|bathtub|pond|bucket|bowl))|"
         r"(?:liquid|elemental)\s+mercury|mercury\s+(?:from|out\s+of|thermometers?|switch(?:es)?|beads?)|"
         r"(?:beads?|drops?|blobs?)\s+of\s+mercury|(?<=buy )mercury|(?<=order )mercury|(?<=some )mercury|"
         r"copper\s*(?:\(ii\)\s*)?sul(?:f|ph)ates?|copper\s+(?:chloride|nitrate)|blue\s+vitriol|"

@@ -51,8 +51,13 @@ _ALL_VERBS = frozenset().union(*_GROUP_VERBS.values()) | _SELF_TOOL_VERBS | _NEU
 #: How a verb of the lists is written as a pattern: "take_apart" is "take apart"; "set" only where it
 #: is "set … on fire" ("set the bleach aside" sets nothing alight).
 _VERB_PATTERNS = {"set": r"set(?=(?:\s+[\w']+){1,3}\s+on\s+fire\b)"}
+#: "Cut it open", "crack them open": the verb of taking apart with its object inside, named by group.
+_SPLIT_VERBS = "".join(
+    rf"(?P<{verb}_open>{verb}(?=\s+(?:it|them|this|that)\s+open\b))|" for verb in ("cut", "crack", "break", "pry")
+)
 _VERB = re.compile(
     r"\b(?:"
+    + _SPLIT_VERBS
     + "|".join(_VERB_PATTERNS.get(v, v.replace("_", r"\s+")) for v in sorted(_ALL_VERBS, key=len, reverse=True))
     + r")\b(?!')",
     re.IGNORECASE,
@@ -339,7 +344,7 @@ _PROPOSAL_TAIL = re.compile(
     r"|\blet\s+us(?:\s+all)?"
     r"|\b(?:can|could|should|may|shall)\s+(?:i|we|you|u|everyone|everybody|y'?all)(?:\s+(?:all|both|just))?"
     r"|\b(?:is|are)\s+to|\bhow\s+to|\bwhy\s+not|\bwhy\s+don'?t\s+(?:we|you|u)|\bhow\s+about\s+we|\bwhat\s+if\s+we"
-    r"|\bwho\s+wants\s+to|\banyone\s+(?:want|wants|wanna)(?:\s+to)?|\btry\s+to|\bremember\s+to|\bgo\s+ahead\s+and"
+    r"|\bwho\s+wants\s+to|\bwho\s+(?:can|could)|\banyone\s+(?:want|wants|wanna)(?:\s+to)?|\btry\s+to|\bremember\s+to|\bgo\s+ahead\s+and"
     r"|\bfeel\s+free\s+to|\bbe\s+sure\s+to|\bmake\s+sure\s+(?:to|you|u)|\bdon'?t\s+forget\s+to|\bwant\s+to|\bplan\s+to"
     r"|\bneed\s+to|\btime\s+to|\bhelp\s+(?:you|them|u))\s*$",
     re.IGNORECASE,
@@ -502,7 +507,8 @@ def _proposed_verbs(sentence: str, terms: list[_Term], starts: list[int]) -> tup
     verbs: list[_Verb] = []
     proposed: dict[int, bool] = {}
     for m in _VERB.finditer(sentence):
-        v = _Verb(m.start(), m.end(), bisect_left(starts, m.start()), _SPACES.sub("_", m.group(0).lower()))
+        base = m.lastgroup or _SPACES.sub("_", m.group(0).lower())
+        v = _Verb(m.start(), m.end(), bisect_left(starts, m.start()), base)
         says = _proposes(sentence, v.start)
         if says is False and _PURPOSE.search(sentence[max(0, v.start - 4) : v.start]):
             says = any(proposed[u.start] for u in verbs)  # "steal the gasoline … to burn"
@@ -519,7 +525,8 @@ def _proposed_verbs(sentence: str, terms: list[_Term], starts: list[int]) -> tup
 #: Words between a verb and a hazard that make the hazard the subject of something else.
 _TOPIC = re.compile(
     r"\b(?:about|regarding|dangers?|risks?|safety|history|facts?|videos?|pictures?|photos?|drawings?|posters?|"
-    r"models?|diagrams?|simulations?|reports?|essays?|presentations?|slides?)\b",
+    r"models?|diagrams?|simulations?|reports?|essays?|presentations?|slides?|notes|worksheets?|homework\s+on|"
+    r"quiz(?:zes)?|questions?|lessons?|chapters?|readings?)\b",
     re.IGNORECASE,
 )
 
@@ -546,7 +553,7 @@ def _acting_verb(
         if v.start < end or v.base not in allowed:
             continue
         if (
-            v.index - index <= 5
+            v.index - index <= _VERB_REACH
             and v.index + 1 < len(tokens)
             and tokens[v.index + 1].group(0).lower() in _PRONOUN_OBJECT
         ):
