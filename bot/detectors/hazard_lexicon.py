@@ -101,7 +101,8 @@ LEXICON: tuple[HazardGroup, ...] = (
         "GHS corrosives",
         "chemical",
         "any",
-        "".join(rf"(?<!{w} )" for w in sorted(KITCHEN_AND_BODY_ACIDS.split())) + r"acids?",
+        "".join(rf"(?<!{w} )" for w in sorted(KITCHEN_AND_BODY_ACIDS.split()))
+        + r"acids?(?!\s+(?:test|tests|rain|reflux|jazz|wash(?:ed)?|house|trip|trips|base|bases)\b)",
     ),
     HazardGroup(
         "bases",
