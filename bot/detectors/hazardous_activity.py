@@ -499,17 +499,64 @@ def _terms(sentence: str) -> list[_Term]:
     return sorted(found)
 
 
+#: A plan put to the group in the present progressive: "tonight we're mixing …", "you're all making …".
+_PLAN_VERB = re.compile(
+    r"\b(?:we'?re|we\s+are|you'?re|you\s+are|y'?all\s+are|yall\s+are|everyone'?s|everyone\s+is|everybody'?s|"
+    r"everybody\s+is)(?:\s+(?:all|both|each|also|just|finally))?\s+(?P<verb>[a-z]+ing)(?:\s+(?P<particle>apart|open|up))?\b",
+    re.IGNORECASE,
+)
+#: When such a plan is for: "we're mixing it" alone may be what they are doing on the call.
+_FUTURE = re.compile(
+    r"\b(?:tonight|tomorrow|later|this\s+(?:weekend|evening|afternoon|week)|next\s+(?:week|session|time|class)|"
+    r"on\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day|after\s+(?:class|school|the\s+session|dinner|the\s+call))\b",
+    re.IGNORECASE,
+)
+
+
+def _base_of_ing(word: str, particle: str | None) -> str | None:
+    """The base form a verb of the lists has for "mixing", "making", "dropping", "taking apart"."""
+    stem = word.lower()[:-3]
+    tail = f"_{particle.lower()}" if particle else ""
+    for base in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else ""):
+        if base and base + tail in _ALL_VERBS:
+            return base + tail
+        if base and base in _ALL_VERBS:
+            return base
+    return None
+
+
+def _plans(sentence: str) -> list[tuple[int, int, str]]:
+    """The plans put to the group in the sentence, as (start, end, base form): only where the
+    sentence says when ("tonight we're heating the acid")."""
+    if not _FUTURE.search(sentence):
+        return []
+    found = []
+    for m in _PLAN_VERB.finditer(sentence):
+        base = _base_of_ing(m.group("verb"), m.group("particle"))
+        if base is not None and base not in _NEUTRAL_VERBS:
+            found.append((m.start("verb"), m.end(), base))
+    return found
+
+
 def _proposed_verbs(sentence: str, terms: list[_Term], starts: list[int]) -> tuple[list[_Verb], dict[int, bool]]:
     """The sentence's verbs, and for each (by start) whether it is proposed (see `_proposes`). A word
     that is both a verb and a term is a verb only where a proposal's verb stands: "use the microwave"
-    has a noun; "Microwave the soap" a verb.
+    has a noun; "Microwave the soap" a verb. A plan in the present progressive with its time
+    ("tonight we're mixing …", `_plans`) is proposed too.
     """
     verbs: list[_Verb] = []
     proposed: dict[int, bool] = {}
-    for m in _VERB.finditer(sentence):
-        base = m.lastgroup or _SPACES.sub("_", m.group(0).lower())
-        v = _Verb(m.start(), m.end(), bisect_left(starts, m.start()), base)
-        says = _proposes(sentence, v.start)
+    plans = _plans(sentence)
+    found = [
+        (m.start(), m.end(), m.lastgroup or _SPACES.sub("_", m.group(0).lower()), False)
+        for m in _VERB.finditer(sentence)
+    ]
+    found += [
+        (start, end, base, True) for start, end, base in plans if not any(f[0] < end and start < f[1] for f in found)
+    ]
+    for start, end, base, planned in sorted(found):
+        v = _Verb(start, end, bisect_left(starts, start), base)
+        says = True if planned else _proposes(sentence, v.start)
         if says is False and _PURPOSE.search(sentence[max(0, v.start - 4) : v.start]):
             says = any(proposed[u.start] for u in verbs)  # "steal the gasoline … to burn"
         # A verb after "and"/"then" continues the proposal of any verb before it: "swab the handle

@@ -84,6 +84,9 @@ FIRES = [
     pytest.param("Get approx. 20 g of potassium nitrate and mix it with sugar", [CHEMICAL], id="approx"),
     pytest.param("Use a strong acid, e.g. muriatic acid, to dissolve pennies", [CHEMICAL], id="e-g"),
     pytest.param("Light a candle and hold the spoon over it", [TOOLS], id="open-flame"),
+    # A plan put to the group, with its time.
+    pytest.param("Tonight we're all making thermite in the backyard!", [CHEMICAL], id="plan-tonight"),
+    pytest.param("we're taking apart a smoke detector tomorrow", [RADIATION], id="plan-taking-apart"),
 ]
 
 SILENT = [
@@ -157,6 +160,9 @@ SILENT = [
     pytest.param("Get your blood pressure checked", id="blood-pressure"),
     pytest.param("Make fake blood with corn syrup", id="fake-blood"),
     pytest.param("Replace the coin cell in the LED badge", id="coin-cell-replaced"),
+    pytest.param("We're not mixing bleach and ammonia tonight, that's dangerous", id="plan-negated"),
+    pytest.param("we're mixing bleach and ammonia in the video lol", id="plan-without-a-time"),
+    pytest.param("Try the acid test: does your essay answer the question?", id="acid-test-idiom"),
 ]
 
 
