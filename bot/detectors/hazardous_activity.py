@@ -717,7 +717,9 @@ def find_hazardous_activity(text: str) -> list[HazardMatch]:
     found: list[tuple[int, int, HazardMatch]] = []
     # A link's words are its author's, not the sender's: ".../how-to-mix-bleach-at-home" proposes nothing.
     prose = _mask(flat, _urls(flat))
-    supervised = _LAB_CUE.search(prose) is not None
+    # A lab or a professional named elsewhere in the message takes its proposals there; "in class"
+    # elsewhere does not (the class of an online program is a call).
+    supervised = any(not m.group(0).lower().startswith("in class") for m in _LAB_CUE.finditer(prose))
     for n, sentence in enumerate(_sentences(prose)):
         found.extend((n, pos, match) for pos, match in _sentence_hazards(sentence, supervised))
     ordered = sorted(found, key=lambda f: (f[2].level != "hazard", f[0], f[1]))

@@ -87,6 +87,7 @@ FIRES = [
     # A plan put to the group, with its time.
     pytest.param("Tonight we're all making thermite in the backyard!", [CHEMICAL], id="plan-tonight"),
     pytest.param("we're taking apart a smoke detector tomorrow", [RADIATION], id="plan-taking-apart"),
+    pytest.param("Mix bleach and ammonia. We learned about it in class.", [CHEMICAL], id="in-class-elsewhere"),
 ]
 
 SILENT = [
