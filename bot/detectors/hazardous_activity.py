@@ -251,7 +251,7 @@ _HOME_CUE_NEGATED = re.compile(
 #: A lab word that names the online session or the kitchen, not a supervised place.
 _NOT_A_PLACE = r"(?!(?:home|kitchen|virtual|online|zoom|diy|garage|basement|own|bedroom|backyard|next|this)\b)"
 #: Supervised settings: the policy is about activities at home, not in a lab, on campus, in a
-#: makerspace, in a supervised session or done by an adult professional.
+#: makerspace, in a supervised session or done by an adult ("get an adult to handle the dry ice").
 _LAB_CUE = re.compile(
     r"\b(?:in|at|inside|to)\s+(?:the\s+|a\s+|our\s+|your\s+school'?s?\s+|the\s+school\s+)?"
     rf"(?:{_NOT_A_PLACE}[\w.-]+\s+)?(?:chem(?:istry)?\s+|bio(?:logy)?\s+|physics\s+|science\s+|school\s+|teaching\s+)?"
@@ -264,7 +264,9 @@ _LAB_CUE = re.compile(
     r"\bwith\s+(?:a|an|the|our|your)\s+(?:\w+\s+)?(?:professional|technician|chemist|instructor|staff|lab\s+tech|"
     r"electrician|scientist|researcher|ta|teacher|mentor)s?\b|"
     r"\b(?:staff|instructors?|teachers?|mentors?|counselors?|tas|the\s+ta)\s+(?:will|is\s+going\s+to|are\s+going\s+to|"
-    r"'ll|demonstrates?|demos?|shows?)\b",
+    r"'ll|demonstrates?|demos?|shows?)\b|"
+    r"\b(?:get|ask|let|have)\s+(?:an?|your)\s+(?:adult|parent|grown-?up|guardian)s?\s+(?:to\s+)?"
+    r"(?:handle|do|light|use|pour|open|cut|take\s+care\s+of)\b",
     re.IGNORECASE,
 )
 #: Talk about the subject, the right way to handle it, or a simulation of it: "the video explains how
@@ -569,11 +571,12 @@ def _proposed_verbs(sentence: str, terms: list[_Term], starts: list[int]) -> tup
     return verbs, proposed
 
 
-#: Words between a verb and a hazard that make the hazard the subject of something else.
+#: Words between a verb and a hazard that make the hazard the subject of something else, or put it
+#: in a condition ("use gloves when handling muriatic acid").
 _TOPIC = re.compile(
     r"\b(?:about|regarding|dangers?|risks?|safety|history|facts?|videos?|pictures?|photos?|drawings?|posters?|"
     r"models?|diagrams?|simulations?|reports?|essays?|presentations?|slides?|notes|worksheets?|homework\s+on|"
-    r"quiz(?:zes)?|questions?|lessons?|chapters?|readings?)\b",
+    r"quiz(?:zes)?|questions?|lessons?|chapters?|readings?|when|whenever|while|if|unless|before)\b",
     re.IGNORECASE,
 )
 
