@@ -44,7 +44,7 @@ class HazardGroup:
 KITCHEN_AND_BODY_ACIDS = "citric acetic ascorbic lactic amino folic fatty malic tartaric stearic nucleic boric"
 
 #: The verbs of proposal, by what they do. Combined per group in `VERBS`.
-ACQUIRING = "buy order get grab borrow purchase pick_up collect steal bring"
+ACQUIRING = "buy order get grab borrow purchase pick_up collect steal bring need"
 MIXING = "mix combine add pour stir drop dissolve react blend shake dump soak fill put"
 HEATING = "heat boil melt microwave burn ignite light torch set_fire_to set set_off cook"
 TAKING_APART = (
@@ -81,9 +81,9 @@ VERBS: dict[str, str] = {
     "ignite": "heat burn ignite light torch set_fire_to set microwave",
     # Open flames: lit, not bought or carried.
     "flames": "light ignite burn use hold melt start",
-    "appliances": "use operate borrow grab get plug_in turn_on switch_on heat cut melt put bake blend preheat try "
+    "appliances": "use operate borrow grab get need plug_in turn_on switch_on heat cut melt put bake blend preheat try "
     "run start",
-    "tools": "use operate borrow grab get bring plug_in turn_on switch_on heat cut drill solder saw melt put bake "
+    "tools": "use operate borrow grab get bring need plug_in turn_on switch_on heat cut drill solder saw melt put bake "
     "blend preheat glue sand grind light run try fire_up start",
 }
 
@@ -273,7 +273,7 @@ LEXICON: tuple[HazardGroup, ...] = (
         "tools",
         "tools",
         r"(?:power|electric|cordless|hand)\s+drills?|drill\s+press(?:es)?|(?<='s )drills?|(?<=your )drills?|"
-        r"(?<=a )drill(?!\s+(?:down|sergeant))|(?<=the )drill(?=\s+(?:to|and|bit))",
+        r"(?<=a )drill(?!\s+(?:down|sergeant|bits?|team|practice|session))|(?<=the )drill(?=\s+(?:to|and|bit))",
     ),
     HazardGroup(
         "tools",
@@ -281,9 +281,9 @@ LEXICON: tuple[HazardGroup, ...] = (
         "tools",
         "tools",
         r"soldering\s+(?:irons?|stations?|guns?)|box\s+cutters?|utility\s+kni(?:fe|ves)|craft\s+kni(?:fe|ves)|"
-        r"(?:hobby|pocket|sharp|kitchen|chef'?s?)\s+kni(?:fe|ves)|x-?acto(?:\s+kni(?:fe|ves))?|razor\s+blades?|scalpels?|"
+        r"(?:hobby|pocket|sharp|kitchen|chef'?s?)\s+kni(?:fe|ves)|e?x-?acto(?:\s+kni(?:fe|ves))?|razor\s+blades?|scalpels?|"
         r"(?:hack|jig|circular|table|band|chain|miter|mitre|power|hand|coping)\s?saws?(?!\s+puzzles?)|"
-        r"(?<=a )saw\b(?!\s+(?:that|this|it|the|a))|(?<=the )saw(?=\s+(?:to|and|carefully))|dremel|"
+        r"(?<=a )saw\b(?!\s+(?:that|this|it|the|a))|(?<=the )saw(?=\s+(?:to|and|carefully)\b|\s*[.!?,;]|\s*$)|dremel|"
         r"rotary\s+tools?|(?:angle|bench)\s+grinders?|heat\s+guns?|hot[\s-]glue(?:\s+guns?)?|glue\s+guns?|"
         r"blow\s?torch(?:es)?|(?:butane|propane|kitchen|cooking)\s+torch(?:es)?|welders?|welding\s+\w+|nail\s+guns?|"
         r"staple\s+guns?|power\s+tools?|(?:belt|orbital|power)\s+sanders?|lathes?|laser\s+cutters?|"
