@@ -6,7 +6,9 @@ A corpus is one or more JSON Lines files in `tests/detectors/corpora/` (per dete
 `{"category": "phone/unicode", "text": "...", "fires": true}`, with, for recordings, `"files"` (a list of
 `{"name", "mimetype", "filetype", "subtype"}`) and, where a case needs them, `"domains"` (institution
 domains), `"allowed"` (allowed contacts) and `"regions"` (phone regions). A case "fires" when the
-detector finds anything in it. The categories are what the detectors are built for, not examples."""
+detector finds anything in it: for hazards, a tools-and-appliances question (level "ask") counts as
+firing, since the app acts on it with a question in the thread, though not with an alert. The
+categories are what the detectors are built for, not examples."""
 
 from __future__ import annotations
 

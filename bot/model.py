@@ -283,6 +283,9 @@ class SharedFile:
     mimetype: str = ""
     filetype: str = ""
     described: bool = True
+    #: Slack's kind of file, where it has one: "slack_audio" and "slack_video" for clips recorded in
+    #: Slack, which may carry no useful name or mimetype.
+    subtype: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -692,9 +692,12 @@ class FakeSlack(ChannelChanges, Huddles, NotPeople):
         filetype: str,
         text: str = "",
         authorization: str | None = None,
+        subtype: str | None = None,
     ) -> dict:
         file_id = self.workspace.new_id("F")
         file = {"id": file_id, "name": name, "title": name, "mimetype": mimetype, "filetype": filetype}
+        if subtype is not None:  # a clip recorded in Slack: "slack_audio", "slack_video"
+            file["subtype"] = subtype
         self.workspace.files[file_id] = {**file, "size": 0, "user": user, "content": None, "shared": True}
         self.workspace.files[file_id]["channel"] = channel
         return await self.user_says(user, channel, text, files=[file], authorization=authorization)

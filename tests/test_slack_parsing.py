@@ -71,10 +71,15 @@ def test_a_file_given_by_id_only_is_marked_to_be_described():
     bare = {"id": "F1", "mode": "file_access", "file_access": "check_file_info", "created": 0, "user": ""}
     assert not shared_file(bare).described and shared_file(bare).id == "F1"
     full = shared_file({"id": "F2", "name": "a.mp4", "mimetype": "video/mp4", "filetype": "mp4"})
-    assert full.described and full.mimetype == "video/mp4"
+    assert full.described and full.mimetype == "video/mp4" and full.subtype == ""
     event = {"type": "message", "subtype": "file_share", "user": "U1", "channel": "C1", "ts": "1.0", "files": [bare]}
     message = spoken_message(event, bot_user_id="U0BOT")
     assert message is not None and [f.described for f in message.files] == [False]
+
+
+def test_a_clip_recorded_in_slack_keeps_its_file_subtype():
+    assert shared_file({"id": "F3", "subtype": "slack_audio", "mimetype": ""}).subtype == "slack_audio"
+    assert shared_file({"id": "F4", "subtype": None}).subtype == ""
 
 
 BOT = "U0SAFEBOT1"

@@ -3,10 +3,14 @@ tools or appliances proposed for use, in a message's text."""
 
 from __future__ import annotations
 
+import importlib
 import re
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from bot.detectors.hazard_lexicon import ACQUIRING, LEXICON, MIXING, SELF_TOOL_VERBS, VERBS
 from bot.detectors.text import _SPACES, _mask, _plain, _urls, _words
 
 
@@ -19,145 +23,187 @@ class HazardMatch:
     phrase: str  # the matched words
 
 
-#: Action verbs, base form only: "mixed", "uses" and "mixing" describe or narrate; they do not propose.
-_CHEMICAL_VERBS = _words(
-    """mix combine add pour heat boil burn ignite light make build create try extract concentrate distill
-    distil dissolve melt use handle inhale sniff taste drink inject set_off detonate launch spray purify
-    synthesize synthesise react cook test store experiment_with play_with grab buy throw shoot blow_up
-    smash crush grind put open"""
-)
-#: Household chemicals are dangerous when mixed, heated or burned, not when used for cleaning.
-_HOUSEHOLD_VERBS = _words(
-    """mix combine add pour heat boil burn ignite light make cook react create try experiment_with
-    play_with blow_up detonate inhale sniff drink taste concentrate distill distil synthesize purify"""
-)
-_PEROXIDE_VERBS = _words("concentrate boil heat distill distil purify make")
-_BIOLOGICAL_VERBS = _words(
-    """grow culture cultivate incubate swab collect plate streak breed make try use open handle
-    experiment_with play_with inject eat drink spread mix keep sniff feed harvest sample inoculate dissect"""
-)
-_MOLD_VERBS = _words("grow culture cultivate breed incubate collect harvest sniff inhale open")
-_RADIATION_VERBS = _words(
-    """use take remove extract collect build make handle open hold try expose irradiate test put buy crush
-    grind heat smash break experiment_with play_with take_apart eat lick concentrate purify dismantle
-    disassemble crack_open pry_open"""
-)
-_DETECTOR_VERBS = _words("take_apart open remove break smash crush dismantle disassemble crack_open pry_open extract")
-_TOOL_VERBS = _words(
-    """use operate borrow grab get plug_in turn_on switch_on heat cut drill solder saw melt put bake blend
-    preheat glue sand grind light run try fire_up start"""
-)
-#: Verbs that are a tool in themselves: "solder the wires", "microwave the soap".
-_SELF_TOOL_VERBS = _words("solder weld microwave")
-_SELF_TOOL_VERB = re.compile(rf"\b(?:{'|'.join(sorted(_SELF_TOOL_VERBS))})\b", re.IGNORECASE)
-#: Verbs that break the link between an earlier action verb and a hazard: "use soap to kill bacteria".
-_NEUTRAL_VERBS = _words(
+#: Verbs that break the link between an earlier action verb and a hazard: "use soap to kill bacteria",
+#: "look at the bacteria". Any inflection: "test which soap kills germs" does not culture them.
+_NEUTRAL_BASES = _words(
     """kill wash clean disinfect destroy avoid prevent stop fight protect reduce learn study read watch
     discuss explain research draw label identify describe measure detect count observe see review
-    understand sterilize sanitize dispose throw_away throw_out report"""
+    understand sterilize sanitize dispose throw_away throw_out report look view examine compare check
+    inspect find_out think talk write imagine picture google search name list show store keep recycle
+    ventilate rinse wear cover sketch doodle color colour simulate animate"""
 )
-_ALL_VERBS = _CHEMICAL_VERBS | _BIOLOGICAL_VERBS | _RADIATION_VERBS | _TOOL_VERBS | _SELF_TOOL_VERBS | _NEUTRAL_VERBS
+_NEUTRAL_VERBS = frozenset(
+    form
+    for base in _NEUTRAL_BASES
+    for form in (base, base + "s", base + "es", base + "ed", base + "d", base + "ing", base.removesuffix("e") + "ing")
+)
+#: Each lexicon group's verbs, by the group's verb-set name.
+_GROUP_VERBS = {name: _words(verbs) for name, verbs in VERBS.items()}
+#: Mixing a household product into water or the wash is cleaning: only mixed with another product
+#: (or vinegar, alcohol, "everything") is it a hazard (see `_ordinary_use`).
+_MIXING_VERBS = _words(MIXING)
+_ACQUIRING_VERBS = _words(ACQUIRING)
+#: A household product fetched for an experiment rather than for the chores.
+_EXPERIMENT = re.compile(r"\b(?:experiments?|reactions?|demos?|explosions?|bombs?|fire\s+show|science\s+trick)\b", re.I)
+_SELF_TOOL_VERBS = _words(SELF_TOOL_VERBS)
+_SELF_TOOL_VERB = re.compile(rf"\b(?:{'|'.join(sorted(_SELF_TOOL_VERBS))})\b", re.IGNORECASE)
+_ALL_VERBS = frozenset().union(*_GROUP_VERBS.values()) | _SELF_TOOL_VERBS | _NEUTRAL_VERBS
+#: How a verb of the lists is written as a pattern: "take_apart" is "take apart"; "set" only where it
+#: is "set … on fire" ("set the bleach aside" sets nothing alight).
+_VERB_PATTERNS = {"set": r"set(?=(?:\s+[\w']+){1,3}\s+on\s+fire\b)"}
+#: "Cut it open", "crack them open": the verb of taking apart with its object inside, named by group.
+_SPLIT_VERBS = "".join(
+    rf"(?P<{verb}_open>{verb}(?=\s+(?:it|them|this|that)\s+open\b))|" for verb in ("cut", "crack", "break", "pry")
+)
 _VERB = re.compile(
-    r"\b(?:" + "|".join(v.replace("_", r"\s+") for v in sorted(_ALL_VERBS, key=len, reverse=True)) + r")\b(?!')",
+    r"\b(?:"
+    + _SPLIT_VERBS
+    + "|".join(_VERB_PATTERNS.get(v, v.replace("_", r"\s+")) for v in sorted(_ALL_VERBS, key=len, reverse=True))
+    + r")\b(?!')",
     re.IGNORECASE,
 )
+_DETERMINER_BEFORE = re.compile(r"\b(?:a|an|the|some|this|that|my|your|his|her|our|their|one|each|every)\s+$", re.I)
+#: "… to burn": a verb of purpose carries the proposal of the verb before it.
+_PURPOSE = re.compile(r"\bto\s+$", re.IGNORECASE)
+_PURPOSE_REACH = 12  # words from a hazard to a verb of purpose after it ("get gasoline … to burn")
 
-#: Hazard and tool terms, as regex alternatives. Specific terms come before general ones.
-_STRONG_ACIDS = r"(?:sulfuric|sulphuric|hydrochloric|muriatic|nitric|hydrofluoric|perchloric|picric|chromic)\s+acids?"
-#: Any other acid, except those of the kitchen and the body ("citric acid" for bath bombs, "amino acids").
-_OTHER_ACIDS = (
-    "".join(
-        rf"(?<!{w} )"
-        for w in sorted(_words("citric acetic ascorbic lactic amino folic fatty malic tartaric stearic nucleic"))
-    )
-    + r"acids?"
+#: (alternatives, category, the verbs that make it an activity, whether it is an ordinary household
+#: product), one per lexicon group.
+_TERM_LISTS = tuple((group.terms, group.category, _GROUP_VERBS[group.verbs], group.verbs) for group in LEXICON)
+#: A term followed by one of these is a picture, a lesson or a word, not the thing: "the acid-base
+#: simulation", "the dry ice demo video", "the agar plate simulation", "bleach safety tips".
+_NOT_THE_THING = (
+    r"(?!-\w)(?!(?:\s+(?!and\b|or\b|with\b|to\b|in\b|on\b)[\w-]+)?\s+(?:simulations?|sims?|videos?|clips?|apps?|games?|posters?|diagrams?|worksheets?|"
+    r"quiz(?:zes)?|articles?|documentar(?:y|ies)|pictures?|photos?|memes?|emojis?|songs?|costumes?|slides?|lessons?|"
+    r"modules?|units?|chapters?|readings?|questions?|facts?|safety|tips?|rules?|labels?|warnings?|emoji|stickers?|"
+    r"scene|episode|challenge\s+videos?|cream)\b)"
 )
-_BASES = r"lye|sodium\s+hydroxide|potassium\s+hydroxide|caustic\s+soda"
-_EXPLOSIVES = (
-    r"thermite|gunpowder|black\s+powder|flash\s+powder|fireworks?|firecrackers?|explosives|"
-    r"explosive\s+(?:devices?|mixtures?|powders?)|nitroglycerine?|napalm|tatp|rocket\s+(?:fuel|propellant)|"
-    r"(?:pipe|smoke|stink)\s+bombs?|(?<!bath )(?<!seed )(?<!photo )(?<!f-)bombs?"
-)
-_TOXIC_GASES = (
-    r"(?:chlorine|mustard|toxic|poison(?:ous)?|hydrogen|chloramine)\s+(?:gas|gases|fumes|smoke)|"
-    r"chloramines?|phosgene|hydrogen\s+sulfide|cyanide"
-)
-_REACTIVE_CHEMICALS = (
-    r"potassium\s+(?:nitrate|chlorate|perchlorate|permanganate)|saltpet(?:er|re)|ammonium\s+nitrate|"
-    r"sodium\s+metal|(?:white\s+)?phosphorus|(?:liquid|elemental)\s+mercury|chloroform|calcium\s+hypochlorite|"
-    r"pool\s+(?:chemicals|shock|chlorine)|(?:concentrated|high[- ]strength|food[- ]grade|\d{2}\s?%)\s+"
-    r"(?:hydrogen\s+)?peroxide"
-)
-#: Pharmacy-strength peroxide is first aid; it is a hazard once concentrated.
-_PEROXIDE = r"(?:hydrogen\s+)?peroxide"
-_HOUSEHOLD_CHEMICALS = (
-    r"bleach|ammonia|drain\s+cleaners?|acetone|gasoline|petrol|kerosene|lighter\s+fluid|"
-    r"(?:toxic\s+|hazardous\s+|dangerous\s+|household\s+|cleaning\s+)?chemicals"
-)
-_MICROBES = (
-    r"bacteria|bacterium|bacterial\s+(?:cultures?|colonies|samples?)|microbes|micro-?organisms|pathogens|"
-    r"e\.?\s?coli|salmonella|staph(?:ylococcus)?|streptococcus|petri\s+dish(?:es)?|agar(?:\s+plates?)?|"
-    r"(?:cell|tissue|fungal|viral)\s+cultures?|blood\s+samples?|bodily\s+fluids?"
-)
-#: "Mold" is also the shape resin is poured into: only growing it is a hazard.
-_MOLD = r"mou?lds?(?:\s+(?:cultures?|spores?|colon(?:y|ies)|samples?))?"
-_CARCASSES = r"(?:dead|wild)\s+(?:animals?|birds?|mice|rats?|bats?)|roadkill"
-_RADIOACTIVE = (
-    r"radioactive(?:\s+(?:materials?|sources?|samples?|rocks?|ores?|isotopes?|substances?|elements?|minerals?|"
-    r"glass|waste))?|americium(?:-241)?(?:\s+sources?)?|uranium(?:\s+(?:ore|glass|oxide))?|"
-    r"thorium(?:\s+(?:lantern\s+)?mantles?)?|thoriated\s+\w+|radium(?:\s+(?:paint|dials?))?|polonium|plutonium|"
-    r"c(?:a)?esium(?:-137)?|cobalt-60|strontium(?:-90)?|tritium|radiation\s+sources?|ionizing\s+radiation|"
-    r"x-ray\s+(?:tubes?|machines?|sources?)|fiestaware|vaseline\s+glass"
-)
-#: Smoke detectors hold americium: opening one is the hazard; testing one is good practice.
-_SMOKE_DETECTORS = r"smoke\s+(?:detector|alarm)s?"
-#: A bare "drill" is as often a fire drill or a maths drill: only a power drill, or someone's drill.
-_DRILLS = r"(?:power|electric|cordless|hand)\s+drills?|drill\s+press(?:es)?|(?<='s )drills?|(?<=your )drills?"
-_TOOLS = (
-    r"soldering\s+(?:irons?|stations?|guns?)|box\s+cutters?|utility\s+kni(?:fe|ves)|craft\s+kni(?:fe|ves)|"
-    r"x-?acto(?:\s+kni(?:fe|ves))?|razor\s+blades?|scalpels?|"
-    r"(?:hack|jig|circular|table|band|chain|miter|mitre|power|hand)\s?saws?(?!\s+puzzles?)|dremel|"
-    r"rotary\s+tools?|(?:angle|bench)\s+grinders?|heat\s+guns?|hot[\s-]glue(?:\s+guns?)?|glue\s+guns?|"
-    r"blow\s?torch(?:es)?|(?:butane|propane|kitchen)\s+torch(?:es)?|welders?|welding\s+\w+|nail\s+guns?|"
-    r"staple\s+guns?|power\s+tools?|(?:belt|orbital|power)\s+sanders?|lathes?|laser\s+cutters?"
-)
-#: "Blender" is also the 3D software STEM programs teach: a kitchen blender is "the/a/your blender".
-_APPLIANCES = (
-    r"ovens?|stoves?|stovetops?|microwaves?(?:\s+ovens?)?|toaster(?:\s+ovens?)?|food\s+processors?|"
-    r"(?:(?<=the )|(?<=a )|(?<=your )|(?<=my )|(?<='s ))blenders?(?!\s+(?:app|software|files?|models?|projects?))|"
-    r"hot\s*plates?|pressure\s+cookers?|deep\s+fryers?|air\s+fryers?|(?:clothes|curling|flat)\s+irons?"
-)
-
-
-#: (alternatives, category, the verbs that make it an activity), one per word list.
-_TERM_LISTS = (
-    (_STRONG_ACIDS, "chemical", _CHEMICAL_VERBS),
-    (_OTHER_ACIDS, "chemical", _CHEMICAL_VERBS),
-    (_BASES, "chemical", _CHEMICAL_VERBS),
-    (_EXPLOSIVES, "chemical", _CHEMICAL_VERBS),
-    (_TOXIC_GASES, "chemical", _CHEMICAL_VERBS),
-    (_REACTIVE_CHEMICALS, "chemical", _CHEMICAL_VERBS),
-    (_PEROXIDE, "chemical", _PEROXIDE_VERBS),
-    (_HOUSEHOLD_CHEMICALS, "chemical", _HOUSEHOLD_VERBS),
-    (_MICROBES, "biological", _BIOLOGICAL_VERBS),
-    (_MOLD, "biological", _MOLD_VERBS),
-    (_CARCASSES, "biological", _words("dissect handle collect pick_up touch open")),
-    (_RADIOACTIVE, "radiation", _RADIATION_VERBS),
-    (_SMOKE_DETECTORS, "radiation", _DETECTOR_VERBS),
-    (_DRILLS, "tools", _TOOL_VERBS),
-    (_TOOLS, "tools", _TOOL_VERBS),
-    (_APPLIANCES, "tools", _TOOL_VERBS),
-)
-#: (pattern, category, level, the verbs that make it an activity).
+#: (pattern, category, level, the verbs that make it an activity, the name of those verbs).
 _TERMS = tuple(
-    (re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE), category, "ask" if category == "tools" else "hazard", verbs)
-    for alternatives, category, verbs in _TERM_LISTS
+    (
+        re.compile(rf"\b(?:{alternatives})\b{_NOT_THE_THING}", re.IGNORECASE),
+        category,
+        "ask" if category == "tools" else "hazard",
+        verbs,
+        kind,
+    )
+    for alternatives, category, verbs, kind in _TERM_LISTS
 )
 #: Every term of every list at once, read in case-folded text (`_folded`): a text this does not match
 #: has no term. Case-sensitive on folded text rather than IGNORECASE, and "not after a word character"
-#: rather than `\b` (every term begins with a letter or digit, so the two agree): Python's engine tries
-#: each alternative at each position, and this is five times cheaper on an ordinary message.
+#: rather than `\b` (every term begins with a letter or digit, so the two agree).
 _ANY_TERM = re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{alternatives})" for alternatives, *_ in _TERM_LISTS) + r")\b")
+_PREFIX_LENGTH = 5
+#: What `\s` matches in a str pattern: the characters str.isspace() accepts (none above U+3000).
+_WHITESPACE = frozenset(ch for ch in map(chr, range(0x3001)) if ch.isspace())
+
+
+def _literal_prefixes(pattern: str) -> frozenset[str] | None:
+    """The first `_PREFIX_LENGTH` characters (or fewer, where the pattern stops being literal) that
+    every match of `pattern` begins with, lookarounds left out; None where it cannot be told (a
+    match may begin with any digit, or Python's parser is not the one this was written for).
+
+    Why: one search of hundreds of alternatives costs about 30 µs on an ordinary message, since
+    Python's engine tries each at each position; the same search for a few thousand short literal
+    prefixes, written as a trie (`_trie`), costs a few. A text without one of them has no term.
+    """
+    try:
+        # The engine's own parser, private and read once, here only: where it changes, the quick
+        # check is off (None) and the full search alone decides, slower but as exact.
+        c = importlib.import_module("re._constants")
+        sre_parser = importlib.import_module("re._parser")
+
+        done: set[str] = set()
+
+        def chars(items: Iterable[tuple[object, object]]) -> set[str] | None:
+            out: set[str] = set()
+            for op, av in items:
+                if op is c.LITERAL and isinstance(av, int):
+                    out.add(chr(av))
+                elif op is c.RANGE and isinstance(av, tuple) and av[1] - av[0] <= 40:
+                    out.update(map(chr, range(av[0], av[1] + 1)))
+                elif op is c.CATEGORY and av is c.CATEGORY_SPACE:
+                    out.update(_WHITESPACE)
+                else:
+                    return None
+            return out
+
+        def walk(seq: Iterable[tuple[object, Any]], heads: set[str]) -> set[str]:
+            for op, av in seq:
+                if not heads:
+                    break
+                if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+                    continue  # zero-width: the match's characters do not include it
+                if op is c.LITERAL:
+                    heads = {h + chr(av) for h in heads}
+                elif op is c.IN:
+                    options = chars(av)
+                    if options is None:
+                        done.update(heads)
+                        return set()
+                    heads = {h + ch for h in heads for ch in options}
+                elif op is c.BRANCH:
+                    heads = set().union(*(walk(alternative, set(heads)) for alternative in av[1]))
+                elif op is c.SUBPATTERN:
+                    heads = walk(av[3], heads)
+                elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+                    low, high, sub = av
+                    once = walk(sub, set(heads))
+                    if high == 1:
+                        heads = once | (heads if low == 0 else set())
+                    else:
+                        done.update(once)  # a prefix of every longer repetition too
+                        heads = heads if low == 0 else set()
+                else:
+                    done.update(heads)
+                    return set()
+                full = {h for h in heads if len(h) >= _PREFIX_LENGTH}
+                done.update(h[:_PREFIX_LENGTH] for h in full)
+                heads -= full
+            return heads
+
+        done.update(walk(sre_parser.parse(pattern), {""}))
+    except (ImportError, AttributeError, TypeError, ValueError, re.error):
+        return None
+    return None if "" in done else frozenset(done)
+
+
+def _trie(words: Iterable[str]) -> str:
+    """The words as one regular expression that branches on one literal character at a time, the
+    form Python's engine rejects quickly: "acid", "acet" -> "ac(?:id|et)". A word that is a prefix of
+    another stands for both (only whether one begins here matters)."""
+    tree: dict[str, Any] = {}
+    for word in sorted(set(words), key=len):
+        node = tree
+        for ch in word:
+            if node.get("") is True:
+                break
+            node = node.setdefault(ch, {})
+        else:
+            node.clear()
+            node[""] = True
+
+    def text(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + text(child) for ch, child in sorted(node.items()) if ch]
+        if node.get("") is True or not branches:
+            return ""
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return text(tree)
+
+
+def _quick_check() -> re.Pattern[str] | None:
+    """The prefixes of every term as one trie, or None where some term's cannot be told."""
+    prefixes: set[str] = set()
+    for alternatives, *_ in _TERM_LISTS:
+        found = _literal_prefixes(alternatives)
+        if found is None:
+            return None
+        prefixes |= found
+    return re.compile(r"(?<!\w)" + _trie(prefixes))
+
+
+_ANY_PREFIX = _quick_check()
 
 
 def _folded(text: str) -> str:
@@ -167,41 +213,104 @@ def _folded(text: str) -> str:
 
 
 def _may_hold_term(text: str) -> bool:
-    """Whether any hazard, tool or appliance term is in `text` (one search for all the word lists)."""
-    return _ANY_TERM.search(_folded(text)) is not None
+    """Whether any hazard, tool or appliance term is in `text`: one quick search for the terms'
+    first characters (`_ANY_PREFIX`), then one for all the word lists where that finds some."""
+    folded = _folded(text)
+    if _ANY_PREFIX is not None and _ANY_PREFIX.search(folded) is None:
+        return False
+    return _ANY_TERM.search(folded) is not None
 
 
 _HOME = (
-    r"(?:house|apartment|flat|kitchen|garage|basement|backyard|back\s+yard|yard|bathroom|bedroom|attic|shed|"
-    r"garden|driveway|sink|bathtub|tub|home)"
+    r"(?:houses?|apartments?|flats?|kitchens?|garages?|basements?|backyards?|back\s+yards?|yards?|bathrooms?|"
+    r"bedrooms?|rooms?|attics?|sheds?|gardens?|driveways?|sinks?|bathtubs?|tubs?|homes?|dorms?|desks?|balcon(?:y|ies)|"
+    r"patios?|porch(?:es)?|living\s+rooms?|laundry\s+rooms?)"
 )
-_HOUSEHOLD = r"(?:stove|stovetop|hob|oven|microwave|fridge|freezer|smoke\s+(?:detector|alarm)s?)"
+_HOUSEHOLD = r"(?:stoves?|stovetops?|hobs?|ovens?|microwaves?|fridges?|freezers?|smoke\s+(?:detector|alarm)s?)"
 _FAMILY = (
     r"(?:own|family'?s?|parents'?|parent's|dad'?s|mom'?s|mum'?s|mother'?s|father'?s|brother'?s|sister'?s|"
     r"grandma'?s|grandpa'?s)"
 )
 #: Where or when an activity would happen outside supervision: at home, in your kitchen, on your
-#: stove, homemade, DIY, "tonight" (an online program's evening is at home).
+#: stove, homemade, DIY, "tonight" (an online program's evening is at home). Participants of an online
+#: program are at home anyway (see `_at_home`); a cue says so even where a lab is named elsewhere.
 _HOME_CUE = re.compile(
-    rf"\bat\s+(?:(?:your|ur|my|our)\s+)?(?:own\s+)?home\b|\bfrom\s+home\b|"
+    rf"\bat\s+(?:(?:your|ur|my|our)\s+)?(?:own\s+)?homes?\b|\bfrom\s+homes?\b|"
     rf"\b(?:at|in|inside|from|around|outside)\s+(?:your|ur|the|my|our)\s+(?:own\s+)?{_HOME}\b|"
     rf"\b(?:on|in|with|using)\s+(?:your|the|my|ur)\s+(?:own\s+)?{_HOUSEHOLD}\b|"
     rf"\byour\s+(?:{_FAMILY}\s+)?(?:{_HOME}|{_HOUSEHOLD})\b|"
     r"\bhome[\s-]?made\b|\bhomebrew(?:ed)?\b|\bhome\s+(?:lab|experiments?|science|chemistry)\b|"
-    r"\bkitchen\s+(?:chemistry|science|lab)\b|\bdiy\b|\bdo[\s-]it[\s-]yourself\b|\byourself\b|\byour\s+own\b|"
-    r"\byou\s+(?:make|made|build|built|mix|brew)\b|\btonight\b|\bthis\s+(?:evening|weekend)\b|"
+    r"\bkitchen\s+(?:chemistry|science|lab)\b|\bdiy\b|\bdo[\s-]it[\s-]yourself\b|\byourselves\b|\byourself\b|"
+    r"\byour\s+own\b|\byou\s+(?:make|made|build|built|mix|brew)\b|\b(?:go|get|back|once\s+you'?re|when\s+you'?re)\s+home\b|\btonight\b|\bthis\s+(?:evening|weekend)\b|"
     r"\bover\s+the\s+weekend\b|\bafter\s+(?:class|school|the\s+session)\b",
     re.IGNORECASE,
 )
 _HOME_CUE_NEGATED = re.compile(
     r"(?:\bnot|\bnever|n't|\binstead\s+of|\brather\s+than|\bexcept)\b[^.!?]{0,20}$", re.IGNORECASE
 )
-#: Supervised settings: the policy is about activities at home, not in a lab or class.
+#: A lab word that names the online session or the kitchen, not a supervised place.
+_NOT_A_PLACE = r"(?!(?:home|kitchen|virtual|online|zoom|diy|garage|basement|own|bedroom|backyard|next|this)\b)"
+#: Supervised settings: the policy is about activities at home, not in a lab, on campus, in a
+#: makerspace, in a supervised session or done by an adult ("get an adult to handle the dry ice").
 _LAB_CUE = re.compile(
-    r"\b(?:in|at|inside)\s+(?:the\s+|a\s+|our\s+|your\s+school'?s?\s+|the\s+school\s+)?"
-    r"(?:chem(?:istry)?\s+|bio(?:logy)?\s+|physics\s+|science\s+|school\s+)?(?:lab|labs|laboratory|classroom)\b|"
-    r"\bfume\s+hood\b|\bunder\s+(?:\w+\s+)?supervision\b|\bsupervised\b|\blab\s+(?:session|bench|period|class)\b|"
-    r"\bin\s+class\b",
+    r"\b(?:in|at|inside|to)\s+(?:the\s+|a\s+|our\s+|your\s+school'?s?\s+|the\s+school\s+)?"
+    rf"(?:{_NOT_A_PLACE}[\w.-]+\s+)?(?:chem(?:istry)?\s+|bio(?:logy)?\s+|physics\s+|science\s+|school\s+|teaching\s+)?"
+    r"(?:lab|labs|laboratory|laboratories|classroom)\b|"
+    r"\b(?:makerspace|maker\s+space|fab\s*lab|hackerspace|machine\s+shop|wet\s+lab|clean\s*room)s?\b|"
+    r"\bfume\s+hoods?\b|\bbiosafety\s+cabinet\b|\bunder\s+(?:\w+\s+){0,2}supervision\b|\bsupervised\b|\bsupervising\b|"
+    r"(?<!virtual )(?<!online )(?<!zoom )\blab\s+(?:session|bench|period|class|day|visit|tour|coats?)\b|\bin\s+class\b|"
+    r"\bon\s+(?:the\s+)?campus\b|\bon\s+site\b|\bat\s+(?:the\s+)?(?:[\w.-]+\s+)?(?:museum|science\s+cent(?:er|re))\b|"
+    r"\bwith\s+(?:dr|prof|professor|doctor)\.?\s+\w+|\b(?:dr|prof|professor)\.?\s+\w+\s+(?:will|is\s+going\s+to|'ll)\b|"
+    r"\bwith\s+(?:a|an|the|our|your)\s+(?:\w+\s+)?(?:professional|technician|chemist|instructor|staff|lab\s+tech|"
+    r"electrician|scientist|researcher|ta|teacher|mentor)s?\b|"
+    r"\b(?:staff|instructors?|teachers?|mentors?|counselors?|tas|the\s+ta)\s+(?:will|is\s+going\s+to|are\s+going\s+to|"
+    r"'ll|demonstrates?|demos?|shows?)\b|"
+    r"\b(?:get|ask|let|have)\s+(?:an?|your)\s+(?:adult|parent|grown-?up|guardian)s?\s+(?:to\s+)?"
+    r"(?:handle|do|light|use|pour|open|cut|take\s+care\s+of)\b",
+    re.IGNORECASE,
+)
+#: Talk about the subject, the right way to handle it, or a simulation of it: "the video explains how
+#: to make …", "use the virtual lab to mix the acids",
+#: "keep pool chemicals away from each other", "take old paint thinner to the hazardous-waste drop-off".
+_SAFETY_TALK = re.compile(
+    r"\baway\s+from\b|\bout\s+of\s+(?:reach|the\s+reach)\b|\bhazardous[\s-]waste\b|\bdrop[\s-]off\b|"
+    r"\bcollection\s+(?:site|day|event)\b|\bpoison\s+control\b|\bsafety\s+data\s+sheets?\b|\bsds\b|"
+    r"\b(?:virtual|online|simulated)\s+labs?\b|\bsimulations?\b|\bphet\b|\bminecraft\b|\bvideo\s+games?\b|"
+    r"\b(?:learn|learned|learning|study|studied|read|watch|watched|discuss|discussed|explain|explains|explained|"
+    r"talk(?:ed|ing)?|describes?|described)\s+(?:\w+\s+){0,4}(?:how|why|what|whether)\s+(?:to\b|you\b|we\b|people\b|it\b)",
+    re.IGNORECASE,
+)
+#: Cleaning and gardening by the label, where a household product is poured or mixed into water.
+_ORDINARY_USE = re.compile(
+    r"\b(?:clean|cleans|cleaning|wash|washing|laundry|whites|mop|mopping|wipe|wiping|disinfect\w*|saniti[sz]\w*|"
+    r"scrub\w*|stains?|dishes|counters?|countertops?|floors?|toilets?|label|directions|lawn|weeds|water|away|back)\b",
+    re.IGNORECASE,
+)
+#: Ordinary food, cooked as every household does.
+_FOOD = re.compile(
+    r"\b(?:pizza|leftovers?|popcorn|cookies?|brownies?|cake|cupcakes?|bread|toast|pasta|noodles|ramen|rice|eggs?|"
+    r"soup|dinner|lunch|breakfast|snacks?|tea|coffee|cocoa|milk|oatmeal|pancakes?|muffins?|veggies|vegetables|"
+    r"chicken|potato(?:es)?|fries|burritos?|sandwich(?:es)?|food|meal)\b",
+    re.IGNORECASE,
+)
+_FLAME = re.compile(r"\b(?:flames?|fire|fireball|lighter|candles?|match(?:es)?|torch|burn|ignite|light\s+it)\b", re.I)
+#: Swabbing a surface is sampling microbes where the sentence is about growing them:
+#: "swab your keyboard and keep the plate under your bed".
+_CULTURE_CONTEXT = re.compile(
+    r"\b(?:plates?|petri|agar|grow|grows|growing|culture|cultures|incubate|colon(?:y|ies)|germs|bacteria|microbes)\b",
+    re.IGNORECASE,
+)
+#: A project's materials: heating these in an appliance is the question the safety contact answers.
+_PROJECT_MATERIAL = re.compile(
+    r"\b(?:wax|crayons?|soap|clay|plastic|resin|glue|metal|foil|grapes?|experiment|project|slime|solder|"
+    r"batter(?:y|ies)|chemicals?|polymer|shrinky|styrofoam|cd|dvd)\b",
+    re.IGNORECASE,
+)
+#: What makes mixing a household product dangerous: another product, or one of the known partners.
+_REACTIVE_PARTNER = re.compile(
+    r"\b(?:vinegar|lemon\s+juice|windex|alcohol|acids?|ammonia|bleach|peroxide|each\s+other|together|"
+    r"everything|all\s+(?:of\s+)?(?:them|the|these|those)|other\s+(?:cleaners|chemicals|products)|whatever|"
+    r"alumin(?:i?um)\s+foil)\b",
     re.IGNORECASE,
 )
 _NEGATIONS = _words(
@@ -211,34 +320,72 @@ _NEGATIONS = _words(
 )
 #: "don't forget to mix…" is an instruction, not a warning.
 _NOT_NEGATING = _words("forget hesitate worry")
-#: Words that may come before an imperative verb at the start of a clause.
+#: Words that may come before an imperative verb at the start of a clause, the whole group
+#: addressed among them ("everyone grab …", "ok campers, mix …").
 _DISCOURSE = _words(
-    """please pls plz now then first next so ok okay just also and or tonight today tomorrow later
-    afterwards after that carefully quickly gently slowly finally simply step hey hi guys everyone kids
-    all again lastly second third once quick fun idea challenge homework task bonus"""
+    """please pls plz now then first next so ok okay ok so just also and or tonight today tomorrow later
+    afterwards after that carefully quickly gently slowly finally simply step hey hi yo guys everyone everybody
+    y'all yall folks team campers friends class ppl peeps kids all again lastly second third once quick fun idea
+    challenge homework task bonus both each"""
 )
-#: A clause ending in these proposes what comes next: "you can mix", "let's make", "how to build".
+#: Who a proposal may be put to or by, the group included: "you", "we all", "everyone", "each of you".
+_SUBJECT = (
+    r"(?:you|u|ya|we|i|everyone|everybody|y'?all|you\s+all|you\s+guys|you\s+two|you\s+both|we\s+all|"
+    r"(?:each|all|both)\s+of\s+(?:you|us)|every\s+(?:one|camper|student)\s+of\s+you|the\s+(?:group|class|team))"
+)
+_MODAL = (
+    r"(?:'ll|'re\s+going\s+to|'re\s+gonna|'m\s+going\s+to|'m\s+gonna|\s+will|\s+can|\s+could|\s+should|\s+need\s+to|"
+    r"\s+needs\s+to|\s+have\s+to|\s+has\s+to|\s+must|\s+may|\s+might|\s+(?:are|is|am)\s+going\s+to|\s+(?:are|is)\s+gonna|"
+    r"\s+gonna|\s+want\s+to|\s+wanna|\s+get\s+to|\s+gets\s+to|\s+gotta|\s+ought\s+to|\s+plan\s+to|\s+are\s+to|\s+is\s+to)"
+)
+#: A clause ending in these proposes what comes next: "you can mix", "let's all make", "how to build",
+#: "everyone should grab", "who wants to try".
 _PROPOSAL_TAIL = re.compile(
-    r"(?:\byou(?:'ll|'re\s+going\s+to|'re\s+gonna|\s+will|\s+can|\s+could|\s+should|\s+need\s+to|\s+have\s+to|"
-    r"\s+must|\s+may|\s+might|\s+are\s+going\s+to|\s+are\s+gonna|\s+gonna|\s+want\s+to|\s+wanna|\s+get\s+to|"
-    r"\s+ought\s+to|\s+to|\s+(?:guys|all|two)\s+(?:can|should|will|could))"
-    r"|\blet'?s|\blet\s+us"
-    r"|\bwe(?:'ll|\s+will|\s+can|\s+could|\s+should|\s+are\s+going\s+to|'re\s+going\s+to|\s+gonna|'re\s+gonna|"
-    r"\s+need\s+to|\s+have\s+to)"
-    r"|\bi(?:'ll|\s+will|\s+can|\s+could|\s+should|\s+am\s+going\s+to|'m\s+going\s+to|\s+gonna|'m\s+gonna|"
-    r"\s+want\s+to|\s+wanna|\s+need\s+to|\s+plan\s+to|\s+might)"
-    r"|\b(?:can|could|should|may|shall)\s+(?:i|we|you)"
-    r"|\b(?:is|are)\s+to|\bhow\s+to|\bwhy\s+not|\btry\s+to|\bremember\s+to|\bgo\s+ahead\s+and|\bfeel\s+free\s+to|"
-    r"\bbe\s+sure\s+to|\bmake\s+sure\s+(?:to|you)|\bdon'?t\s+forget\s+to|\bwant\s+to|\bplan\s+to|\bneed\s+to|"
-    r"\bhelp\s+(?:you|them))\s*$",
+    rf"(?:\b{_SUBJECT}{_MODAL}(?:\s+(?:all|both|each|also|just|really|totally|definitely|first|then|now|def))?"
+    r"|\byou\s+to|\blet'?s(?:\s+(?:all|both|each|just|also|quickly|now|then|finally|go|try\s+to))?"
+    r"|\blet\s+us(?:\s+all)?"
+    r"|\b(?:can|could|should|may|shall)\s+(?:i|we|you|u|everyone|everybody|y'?all)(?:\s+(?:all|both|just))?"
+    r"|\b(?:is|are)\s+to|\bhow\s+to|\bwhy\s+not|\bwhy\s+don'?t\s+(?:we|you|u)|\bhow\s+about\s+we|\bwhat\s+if\s+we"
+    r"|\bwho\s+wants\s+to|\bwho\s+(?:can|could)|\banyone\s+(?:want|wants|wanna)(?:\s+to)?|\btry\s+to|\bremember\s+to|\bgo\s+ahead\s+and"
+    r"|\bfeel\s+free\s+to|\bbe\s+sure\s+to|\bmake\s+sure\s+(?:to|you|u)|\bdon'?t\s+forget\s+to|\bwant\s+to|\bplan\s+to"
+    r"|\bneed\s+to|\btime\s+to|\bhelp\s+(?:you|them|u))\s*$",
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(r"[,:;(\[\"“—–]|\s-\s|^\s*(?:\d+[.)]|[-*•])\s+")
 #: "… and mix them", "… then heat it": the verb after a conjunction continues the clause before.
 _CONJUNCTION = re.compile(r"\b(?:and|then|or|but|&)\b", re.IGNORECASE)
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*")
-#: Sentence ends, lines and semicolons, but not the "1." of a numbered step.
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])(?<!\b\d\.)(?<!\b\d\d\.)\s+|\n+|;")
+#: Where a sentence may end: after ".", "!" or "?" and spaces, at a line break, at a semicolon.
+#: Whether a full stop ends one is `_ends_sentence`'s to say.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+|;")
+#: Abbreviations after which a full stop never ends a sentence ("e.g. bleach", "Dr. Lee", "approx. 5 g",
+#: "vs. vinegar", "No. 2"), and those after which it does only before a capital ("… etc. Then mix").
+_ABBREVIATIONS = _words(
+    """e.g eg i.e ie dr mr mrs ms mx prof approx appr vs v no nos st jr sr ft oz lb lbs fl tsp tbsp min max
+    fig figs vol ca cf al inc ltd co mt ave dept univ ph.d m.d b.s m.s sgt capt gen lt col rev hon est
+    incl esp dept approx. ex resp temp qty pt pts"""
+)
+_ABBREVIATIONS_BEFORE_LOWER = _words("etc u.s u.k a.m p.m am pm e.t.c misc wk hr hrs mins secs sec")
+_WORD_BEFORE = re.compile(r"([\w.]+)\.$")
+
+
+def _ends_sentence(before: str, after: str) -> bool:
+    """Whether the text `before` (ending in ".", "!" or "?") ends a sentence that `after` does not
+    continue: not after an abbreviation, an initial ("J. Smith") or a list number ("1."), and not
+    after "etc." or "p.m." when the next word begins in lower case or with a digit."""
+    if not before.endswith("."):
+        return True
+    m = _WORD_BEFORE.search(before)
+    if m is None:
+        return True
+    word = m.group(1).lower().lstrip(".")
+    if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or (word.isdigit() and len(word) <= 2):
+        return False
+    if word in _ABBREVIATIONS_BEFORE_LOWER or "." in word:
+        return after[:1].isupper()
+    return True
+
+
 _PRONOUN_OBJECT = _words("it them these those that this together both")
 _VERB_REACH = 8  # words between a verb and the hazard it acts on ("use your smoke detector's americium")
 _SENTENCE_LIMIT = 1000  # characters; longer runs are read in pieces, so a pathological text stays linear
@@ -247,10 +394,24 @@ _PHRASE_LIMIT = 120
 
 def _sentences(text: str) -> list[str]:
     """Sentences (and lines), a line ending in ":" joined to the next ("At home:\\n1. mix…"), and
-    any run longer than `_SENTENCE_LIMIT` cut at spaces: no real sentence is that long.
+    any run longer than `_SENTENCE_LIMIT` cut at spaces: no real sentence is that long. A full stop
+    after an abbreviation does not end one (`_ends_sentence`): "Get approx. 5 g of sodium metal"
+    is one proposal, not two halves.
     """
+    parts: list[str] = []
+    last = 0
+    for m in _SENTENCE_BREAK.finditer(text):
+        if (
+            m.group(0)[:1].isspace()
+            and not m.group(0).count("\n")
+            and not _ends_sentence(text[max(last, m.start() - 40) : m.start()], text[m.end() : m.end() + 1])
+        ):
+            continue
+        parts.append(text[last : m.start()])
+        last = m.end()
+    parts.append(text[last:])
     merged: list[str] = []
-    for part in _SENTENCE_BREAK.split(text):
+    for part in parts:
         if merged and merged[-1].rstrip().endswith(":") and len(merged[-1]) < _SENTENCE_LIMIT:
             merged[-1] += " " + part
         elif part.strip():
@@ -286,7 +447,8 @@ def _is_negated(tokens: list[str], index: int) -> bool:
     """
     window = [t.lower() for t in tokens[max(0, index - 4) : index]]
     for i, word in enumerate(window):
-        if word in _NEGATIONS and not (i + 1 < len(window) and window[i + 1] in _NOT_NEGATING):
+        asks_why = i and window[i - 1] == "why" and word in ("don't", "dont")  # "why don't we mix …"
+        if word in _NEGATIONS and not asks_why and not (i + 1 < len(window) and window[i + 1] in _NOT_NEGATING):
             return True
     return False
 
@@ -318,7 +480,8 @@ def _proposes(sentence: str, verb_start: int) -> bool | None:
 
 #: Up to three words after a verb, stopping at a preposition: "solder [the wires] at home".
 _VERB_OBJECT = re.compile(r"(?:\s+(?!(?:at|in|on|with|and|then|to|for|until)\b)[\w'-]+){1,3}", re.IGNORECASE)
-_Term = tuple[int, int, str, str, frozenset[str]]  # start, end, category, level, verbs that act on it
+#: start, end, category, level, the verbs that act on it, their name ("misuse": a household product)
+_Term = tuple[int, int, str, str, frozenset[str], str]
 
 
 def _terms(sentence: str) -> list[_Term]:
@@ -327,72 +490,197 @@ def _terms(sentence: str) -> list[_Term]:
     if not _may_hold_term(sentence):
         return []  # most sentences: one search instead of one per word list
     found: list[_Term] = []
-    for pattern, category, level, allowed in _TERMS:
+    # "Grab the bleach" is for the chores; "grab drain cleaner for tonight's reaction" is not.
+    for_experiment = _EXPERIMENT.search(sentence) is not None
+    for pattern, category, level, allowed, kind in _TERMS:
+        if kind == "misuse" and for_experiment:
+            allowed = allowed | _ACQUIRING_VERBS
         for m in pattern.finditer(sentence):
             if not any(s < m.end() and m.start() < e for s, e, *_ in found):
-                found.append((m.start(), m.end(), category, level, allowed))
+                found.append((m.start(), m.end(), category, level, allowed, kind))
     return sorted(found)
+
+
+#: A plan put to the group in the present progressive: "tonight we're mixing …", "you're all making …".
+_PLAN_VERB = re.compile(
+    r"\b(?:we'?re|we\s+are|you'?re|you\s+are|y'?all\s+are|yall\s+are|everyone'?s|everyone\s+is|everybody'?s|"
+    r"everybody\s+is)(?:\s+(?:all|both|each|also|just|finally))?\s+(?P<verb>[a-z]+ing)(?:\s+(?P<particle>apart|open|up))?\b",
+    re.IGNORECASE,
+)
+#: When such a plan is for: "we're mixing it" alone may be what they are doing on the call.
+_FUTURE = re.compile(
+    r"\b(?:tonight|tomorrow|later|this\s+(?:weekend|evening|afternoon|week)|next\s+(?:week|session|time|class)|"
+    r"on\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day|after\s+(?:class|school|the\s+session|dinner|the\s+call))\b",
+    re.IGNORECASE,
+)
+
+
+def _base_of_ing(word: str, particle: str | None) -> str | None:
+    """The base form a verb of the lists has for "mixing", "making", "dropping", "taking apart"."""
+    stem = word.lower()[:-3]
+    tail = f"_{particle.lower()}" if particle else ""
+    for base in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else ""):
+        if base and base + tail in _ALL_VERBS:
+            return base + tail
+        if base and base in _ALL_VERBS:
+            return base
+    return None
+
+
+def _plans(sentence: str) -> list[tuple[int, int, str]]:
+    """The plans put to the group in the sentence, as (start, end, base form): only where the
+    sentence says when ("tonight we're heating the acid")."""
+    if not _FUTURE.search(sentence):
+        return []
+    found = []
+    for m in _PLAN_VERB.finditer(sentence):
+        base = _base_of_ing(m.group("verb"), m.group("particle"))
+        if base is not None and base not in _NEUTRAL_VERBS:
+            found.append((m.start("verb"), m.end(), base))
+    return found
 
 
 def _proposed_verbs(sentence: str, terms: list[_Term], starts: list[int]) -> tuple[list[_Verb], dict[int, bool]]:
     """The sentence's verbs, and for each (by start) whether it is proposed (see `_proposes`). A word
     that is both a verb and a term is a verb only where a proposal's verb stands: "use the microwave"
-    has a noun; "Microwave the soap" a verb.
+    has a noun; "Microwave the soap" a verb. A plan in the present progressive with its time
+    ("tonight we're mixing …", `_plans`) is proposed too.
     """
     verbs: list[_Verb] = []
     proposed: dict[int, bool] = {}
-    for m in _VERB.finditer(sentence):
-        v = _Verb(m.start(), m.end(), bisect_left(starts, m.start()), _SPACES.sub("_", m.group(0).lower()))
-        says = _proposes(sentence, v.start)
-        proposed[v.start] = says if says is not None else (not verbs or proposed[verbs[-1].start])
+    plans = _plans(sentence)
+    found = [
+        (m.start(), m.end(), m.lastgroup or _SPACES.sub("_", m.group(0).lower()), False)
+        for m in _VERB.finditer(sentence)
+    ]
+    found += [
+        (start, end, base, True) for start, end, base in plans if not any(f[0] < end and start < f[1] for f in found)
+    ]
+    for start, end, base, planned in sorted(found):
+        v = _Verb(start, end, bisect_left(starts, start), base)
+        says = True if planned else _proposes(sentence, v.start)
+        if says is False and _PURPOSE.search(sentence[max(0, v.start - 4) : v.start]):
+            says = any(proposed[u.start] for u in verbs)  # "steal the gasoline … to burn"
+        # A verb after "and"/"then" continues the proposal of any verb before it: "swab the handle
+        # and streak it" ("handle" here a noun, read as a verb that proposes nothing).
+        proposed[v.start] = says if says is not None else (not verbs or any(proposed[u.start] for u in verbs))
+        if not proposed[v.start] and _DETERMINER_BEFORE.search(sentence, max(0, v.start - 8), v.start):
+            continue  # a noun: "taste a drop of the oven cleaner", "the light", "a test"
         if proposed[v.start] or not any(s < v.end and v.start < e for s, e, *_ in terms):
             verbs.append(v)
     return verbs, proposed
 
 
-def _acting_verb(verbs: list[_Verb], term: _Term, tokens: list[re.Match[str]]) -> tuple[_Verb, int] | None:
+#: Words between a verb and a hazard that make the hazard the subject of something else, or put it
+#: in a condition ("use gloves when handling muriatic acid").
+_TOPIC = re.compile(
+    r"\b(?:about|regarding|dangers?|risks?|safety|history|facts?|videos?|pictures?|photos?|drawings?|posters?|"
+    r"models?|diagrams?|simulations?|reports?|essays?|presentations?|slides?|notes|worksheets?|homework\s+on|"
+    r"quiz(?:zes)?|questions?|lessons?|chapters?|readings?|when|whenever|while|if|unless|before)\b",
+    re.IGNORECASE,
+)
+
+
+def _acting_verb(
+    sentence: str, verbs: list[_Verb], term: _Term, tokens: list[re.Match[str]]
+) -> tuple[_Verb, int] | None:
     """The verb acting on a term, and where the phrase ends: the nearest verb before it (within
     `_VERB_REACH` words), else a verb just after it followed by "them"/"it" ("bleach and ammonia: mix
     them"). The verb must be one the term allows; a neutral verb in between ("use soap to kill
     bacteria") acts on nothing.
     """
-    start, end, *_, allowed = term
+    start, end, *_, allowed, _ = term
     index = bisect_left(tokens, start, key=lambda t: t.start())
     i = bisect_left(verbs, start + 1, key=lambda v: v.end)
     if i and index - verbs[i - 1].index <= _VERB_REACH:
+        if _TOPIC.search(sentence, verbs[i - 1].end, start):
+            return None  # "make a poster about the dangers of mixing chemicals"
         if verbs[i - 1].base in allowed:
             return verbs[i - 1], end
         if verbs[i - 1].base in _NEUTRAL_VERBS:
             return None
     for v in verbs[i : i + 3]:
-        close = v.start >= end and v.index - index <= 5 and v.index + 1 < len(tokens)
-        if close and v.base in allowed and tokens[v.index + 1].group(0).lower() in _PRONOUN_OBJECT:
+        if v.start < end or v.base not in allowed:
+            continue
+        if (
+            v.index - index <= _VERB_REACH
+            and v.index + 1 < len(tokens)
+            and tokens[v.index + 1].group(0).lower() in _PRONOUN_OBJECT
+        ):
             return v, tokens[v.index + 1].end()
+        if v.index - index <= _PURPOSE_REACH and v.index and tokens[v.index - 1].group(0).lower() == "to":
+            return v, v.end
     return None
 
 
-def _sentence_hazards(sentence: str) -> list[tuple[int, HazardMatch]]:
+def _at_home(sentence: str, supervised_elsewhere: bool) -> bool:
+    """Whether a hazard proposed in the sentence would be done at home, unsupervised.
+
+    Participants of an online program are at home: a proposal is at home unless it names a lab, the
+    campus, a makerspace, a supervised session or an adult professional doing it ("in the lab
+    tomorrow", "with Dr. Lee"), in the sentence or, when the sentence itself names no home, elsewhere
+    in the message. A sentence that says "not at home" ("don't try this at home: …") is a warning.
+    """
+    if _has_home_cue(sentence):
+        return True  # "after the lab tour, go home and grow …"
+    if _LAB_CUE.search(sentence):
+        return False
+    if _HOME_CUE.search(sentence):
+        return False  # every home it names is negated: "never at home", "don't try this at home"
+    return not supervised_elsewhere
+
+
+def _ordinary_use(sentence: str, term: _Term, verb: _Verb, terms: list[_Term]) -> bool:
+    """True when a household product is only poured or mixed into water or the wash, to clean or
+    garden ("add a cup of bleach to the laundry"): mixing it is a hazard only with another product
+    or a known partner ("mix bleach and vinegar"), or where nothing says it is cleaning. And when a
+    kitchen appliance only cooks food ("heat the leftover pizza in the microwave"): the question is
+    for a project's materials ("microwave the soap", "melt the wax on the stove")."""
+    start, end, *_, kind = term
+    if kind == "appliances":
+        return bool(_FOOD.search(sentence)) and not _PROJECT_MATERIAL.search(sentence)
+    if kind != "misuse":
+        return False
+    if verb.base == "spray":
+        return not _FLAME.search(sentence)  # hairspray through a candle flame, not the counter
+    if verb.base not in _MIXING_VERBS:
+        return False
+    others = sentence[:start] + " " * (end - start) + sentence[end:]
+    chemicals = [t for t in terms if t[2] == "chemical"]
+    return len(chemicals) < 2 and not _REACTIVE_PARTNER.search(others) and bool(_ORDINARY_USE.search(sentence))
+
+
+def _sentence_hazards(sentence: str, supervised_elsewhere: bool = False) -> list[tuple[int, HazardMatch]]:
     """Hazards and tool uses one sentence proposes, with where each phrase starts; see
     `find_hazardous_activity`. One match per verb and category: "mix bleach and ammonia"."""
     terms = _terms(sentence)
-    home = _has_home_cue(sentence)
-    asks = any(level == "ask" for *_, level, _ in terms) or _SELF_TOOL_VERB.search(sentence)
-    if not (asks or (terms and home)) or _LAB_CUE.search(sentence):
+    if not terms and not _SELF_TOOL_VERB.search(sentence):
+        return []
+    if _SAFETY_TALK.search(sentence) or (_LAB_CUE.search(sentence) and not _has_home_cue(sentence)):
+        return []
+    home = _at_home(sentence, supervised_elsewhere)
+    if not home and not any(level == "ask" for *_, level, _, _ in terms) and not _SELF_TOOL_VERB.search(sentence):
         return []
     tokens = list(_TOKEN.finditer(sentence))
     words = [t.group(0) for t in tokens]
     verbs, proposed = _proposed_verbs(sentence, terms, [t.start() for t in tokens])
     spans: dict[tuple[int, str, str], tuple[int, int]] = {}
     for term in terms:
-        acting = _acting_verb(verbs, term, tokens)
+        acting = _acting_verb(sentence, verbs, term, tokens)
         if acting is None or any(v.start < term[1] and term[0] < v.end for v in verbs):
             continue
-        (verb, phrase_end), (start, _, category, level, _) = acting, term
+        (verb, phrase_end), (start, _, category, level, *_) = acting, term
         if (level == "hazard" and not home) or not proposed[verb.start] or _is_negated(words, verb.index):
+            continue
+        if _ordinary_use(sentence, term, verb, terms):
             continue
         lo, hi = spans.get((verb.start, category, level), (verb.start, verb.end))
         spans[verb.start, category, level] = (min(lo, start), max(hi, phrase_end))
+    sampled = home and _CULTURE_CONTEXT.search(sentence) and not any(k[1] == "biological" for k in spans)
     for v in verbs:
+        if sampled and v.base == "swab" and proposed[v.start] and not _is_negated(words, v.index):
+            obj = _VERB_OBJECT.match(sentence, v.end)
+            spans.setdefault((v.start, "biological", "hazard"), (v.start, obj.end() if obj else v.end))
         if v.base in _SELF_TOOL_VERBS and proposed[v.start] and not _is_negated(words, v.index):
             obj = _VERB_OBJECT.match(sentence, v.end)
             spans.setdefault((v.start, "tools", "ask"), (v.start, obj.end() if obj else v.end))
@@ -411,10 +699,16 @@ def find_hazardous_activity(text: str) -> list[HazardMatch]:
     action verb in base form acting on it ("mix", "heat", "culture", "use") and allowed for that term
     (bleach is only a hazard mixed, heated or burned; peroxide only concentrated), (3) the verb put as
     a proposal (an imperative, "you can …", "let's …", "how to …"), (4) no negation or warning word
-    just before the verb ("don't mix …", "it is dangerous to …"), and (5) an at-home or do-it-yourself
-    cue ("at home", "in your kitchen", "on your stove", "homemade", "tonight"). A sentence about a lab,
-    class or supervision is skipped. Tools need (1)-(4) but no home cue: in an online program the
-    reader is at home, and asking first is cheap.
+    just before the verb ("don't mix …", "it is dangerous to …"), and (5) no supervised setting: the
+    participants of an online program are at home, so a proposal needs no "at home" word, but one
+    that names a lab, the campus, a makerspace, a supervised session or an adult professional (in
+    the sentence, or elsewhere in a message whose sentence names no home) is left alone (see
+    `_at_home`). Sentences that talk about the subject or its safe handling ("the video explains
+    how to …", "keep pool chemicals away from each other") are skipped, and so is a household
+    product poured or mixed into water to clean (`_ordinary_use`). Tools need (1)-(4) only: asking
+    first is cheap. The terms and verbs are the lexicon of `hazard_lexicon`, each group from its
+    source (EPA household hazardous waste, GHS hazard classes, NRC consumer products, CDC/NIH
+    biosafety).
     Why: the policy forbids hazardous-materials activities at home and sends tool questions to the
     safety contact; talking about a subject ("we studied radiation in class") proposes nothing.
     Example: "Tonight, mix bleach and ammonia in your kitchen" ->
@@ -425,8 +719,12 @@ def find_hazardous_activity(text: str) -> list[HazardMatch]:
         return []  # no hazard, tool or appliance word anywhere: no sentence can propose one
     found: list[tuple[int, int, HazardMatch]] = []
     # A link's words are its author's, not the sender's: ".../how-to-mix-bleach-at-home" proposes nothing.
-    for n, sentence in enumerate(_sentences(_mask(flat, _urls(flat)))):
-        found.extend((n, pos, match) for pos, match in _sentence_hazards(sentence))
+    prose = _mask(flat, _urls(flat))
+    # A lab or a professional named elsewhere in the message takes its proposals there; "in class"
+    # elsewhere does not (the class of an online program is a call).
+    supervised = any(not m.group(0).lower().startswith("in class") for m in _LAB_CUE.finditer(prose))
+    for n, sentence in enumerate(_sentences(prose)):
+        found.extend((n, pos, match) for pos, match in _sentence_hazards(sentence, supervised))
     ordered = sorted(found, key=lambda f: (f[2].level != "hazard", f[0], f[1]))
     result: list[HazardMatch] = []
     for *_, match in ordered:

@@ -41,7 +41,10 @@ _SESSION_RECORDING_CUE = re.compile(
     rf"\b(?:{_WHEN}\s+){{0,3}}{_SESSION}(?:\s+#?\d+)?(?:'s)?\s+(?:recordings?|video|vid|replay)\b|"
     rf"\b(?:recordings?|video|replay)\s+(?:of|from)\s+(?:{_WHEN}\s+){{0,3}}(?:{_SESSION}|today|yesterday|tonight|"
     rf"this\s+morning|last\s+night|week\s+\d+)\b|"
-    rf"\brecorded\s+(?:{_WHEN}\s+){{0,3}}{_SESSION}s?\b|\b{_SESSION}(?:\s+#?\d+)?\s+(?:was|were|is|got)\s+recorded\b",
+    rf"\brecorded\s+(?:{_WHEN}\s+){{0,3}}{_SESSION}s?\b|\b{_SESSION}(?:\s+#?\d+)?\s+(?:was|were|is|got)\s+recorded\b|"
+    rf"\b(?:youtube|vimeo|vid|clip|upload)\s+(?:of|from)\s+(?:{_WHEN}\s+){{0,3}}{_SESSION}\b|"
+    rf"\b(?:missed|miss)\s+(?:{_WHEN}\s+){{0,3}}{_SESSION}\b|\bunlisted\b|"
+    rf"\b(?:uploaded|posted|put)\s+(?:{_WHEN}\s+){{0,3}}{_SESSION}\s+(?:to|on)\s+(?:youtube|vimeo)\b",
     re.IGNORECASE,
 )
 #: The text says the link is some recording (for file-sharing links: Drive, Dropbox, Box…).
@@ -60,11 +63,18 @@ _VIDEO_SITES = tuple(_words("youtube.com youtu.be vimeo.com wistia.com wistia.ne
 _CUE_NEGATED = re.compile(r"(?:\bno|\bnot|n't|\bnever|\bwithout|\bwon't)\b(?:\s+\w+){0,3}\s*$", re.IGNORECASE)
 
 
+#: Slack's file subtypes of the clips recorded in Slack (audio and video clips in a message).
+_CLIP_SUBTYPES = _words("slack_audio slack_video")
+
+
 def _is_media_file(file: SharedFile) -> bool:
-    """True for an audio or video file, by mimetype ("video/mp4", "audio/x-m4a"), Slack filetype
-    ("mp4", "mov", "m4a") or, when those are empty or generic ("binary"), the name's extension.
-    Photos, PDFs and documents are not recordings.
+    """True for an audio or video file, by Slack's subtype for a clip recorded in Slack
+    ("slack_audio", "slack_video", which may come with no useful name or mimetype), mimetype
+    ("video/mp4", "audio/x-m4a"), Slack filetype ("mp4", "mov", "m4a") or, when those are empty or
+    generic ("binary"), the name's extension. Photos, PDFs and documents are not recordings.
     """
+    if (getattr(file, "subtype", "") or "").lower() in _CLIP_SUBTYPES:
+        return True
     mimetype = (getattr(file, "mimetype", "") or "").lower()
     filetype = (getattr(file, "filetype", "") or "").lower().lstrip(".")
     name = getattr(file, "name", "") or ""
@@ -79,9 +89,10 @@ def _recording_link_kind(url: str) -> str:
     file), "file" (a file-sharing link, a recording only if the text says so), "video" (a video
     site, a session recording only if the text says so), or "".
 
-    Zoom "/rec/…", Webex recording pages and RCID links, SharePoint "Recordings" folders and
+    Zoom "/rec/…" and Zoom Clips, Webex recording pages and RCID links, SharePoint "Recordings" folders and
     ":v:" video shares, Microsoft Stream, Loom and meeting recorders (Otter, Fathom, Fireflies,
-    tl;dv, Grain) are recordings. A Zoom, Teams or Meet join link is not.
+    tl;dv, Grain) are recordings; a Teams meeting recap is one when the text says so. A Zoom, Teams
+    or Meet join link is not.
     Example: "https://mit.zoom.us/rec/share/abc" -> "recording"; "https://mit.zoom.us/j/123" -> "".
     """
     host, segs, query = _split_url(url)
@@ -100,6 +111,7 @@ def _recording_link_kind(url: str) -> str:
         or (_on(host, "microsoftstream.com") and "video" in path)
         or _on(host, "stream.microsoft.com")
         or (_on(host, "loom.com") and first in {"share", "embed"})
+        or (_on(host, "zoom.us", "zoom.com") and first == "clips")
         or (_on(host, "otter.ai") and first in {"u", "s", "note"})
         or (_on(host, "fathom.video") and first in {"share", "calls"})
         or (_on(host, "fireflies.ai") and first == "view")
@@ -110,6 +122,8 @@ def _recording_link_kind(url: str) -> str:
         return "recording"
     if _on(host, *_FILE_SHARING_HOSTS) or (_on(host, "docs.google.com") and first == "file"):
         return "file"
+    if _on(host, "teams.microsoft.com") and "meetingrecap" in path:
+        return "file"  # a meeting's recap: its recording when the message says so
     if _on(host, *_VIDEO_SITES):
         return "video"
     return ""

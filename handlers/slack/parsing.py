@@ -148,6 +148,7 @@ def shared_file(file: dict) -> SharedFile:
         mimetype=text("mimetype"),
         filetype=text("filetype"),
         described=file.get("file_access") != "check_file_info",
+        subtype=text("subtype"),
     )
 
 

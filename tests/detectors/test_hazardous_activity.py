@@ -4,7 +4,7 @@ that must stay silent (talking about a subject, warnings, labs, cooking)."""
 
 import pytest
 
-from bot.detectors import HazardMatch, find_hazardous_activity
+from bot.detectors import HazardMatch, find_hazardous_activity, hazardous_activity
 
 
 def kinds(text):
@@ -69,6 +69,25 @@ FIRES = [
     pytest.param("Preheat the oven to 350", [TOOLS], id="preheat-oven"),
     pytest.param("you can borrow your mom's drill", [TOOLS], id="moms-drill"),
     pytest.param("Use an X-Acto knife to cut the cardboard", [TOOLS], id="craft-knife"),
+    # Online participants are at home: no home word needed.
+    pytest.param("Mix bleach and vinegar in a jar and watch what happens", [CHEMICAL], id="no-home-word"),
+    pytest.param("Put a chunk of dry ice in a bottle and cap it", [CHEMICAL], id="cryogen"),
+    pytest.param("Grow copper sulfate crystals in a jar this week", [CHEMICAL], id="metal-salt"),
+    pytest.param("Swab the toilet handle and streak it onto the agar plates", [BIOLOGICAL], id="swab-and-streak"),
+    pytest.param("Buy uranium glass marbles online", [RADIATION], id="acquiring-radioactive"),
+    pytest.param("Crack open a button battery", [CHEMICAL], id="taking-apart-battery"),
+    # The whole group addressed.
+    pytest.param("Everyone grab drain cleaner and foil for tonight's reaction", [CHEMICAL], id="everyone-grab"),
+    pytest.param("let's all try making dry ice bombs", [CHEMICAL], id="lets-all"),
+    pytest.param("y'all should pour liquid nitrogen on a balloon", [CHEMICAL], id="yall-should"),
+    # Abbreviations do not cut a proposal in two.
+    pytest.param("Get approx. 20 g of potassium nitrate and mix it with sugar", [CHEMICAL], id="approx"),
+    pytest.param("Use a strong acid, e.g. muriatic acid, to dissolve pennies", [CHEMICAL], id="e-g"),
+    pytest.param("Light a candle and hold the spoon over it", [TOOLS], id="open-flame"),
+    # A plan put to the group, with its time.
+    pytest.param("Tonight we're all making thermite in the backyard!", [CHEMICAL], id="plan-tonight"),
+    pytest.param("we're taking apart a smoke detector tomorrow", [RADIATION], id="plan-taking-apart"),
+    pytest.param("Mix bleach and ammonia. We learned about it in class.", [CHEMICAL], id="in-class-elsewhere"),
 ]
 
 SILENT = [
@@ -123,6 +142,28 @@ SILENT = [
     pytest.param("Use a ruler and scissors to cut out the template", id="scissors"),
     pytest.param("Snap a photo of your circuit and post it here", id="snap-a-photo"),
     pytest.param("see https://example.org/why-you-should-not-mix-bleach-and-ammonia-at-home", id="words-in-a-link"),
+    # Supervised, or not the thing itself.
+    pytest.param("At the MIT lab with Dr. Lee we will culture E. coli on agar plates", id="lab-with-dr"),
+    pytest.param(
+        "Dr. Patel will show the liquid nitrogen demo on campus at 3 p.m. Mix in questions!", id="dr-on-campus"
+    ),
+    pytest.param("We'll be in the lab tomorrow with the TA. Grow the bacteria on the agar plates.", id="lab-elsewhere"),
+    pytest.param("Open the agar plate simulation link and count the colonies", id="simulation"),
+    pytest.param("Let's make a poster about the dangers of mixing household chemicals", id="poster-about"),
+    # Cleaning, cooking and safe handling.
+    pytest.param("Add half a cup of bleach to the laundry", id="bleach-laundry"),
+    pytest.param("Mix a little bleach with water to wipe down the counters", id="bleach-counters"),
+    pytest.param("Heat the leftover pizza in the microwave", id="leftovers-in-the-microwave"),
+    pytest.param("Store pool chemicals away from each other", id="store-away-from"),
+    pytest.param("Take leftover turpentine to the hazardous waste drop-off", id="hazardous-waste"),
+    pytest.param("Salt is sodium chloride, so add a pinch to the pasta water", id="sodium-chloride"),
+    pytest.param("Mercury is the closest planet to the sun", id="planet-mercury"),
+    pytest.param("Get your blood pressure checked", id="blood-pressure"),
+    pytest.param("Make fake blood with corn syrup", id="fake-blood"),
+    pytest.param("Replace the coin cell in the LED badge", id="coin-cell-replaced"),
+    pytest.param("We're not mixing bleach and ammonia tonight, that's dangerous", id="plan-negated"),
+    pytest.param("we're mixing bleach and ammonia in the video lol", id="plan-without-a-time"),
+    pytest.param("Try the acid test: does your essay answer the question?", id="acid-test-idiom"),
 ]
 
 
@@ -173,6 +214,24 @@ def test_the_phrase_is_the_matched_words(text, expected):
 def test_hazards_come_before_asks():
     text = "First, use the hot glue gun. Then, at home, heat the sulfuric acid on your stove."
     assert kinds(text) == [CHEMICAL, TOOLS, TOOLS]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Dr. Lee says: mix bleach and ammonia", id="dr"),
+        pytest.param("Heat it to approx. 90 degrees, i.e. nearly boiling, then add the lye", id="approx-i-e"),
+        pytest.param("Compare acetone vs. turpentine: light them both", id="vs"),
+        pytest.param("Rule No. 1 is fun: mix the acids", id="no"),
+    ],
+)
+def test_an_abbreviation_does_not_end_the_sentence(text):
+    assert [s.strip() for s in hazardous_activity._sentences(text)] == [text]
+
+
+def test_a_sentence_still_ends_after_etc_before_a_capital():
+    parts = hazardous_activity._sentences("Bring bleach, ammonia, etc. Then we talk about safety.")
+    assert len(parts) == 2
 
 
 def test_each_sentence_is_judged_on_its_own():

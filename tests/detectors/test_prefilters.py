@@ -30,7 +30,10 @@ GATES = (
 WORDS = """bleach ammonia mix heat sulfuric acid acids citric lye sodium hydroxide thermite bomb bombs bath
 peroxide hydrogen concentrated 35% bacteria petri dish agar mold mould spores grow culture dead bird
 americium smoke detector open uranium glass cobalt-60 power drill drill your 's soldering iron solder
-oven stove blender the microwave weld at home tonight in your kitchen let's you can how to don't never
+oven stove blender the microwave weld dry ice liquid nitrogen lithium battery button copper sulfate
+lead weights mercury sodium metal acetone paint thinner pool shock chlorine tablets muriatic 35% 10 %
+lantern mantles fiestaware germs blood pressure agar plate simulation candle lighter hot glue gun
+e. coli e.coli x-acto drain cleaner acid-base at home tonight in your kitchen let's you can how to don't never
 my snapchat snap insta instagram ig is : @kid alex.cool22 kid#1234 discord whatsapp me telegram X x
 LINE line ID signal skype skype:kid.22?call add dm on text call me at +44 20 7946 0958 617-555-0134
 (617) 555-0134 6175550134 07946 095812 1 2 3 0 kid123@gmail.com kid at gmail dot com [at] [dot]
@@ -90,6 +93,14 @@ def test_the_quick_checks_do_pass_over_ordinary_text():
         getattr(module, gate)(sample)
         for (module, gate), sample in zip(GATES, ("call 617-555-0134", "my Insta", "ſulfuric acid"), strict=True)
     )
+
+
+def test_the_hazard_terms_quick_check_is_on():
+    """The trie of the terms' first characters is built (Python's parser read as expected), and it
+    passes over an ordinary message without the full search."""
+    assert hazardous_activity._ANY_PREFIX is not None
+    assert hazardous_activity._ANY_PREFIX.search("can we go over problem 3 again on tuesday?") is None
+    assert hazardous_activity._ANY_PREFIX.search("grab some dry\u00a0ice") is not None
 
 
 def test_switching_the_quick_checks_reaches_the_detectors():

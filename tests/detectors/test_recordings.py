@@ -40,6 +40,16 @@ FILES_THAT_FIRE = [
     pytest.param(upload("capture", "", "quicktime"), id="filetype-quicktime"),
     pytest.param(upload("session.MP4", "application/octet-stream", "binary"), id="generic-binary-by-name"),
     pytest.param(upload("interview", "audio/mp4", ""), id="mimetype-only"),
+    pytest.param(
+        SharedFile(id="F0CLIP1", name="audio_message", subtype="slack_audio"), id="slack-audio-clip-by-subtype-only"
+    ),
+    pytest.param(
+        SharedFile(
+            id="F0CLIP2", name="clip", mimetype="application/octet-stream", filetype="binary", subtype="slack_video"
+        ),
+        id="slack-video-clip-with-generic-type",
+    ),
+    pytest.param(SharedFile(id="F0CLIP3", name="Recording", subtype="SLACK_VIDEO"), id="subtype-in-any-case"),
 ]
 
 LINKS_THAT_FIRE = [
@@ -96,6 +106,15 @@ LINKS_THAT_FIRE = [
         "https://www.dropbox.com/s/abc/class.mov?dl=0",
         id="dropbox-mov",
     ),
+    pytest.param("https://mit.zoom.us/clips/share/AbC123", "https://mit.zoom.us/clips/share/AbC123", id="zoom-clip"),
+    pytest.param(
+        "the recording is in the recap https://teams.microsoft.com/l/meetingrecap?driveId=b1",
+        "https://teams.microsoft.com/l/meetingrecap?driveId=b1",
+        id="teams-recap-called-a-recording",
+    ),
+    pytest.param(
+        "if you missed class: https://youtu.be/abcdEFGH123", "https://youtu.be/abcdEFGH123", id="missed-class"
+    ),
 ]
 
 FILES_THAT_STAY_SILENT = [
@@ -114,6 +133,10 @@ FILES_THAT_STAY_SILENT = [
 ]
 
 TEXT_THAT_STAYS_SILENT = [
+    pytest.param("notes: https://teams.microsoft.com/l/meetingrecap?driveId=b1", id="teams-recap-alone"),
+    pytest.param(
+        "I posted the class rules; this video is fun https://youtu.be/abcdEFGH123", id="posted-the-class-rules"
+    ),
     pytest.param("join at https://mit.zoom.us/j/123456789", id="zoom-join-link"),
     pytest.param("my room: https://mit.zoom.us/my/alice", id="zoom-personal-room"),
     pytest.param("https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc", id="teams-join-link"),

@@ -54,6 +54,16 @@ async def test_a_recording_where_a_minor_has_no_consent_is_alerted(world):
     assert f"<@{STAFF1}>" in alert["text"]
 
 
+async def test_a_clip_recorded_in_slack_is_a_recording_though_nothing_else_says_so(world):
+    """A clip known only by Slack's file subtype: no media name, a generic mimetype and filetype."""
+    await world.slack.user_shares_file(
+        STAFF1, GENERAL, name="", mimetype="application/octet-stream", filetype="binary", subtype="slack_video"
+    )
+    await world.settle()
+    [alert] = world.alerts_for("recording-without-consent")
+    assert f"<@{STAFF1}>" in alert["text"]
+
+
 async def test_a_photo_and_a_lesson_about_radiation_are_not_alarms(world):
     await world.slack.user_shares_file(MINOR1, GENERAL, name="my-poster.png", mimetype="image/png", filetype="png")
     await world.slack.user_says(STAFF1, GENERAL, "Today we studied radiation in class: alpha, beta and gamma.")
