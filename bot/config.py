@@ -7,12 +7,15 @@ import csv
 import io
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import phonenumbers
+
 from bot.model import (
+    DEFAULT_PHONE_REGIONS,
     BackgroundCheck,
     EnforcementMode,
     Person,
@@ -129,7 +132,8 @@ _EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _PROGRAM_KEYS = {
     "id", "name", "dlc", "alert_channel", "institution_domains", "team_id", "channels",
-    "session_channels", "safety_contact", "roster", "sessions", "whole_workspace",
+    "session_channels", "safety_contact", "roster", "sessions", "whole_workspace", "allowed_contacts",
+    "phone_regions",
 }  # fmt: skip
 _SESSION_KEYS = {"channel", "start", "end", "access_info"}
 _CONSENT_VALUES = {"yes": True, "no": False, "": False}
@@ -188,6 +192,8 @@ def parse_program(data: Mapping[str, object], *, source: str, base_dir: Path) ->
     channels = _channel_list(section, "channels", problem)
     session_channels = _channel_list(section, "session_channels", problem)
     sessions = _sessions(section.get("sessions", []), problem)
+    phone_regions = _phone_regions(section, problem)
+    allowed_contacts = _allowed_contacts(section, phone_regions, problem)
     mode = _mode(data.get("enforcement", {}), source, problems)
 
     roster_name = _text(section, "roster", problem, required=True)
@@ -217,6 +223,8 @@ def parse_program(data: Mapping[str, object], *, source: str, base_dir: Path) ->
         session_channels=session_channel_ids,
         safety_contact=safety_contact,
         whole_workspace=whole_workspace,
+        allowed_contacts=tuple(allowed_contacts),
+        phone_regions=tuple(phone_regions),
         mode=mode,
         roster=tuple(roster),
         sessions=tuple(sessions),
@@ -343,6 +351,52 @@ def _whole_workspace(section: Mapping[str, object], team_id: str | None, problem
     if "whole_workspace" in section and not team_id:
         problem("whole_workspace", "needs team_id: it says whether the program claims every channel of that workspace")
     return value
+
+
+def _phone_regions(section: Mapping[str, object], problem: Problem) -> list[str]:
+    """`phone_regions` (default US): the regions whose national phone formats people write."""
+    if "phone_regions" not in section:
+        return list(DEFAULT_PHONE_REGIONS)
+    regions = [r.upper() for r in _text_list(section, "phone_regions", problem)]
+    known = phonenumbers.SUPPORTED_REGIONS
+    for region in regions:
+        if region not in known:
+            problem("phone_regions", f"{region!r} is not a region code libphonenumber knows (like US, GB, DE)")
+    if not regions:
+        problem("phone_regions", "name at least one region (like US), or leave the setting out")
+    return [r for r in regions if r in known] or list(DEFAULT_PHONE_REGIONS)
+
+
+def _allowed_contacts(section: Mapping[str, object], regions: list[str], problem: Problem) -> list[str]:
+    """`allowed_contacts`: phone numbers (read in the program's regions, kept as E.164) and email
+    addresses (kept in lower case) staff may share; anything else is a problem naming the value."""
+    allowed: list[str] = []
+    for value in _text_list(section, "allowed_contacts", problem):
+        if "@" in value:
+            if _EMAIL.match(value):
+                allowed.append(normalize_email(value))
+            else:
+                problem("allowed_contacts", f"{value!r} is not an email address")
+            continue
+        number = allowed_phone_number(value, regions)
+        if number is None:
+            problem("allowed_contacts", f"{value!r} is neither an email address nor a phone number")
+        else:
+            allowed.append(number)
+    return list(dict.fromkeys(allowed))
+
+
+def allowed_phone_number(text: str, regions: Sequence[str]) -> str | None:
+    """A phone number written in one of `regions`' formats (or with its country code), as E.164;
+    None when it is no valid number in any of them."""
+    for region in regions or DEFAULT_PHONE_REGIONS:
+        try:
+            number = phonenumbers.parse(text, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return None
 
 
 def _text_list(section: Mapping[str, object], key: str, problem: Problem) -> list[str]:

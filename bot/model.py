@@ -48,6 +48,10 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
+#: The phone regions of a program that names none.
+DEFAULT_PHONE_REGIONS = ("US",)
+
+
 class EnforcementMode(enum.StrEnum):
     """`enforce` warns, invites and replies; `observe` only records and alerts administrators."""
 
@@ -209,6 +213,12 @@ class Program:
     mode: EnforcementMode = EnforcementMode.ENFORCE
     roster: tuple[Person, ...] = ()
     sessions: tuple[SessionWindow, ...] = ()
+    #: Phone numbers (E.164) and email addresses (lower case) staff may share, such as the program
+    #: office's: never off-platform contact.
+    allowed_contacts: tuple[str, ...] = ()
+    #: The regions (ISO 3166 codes) whose national phone formats the program's people write numbers
+    #: in; numbers with a `+` or `00` prefix are read in any region's format.
+    phone_regions: tuple[str, ...] = DEFAULT_PHONE_REGIONS
 
     @property
     def minors(self) -> tuple[Person, ...]:

@@ -9,7 +9,16 @@ from typing import TypedDict
 
 from sqlmodel import Session, SQLModel, col
 
-from bot.model import BackgroundCheck, EnforcementMode, Person, Program, Role, SessionWindow, normalize_email
+from bot.model import (
+    DEFAULT_PHONE_REGIONS,
+    BackgroundCheck,
+    EnforcementMode,
+    Person,
+    Program,
+    Role,
+    SessionWindow,
+    normalize_email,
+)
 from storage.channel_ids import channel_id_changes, with_current_ids
 from storage.columns import as_utc
 from storage.statements import select_rows
@@ -66,6 +75,8 @@ def _program_values(program: Program) -> dict[str, object]:
         "session_channels": list(program.session_channels),
         "safety_contact": program.safety_contact,
         "whole_workspace": program.whole_workspace,
+        "allowed_contacts": list(program.allowed_contacts),
+        "phone_regions": list(program.phone_regions),
         "mode": EnforcementMode(program.mode).value,
     }
 
@@ -249,6 +260,8 @@ def _to_program(row: ProgramRow, *, roster: list[Person], sessions: list[Session
         session_channels=tuple(row.session_channels),
         safety_contact=row.safety_contact,
         whole_workspace=row.whole_workspace,
+        allowed_contacts=tuple(row.allowed_contacts or ()),
+        phone_regions=tuple(row.phone_regions or DEFAULT_PHONE_REGIONS),
         mode=EnforcementMode(row.mode),
         roster=tuple(roster),
         sessions=tuple(sessions),

@@ -49,6 +49,8 @@ class ProgramRow(SQLModel, table=True):
     session_channels: list[str] = Field(default_factory=list, sa_type=JSON)
     safety_contact: str = ""
     whole_workspace: bool = True
+    allowed_contacts: list[str] = Field(default_factory=list, sa_type=JSON)
+    phone_regions: list[str] = Field(default_factory=lambda: ["US"], sa_type=JSON)
     mode: str = EnforcementMode.ENFORCE.value
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)

@@ -194,6 +194,26 @@ roster = "roster.csv"
             "program.whole_workspace: needs team_id",
             id="whole-workspace-without-a-workspace",
         ),
+        pytest.param(
+            GOOD + 'allowed_contacts = ["617-253-1000", "call me maybe"]\n',
+            "program.allowed_contacts: 'call me maybe' is neither an email address nor a phone number",
+            id="allowed-contact-neither",
+        ),
+        pytest.param(
+            GOOD + 'allowed_contacts = ["office@mit"]\n',
+            "program.allowed_contacts: 'office@mit' is not an email address",
+            id="allowed-contact-bad-email",
+        ),
+        pytest.param(
+            GOOD + 'allowed_contacts = "+16172531000"\n',
+            "program.allowed_contacts: must be a list of text",
+            id="allowed-contacts-not-a-list",
+        ),
+        pytest.param(
+            GOOD + 'phone_regions = ["XX"]\n',
+            "program.phone_regions: 'XX' is not a region code",
+            id="unknown-phone-region",
+        ),
         pytest.param("[program\nid=", "not valid TOML", id="not-toml"),
         pytest.param("title = 'x'\n", "missing the [program] table", id="no-program-table"),
     ],
@@ -203,6 +223,24 @@ def test_bad_program_files(tmp_path, body, expected):
     with pytest.raises(ProgramFileError) as error:
         load_program(path)
     assert any(expected in p and str(path) in p for p in error.value.problems), error.value.problems
+
+
+def test_allowed_contacts_are_kept_as_e164_numbers_and_lower_case_addresses(tmp_path):
+    body = GOOD + 'allowed_contacts = ["(617) 253-1000", "+44 20 7946 0958", "Youth-Programs@MIT.edu"]\n'
+    program = load_program(write_program(tmp_path, body))
+    assert program.allowed_contacts == ("+16172531000", "+442079460958", "youth-programs@mit.edu")
+    assert program.phone_regions == ("US",)
+
+
+def test_phone_regions_read_national_numbers_in_their_formats(tmp_path):
+    body = GOOD + 'phone_regions = ["gb", "US"]\nallowed_contacts = ["020 7946 0958"]\n'
+    program = load_program(write_program(tmp_path, body))
+    assert program.phone_regions == ("GB", "US") and program.allowed_contacts == ("+442079460958",)
+
+
+def test_the_example_program_allows_its_office(tmp_path):
+    program = load_program(EXAMPLES / "program.toml")
+    assert program.allowed_contacts == ("+16172531000", "youth-programs@mit.edu")
 
 
 def test_missing_program_file(tmp_path):

@@ -4,11 +4,12 @@ and messaging or social handles and links, in a message's text."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.detectors.phone_numbers import _phones
 from bot.detectors.text import _SPACES, _digits, _mask, _on, _plain, _split_url, _urls, _words
+from bot.model import DEFAULT_PHONE_REGIONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,7 +342,13 @@ def _platform_links(urls: list[tuple[int, int, str]]) -> list[_Found]:
     return found
 
 
-def find_contact_details(text: str, institution_domains: Iterable[str] = ()) -> list[ContactDetail]:
+def find_contact_details(
+    text: str,
+    institution_domains: Iterable[str] = (),
+    *,
+    allowed: Iterable[str] = (),
+    regions: Sequence[str] = DEFAULT_PHONE_REGIONS,
+) -> list[ContactDetail]:
     """Phone numbers, personal email addresses, and messaging or social handles and links in `text`.
 
     Why: the policy rules out private messaging, texting, chatting and personal email between a

@@ -50,7 +50,11 @@ def off_platform_contact(s: Situation) -> Iterator[Breach]:
         return
     if not minors_in(s, conversation):
         return
-    details = find_contact_details(message.text, s.program.institution_domains)
+    program = s.program
+    allowed = (*program.allowed_contacts, program.safety_contact)
+    details = find_contact_details(
+        message.text, program.institution_domains, allowed=allowed, regions=program.phone_regions
+    )
     if not details or not unrelated_adults(s, conversation):
         return
     kinds = sorted({d.platform or d.kind for d in details})

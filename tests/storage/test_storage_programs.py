@@ -195,3 +195,11 @@ def test_a_program_sharing_its_workspace_keeps_saying_so(engine):
     assert load(engine).whole_workspace is False
     save(engine, full_program(team_id="T0TEAM0001"))
     assert load(engine).whole_workspace is True
+
+
+def test_allowed_contacts_and_phone_regions_round_trip(engine):
+    save(engine, full_program(allowed_contacts=("+16172531000", "office@mit.edu"), phone_regions=("GB", "US")))
+    loaded = load(engine)
+    assert loaded.allowed_contacts == ("+16172531000", "office@mit.edu") and loaded.phone_regions == ("GB", "US")
+    save(engine, full_program())
+    assert load(engine).allowed_contacts == () and load(engine).phone_regions == ("US",)
