@@ -1,8 +1,8 @@
 """Precision and recall of the content detectors on their corpora, per detector and per category:
 `python -m benchmarks.detector_quality` prints the table the README shows.
 
-A corpus is a JSON Lines file in `tests/detectors/corpora/` (one per detector: `contact.jsonl`,
-`hazard.jsonl`, `recording.jsonl`). Each line is one realistic program message:
+A corpus is one or more JSON Lines files in `tests/detectors/corpora/` (per detector: `contact*.jsonl`,
+`hazard*.jsonl`, `recording*.jsonl`). Each line is one realistic program message:
 `{"category": "phone/unicode", "text": "...", "fires": true}`, with, for recordings, `"files"` (a list of
 `{"name", "mimetype", "filetype", "subtype"}`) and, where a case needs them, `"domains"` (institution
 domains), `"allowed"` (allowed contacts) and `"regions"` (phone regions). A case "fires" when the
@@ -51,18 +51,25 @@ def _recording(case: Case) -> bool:
     return bool(find_recordings(case.text, case.files))
 
 
-#: Each detector: its corpus file and how a case is judged.
+#: Each detector: the names of its corpus files and how a case is judged.
 DETECTORS: dict[str, tuple[str, Callable[[Case], bool]]] = {
-    "contact details": ("contact.jsonl", _contact),
-    "hazardous activity": ("hazard.jsonl", _hazard),
-    "recordings": ("recording.jsonl", _recording),
+    "contact details": ("contact*.jsonl", _contact),
+    "hazardous activity": ("hazard*.jsonl", _hazard),
+    "recordings": ("recording*.jsonl", _recording),
 }
 
 
 def load(detector: str, directory: Path = CORPORA) -> list[Case]:
-    """A detector's corpus; a malformed line raises ValueError naming the file and line."""
-    name, _ = DETECTORS[detector]
-    path = directory / name
+    """A detector's corpus, from every file of its; a malformed line raises ValueError naming the
+    file and line."""
+    pattern, _ = DETECTORS[detector]
+    cases: list[Case] = []
+    for path in sorted(directory.glob(pattern)):
+        cases.extend(_read(detector, path))
+    return cases
+
+
+def _read(detector: str, path: Path) -> list[Case]:
     cases = []
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not raw.strip():
