@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from bot.detectors.access_info import MEETING_HOSTS
 from bot.detectors.allowlist import is_allowed
 from bot.detectors.phone_numbers import _phones
 from bot.detectors.text import _SPACES, _digits, _mask, _on, _plain, _split_url, _urls, _words
@@ -50,6 +51,9 @@ _FILE_SUFFIXES = _words(
 )
 #: RFC 2606 names: documentation examples, never anyone's real address.
 _RESERVED_DOMAINS = tuple(_words("example.com example.org example.net example test invalid localhost local"))
+#: Video systems' dial strings ("25531234567@mit.webex.com" in a Webex invitation): they join a
+#: meeting, they reach nobody.
+_MEETING_DOMAINS = (*MEETING_HOSTS, "zoomcrc.com", "t.plcm.vc", "pexip.me")
 #: Addresses nobody reads: no way to contact anyone.
 _NO_REPLY = re.compile(r"^(?:no-?reply|do-?not-?reply|mailer-daemon|postmaster)\b", re.IGNORECASE)
 
@@ -63,10 +67,11 @@ def _institution_domains(domains: Iterable[str] | str | None) -> tuple[str, ...]
 
 def _is_personal_domain(domain: str, institution_domains: tuple[str, ...]) -> bool:
     """True unless the domain is an institution's (or a subdomain of one), a documentation
-    example, or a file name. "math.mit.edu" is MIT's; "notmit.edu" is not.
+    example, a meeting service's (a video system's dial string), or a file name. "math.mit.edu" is
+    MIT's; "notmit.edu" is not.
     """
     domain = domain.lower().rstrip(".")
-    if domain.rpartition(".")[2] in _FILE_SUFFIXES or _on(domain, *_RESERVED_DOMAINS):
+    if domain.rpartition(".")[2] in _FILE_SUFFIXES or _on(domain, *_RESERVED_DOMAINS, *_MEETING_DOMAINS):
         return False
     return not _on(domain, *institution_domains)
 

@@ -65,7 +65,8 @@ _PHONE_BARE = re.compile(r"(?<![\w#$€£¥/@.:+-])1?\d{10}(?![\w/-]|[.,:]\d)", 
 _PHONE_NATIONAL = re.compile(r"(?<![\w#$€£¥/@.:+-])0\d+(?:[ .-]\d+)*(?![\w/-]|[.,:]\d)", re.ASCII)
 
 #: Words that present a number as one to call or text, teens' shorthand included ("hmu", "txt",
-#: "cll", "ft me" for FaceTime, "my digits", "my #").
+#: "cll", "ft me" for FaceTime, "my digits", "my #"), and "Number:" as a line's label (after
+#: another word, "Order number:", it is an identifier's).
 _CALL_CUE = re.compile(
     r"\b(?:call(?:ing)?|cll|ring|dial|texting|txt|txting|sms|imessage|facetime|whatsapp|viber|telegram|"
     r"phone|telephone|tel|cellphone|hmu|hit\s+me\s+up|ft(?=\s+me\b)|"
@@ -74,7 +75,7 @@ _CALL_CUE = re.compile(
     r"(?:cell|mobile)(?=\s*(?:phone|number|no\b|#|:|is\b|at\b))|"
     r"reach\s+(?:me|us)|contact\s+(?:me|us)|get\s+in\s+touch|"
     r"(?:my|your|ur|his|her|our|their)\s+(?:cell|mobile|number|digits|num|numba|phone|#)|mine\s+is|"
-    r"(?:number|num|digits|cell|phone)'s)(?!\w)",
+    r"(?:number|num|digits|cell|phone)'s|(?m:^)\s*(?:phone\s+)?(?:number|num|digits)\s*[:=])(?!\w)",
     re.IGNORECASE,
 )
 #: A number right after one of these is an identifier, not a phone number.
@@ -97,7 +98,8 @@ _CALL_CUE_AFTER = re.compile(
 #: What follows a meeting's dial-in number: Zoom's and Teams' one-tap ",,912…#", a country and
 #: city ("US (New York)", "United States, Seattle"), "US Toll", or the meeting's PIN or code.
 _DIAL_IN_AFTER = re.compile(
-    r",,|\s*#|\s+[A-Z]{2}(?:\s+[Tt]oll(?:[ -]?[Ff]ree)?)?\s*(?:\(|$)|\s*\(?[Tt]oll(?:[ -]?[Ff]ree)?\)?|"
+    r",,|\s*#|[ \t]+[A-Z]{2}(?:[ \t]+[Tt]oll(?:[ -]?[Ff]ree)?)?[ \t]*(?:\(|\n|$)|\s*\(?[Tt]oll(?:[ -]?[Ff]ree)?\)?|"
+    r"\s+[Cc]all-in\b|"
     r"\s+United\s+States|[\s,;]+(?:PIN|[Aa]ccess\s+[Cc]ode|(?:[Pp]hone\s+)?[Cc]onference\s+ID|[Mm]eeting\s+ID)\b",
 )
 #: The headings and labels of meeting access information: Zoom ("Dial by your location", "One tap
@@ -162,8 +164,9 @@ def _is_dial_in(text: str, start: int, end: int) -> bool:
     """True when a number is part of a meeting's access information: a dial-in marker right after
     it ("+16465588656,,912…#", "+1 646 558 8656 US (New York)", "+1-408-555-0100 US Toll",
     "(US) +1 347-555-0199 PIN: 123 456 789#"), or a heading or label of access information
-    ("Join by phone", "Call in (audio only)", "Access code", "Meeting ID") within the 250
-    characters before it with no personal cue between them and the number.
+    ("Join by phone", "Call in (audio only)", "Access code", "Meeting ID") within the 600
+    characters before it (an invitation lists many bridges) with no personal cue between them and
+    the number.
 
     Why: a pasted Zoom, Meet, Teams, Webex or GoToMeeting invitation lists the service's phone
     bridges; they reach the meeting, not a person. "Meeting ID: 912 …. Text me at 617-555-0134" is
@@ -173,7 +176,7 @@ def _is_dial_in(text: str, start: int, end: int) -> bool:
         return True
     if _CALL_CUE_AFTER.match(text, end, end + 30):
         return False
-    window = text[max(0, start - 250) : start]
+    window = text[max(0, start - 600) : start]
     heading = _last_end(_DIAL_IN_BEFORE, window)
     return heading >= 0 and heading >= _last_end(_PERSONAL, window)
 
@@ -205,7 +208,7 @@ def _international_phone(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     plus = value.startswith("+")
     code_at = 1 if plus else 2
     limit = 11 if value[code_at] == "1" else 15
-    count = -0 if plus else -2
+    count = 0 if plus else -2  # the "00" is the international prefix, no part of the number
     for n, group in enumerate(_DIGIT_RUN.finditer(value)):
         if n > 1 and count + len(group.group(0)) > limit:
             value = value[: group.start()].rstrip(" .-(")
@@ -302,8 +305,7 @@ _CUT_NUMBER = re.compile(
 #: What makes a run of digits evasive rather than a format the patterns above read: the letter O
 #: next to a digit, or single digits spaced out. With neither, and no number word, a text's runs
 #: are left to those patterns (the quick way past dates, ids and meeting numbers).
-_O_NEXT_TO_DIGIT = re.compile(r"\d[Oo]|[Oo]\d")
-_SPACED_DIGITS = re.compile(r"(?<![\w])\d[\s.\-/,*_~|•]{1,4}\d[\s.\-/,*_~|•]{1,4}\d(?!\w)", re.ASCII)
+_EVASIVE_DIGITS = re.compile(r"\d[Oo]|[Oo]\d|(?<!\w)\d[\s.\-/,*_~|•]{1,4}\d[\s.\-/,*_~|•]{1,4}\d(?!\w)", re.ASCII)
 _SPELLED_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 
@@ -314,15 +316,11 @@ def _token_digits(token: str) -> str:
 
 def _runs(text: str) -> list[tuple[int, int, str, bool]]:
     """Candidate written-out numbers: (start, end, digits, cut) for each run of number tokens
-    holding 10 digits, or 11 starting with 1, and each number cut in three (`cut`). A text with fewer digits than a
-    phone number needs three number words (what the quick check passes over)."""
+    holding 10 digits, or 11 starting with 1, and each number cut in three (`cut`). A text with
+    fewer digits than a phone number needs three number words (what the quick check passes over)."""
     runs = []
     lower = text.lower()
-    evasive = (
-        any(word in lower for word in _SPELLED_WORDS)
-        or _O_NEXT_TO_DIGIT.search(text) is not None
-        or _SPACED_DIGITS.search(text) is not None
-    )
+    evasive = any(word in lower for word in _SPELLED_WORDS) or _EVASIVE_DIGITS.search(text) is not None
     few_digits = evasive and _digit_count(text) < _PHONE_MIN_DIGITS
     for run in _TOKEN_RUN.finditer(text) if evasive else ():
         matches = list(_NUMBER_TOKEN.finditer(run.group(0)))
@@ -415,14 +413,20 @@ def _digit_count(text: str) -> int:
     return len(raw) - len(raw.translate(None, b"0123456789"))
 
 
+#: A number word standing alone: what the evasion pass reads as a digit.
+_NUMBER_WORD = re.compile(rf"(?<!\w)(?:{'|'.join(_SPELLED_WORDS)})(?!\w)", re.IGNORECASE | re.ASCII)
+
+
 def _may_hold_phone(text: str) -> bool:
     """Whether `text` has digits enough for a phone number, or number words enough for one spelled
-    out (most messages have neither). Counted on bytes: a few C loops, no regular expression."""
-    raw = text.encode("utf-8", "surrogatepass")
-    if len(raw) - len(raw.translate(None, b"0123456789")) >= _PHONE_MIN_DIGITS:
+    out (most messages have neither). Counted on bytes first (a few C loops): only a text with the
+    letters of three number words somewhere ("someone", "done") is searched for them as words."""
+    if _digit_count(text) >= _PHONE_MIN_DIGITS:
         return True
-    lower = raw.lower()
-    return sum(map(lower.count, _NUMBER_WORD_BYTES)) >= _SPELLED_MIN_WORDS
+    lower = text.encode("utf-8", "surrogatepass").lower()
+    if sum(map(lower.count, _NUMBER_WORD_BYTES)) < _SPELLED_MIN_WORDS:
+        return False
+    return len(_NUMBER_WORD.findall(text)) >= _SPELLED_MIN_WORDS
 
 
 def _phones(text: str, regions: Sequence[str] = DEFAULT_PHONE_REGIONS) -> list[tuple[int, int]]:
@@ -436,6 +440,8 @@ def _phones(text: str, regions: Sequence[str] = DEFAULT_PHONE_REGIONS) -> list[t
     if not _may_hold_phone(text):
         return []
     regions = tuple(regions) or DEFAULT_PHONE_REGIONS
+    if _digit_count(text) < _PHONE_MIN_DIGITS:  # number words only: nothing for the patterns to see
+        return [span for span in _evasive_phones(text, regions) if not _is_office_line(text, span[0])]
     found: list[tuple[int, int]] = []
     taken = bytearray(len(text))
 
