@@ -68,7 +68,7 @@ _PHONE_NATIONAL = re.compile(r"(?<![\w#$€£¥/@.:+-])0\d+(?:[ .-]\d+)*(?![\w/-
 #: "cll", "ft me" for FaceTime, "my digits", "my #"), and "Number:" as a line's label (after
 #: another word, "Order number:", it is an identifier's).
 _CALL_CUE = re.compile(
-    r"\b(?:call(?:ing)?|cll|ring|dial|texting|txt|txting|sms|imessage|facetime|whatsapp|viber|telegram|"
+    r"\b(?:call(?:ing)?(?!\s+(?:out|off|it|roll|attendance|on\s+(?:you|someone|anyone|people|them)\b))|cll|ring|dial|texting|txt|txting|sms|imessage|facetime|whatsapp|viber|telegram|"
     r"phone|telephone|tel|cellphone|hmu|hit\s+me\s+up|ft(?=\s+me\b)|"
     r"text(?=\s+(?:me|us|him|her|them|at|to|or|on|my)\b|\s*[+(\d])|"
     r"signal(?=\s+(?:me|at|on|is|number)\b)|"
@@ -341,6 +341,13 @@ def _runs(text: str) -> list[tuple[int, int, str, bool]]:
     return runs
 
 
+#: A unit right after digits: a measurement ("6 1 7 … 4 cm in each trial"), not a number to call.
+_UNIT_AFTER = re.compile(
+    r"\s*(?:%|°|mm|cm|km|m|kg|g|mg|ml|l|s|ms|min|mins|hrs?|points?|pts|degrees?|newtons?|n|volts?|v)\b",
+    re.IGNORECASE,
+)
+
+
 def _names_identifier(text: str) -> bool:
     """An identifier word in `text`, except "part": "the last part is 0134" is how a number is cut."""
     return any(m.group(0).lower() != "part" for m in _NUMBER_ANTI_CUE.finditer(text))
@@ -352,7 +359,9 @@ def _evasive_phones(text: str, regions: Sequence[str]) -> list[tuple[int, int]]:
 
     Only where the words around them are about calling or texting (a cue within 60 characters
     before or 40 after), and only a valid number of one of the program's regions, not a run of
-    consecutive digits ("1 2 3 4 5 6 7 8 9 10"): a list of scores or a countdown is not a number.
+    consecutive digits ("1 2 3 4 5 6 7 8 9 10") and not followed by a unit ("… 4 cm"): a list of
+    scores, a countdown or a measurement is not a number. "Call out", "call on someone" and
+    "call it" are not about calling anyone's phone.
     A number cut in three needs more: a personal cue before it ("my number", "call me", "text me")
     and no identifier word among its parts ("Call volume: 617 on Monday, 555 … Room 0134").
     """
@@ -364,6 +373,8 @@ def _evasive_phones(text: str, regions: Sequence[str]) -> list[tuple[int, int]]:
             continue
         before = text[max(0, start - 60) : start]
         if cut and (_PERSONAL.search(before) is None or _names_identifier(text[start:end])):
+            continue
+        if _UNIT_AFTER.match(text, end):
             continue
         if _CALL_CUE.search(before + " " + text[end : end + 40]) and not _is_identifier(text, start, end):
             found.append((start, end))
