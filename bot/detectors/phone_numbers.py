@@ -248,9 +248,11 @@ def _nanp_phone(text: str, m: re.Match[str]) -> bool:
 _PHONE_PUNCTUATION = re.compile(r"\d[-./)]\s?\d|\(\d")
 #: Digits in groups of any size joined by spaces, dots, hyphens, slashes or parentheses: the
 #: groupings the patterns above do not know ("617-5550134", "617/555-0134", "617-555-01-34",
-#: "61 75 55 01 34", "07911-123456"), for libphonenumber to judge.
+#: "61 75 55 01 34", "07911-123456"), for libphonenumber to judge; nine digits at least (the
+#: lookahead), so that dates and decimals are passed over by the pattern itself.
 _PHONE_GROUPED = re.compile(
-    r"(?<![\w#$€£¥/@.:+-])(?:\(\d{2,5}\)\s?|\d{1,5}(?:[ ./-]|\s?/\s?))(?:\d{1,5}(?:[ ./-]|\s?/\s?)){0,5}\d{1,7}"
+    r"(?<![\w#$€£¥/@.:+-])(?=\(?(?:\d[ ./()-]{0,3}){9})"
+    r"(?:\(\d{2,5}\)\s?|\d{1,5}(?:[ ./-]|\s?/\s?))(?:\d{1,5}(?:[ ./-]|\s?/\s?)){0,5}\d{1,7}"
     r"(?![\w/-]|[.,:]\d)",
     re.ASCII,
 )
