@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from bot.detectors.access_info import MEETING_HOSTS
+from bot.detectors.allowlist import is_allowed
 from bot.detectors.phone_numbers import _phones
 from bot.detectors.text import _SPACES, _digits, _mask, _on, _plain, _split_url, _urls, _words
 from bot.model import DEFAULT_PHONE_REGIONS
@@ -49,6 +51,9 @@ _FILE_SUFFIXES = _words(
 )
 #: RFC 2606 names: documentation examples, never anyone's real address.
 _RESERVED_DOMAINS = tuple(_words("example.com example.org example.net example test invalid localhost local"))
+#: Video systems' dial strings ("25531234567@mit.webex.com" in a Webex invitation): they join a
+#: meeting, they reach nobody.
+_MEETING_DOMAINS = (*MEETING_HOSTS, "zoomcrc.com", "t.plcm.vc", "pexip.me")
 #: Addresses nobody reads: no way to contact anyone.
 _NO_REPLY = re.compile(r"^(?:no-?reply|do-?not-?reply|mailer-daemon|postmaster)\b", re.IGNORECASE)
 
@@ -62,12 +67,24 @@ def _institution_domains(domains: Iterable[str] | str | None) -> tuple[str, ...]
 
 def _is_personal_domain(domain: str, institution_domains: tuple[str, ...]) -> bool:
     """True unless the domain is an institution's (or a subdomain of one), a documentation
-    example, or a file name. "math.mit.edu" is MIT's; "notmit.edu" is not.
+    example, a meeting service's (a video system's dial string), or a file name. "math.mit.edu" is
+    MIT's; "notmit.edu" is not.
     """
     domain = domain.lower().rstrip(".")
-    if domain.rpartition(".")[2] in _FILE_SUFFIXES or _on(domain, *_RESERVED_DOMAINS):
+    if domain.rpartition(".")[2] in _FILE_SUFFIXES or _on(domain, *_RESERVED_DOMAINS, *_MEETING_DOMAINS):
         return False
     return not _on(domain, *institution_domains)
+
+
+#: What follows a git remote's host: ":org/repo.git".
+_GIT_REMOTE_PATH = re.compile(r"\s*:[\w~/]")
+
+
+def _is_mailto_git_remote(text: str, m: re.Match[str]) -> bool:
+    """True when Slack wrapped a git remote's "git@github.com" as a mailto link
+    (`<mailto:git@github.com|git@github.com>:org/repo.git`): flattened, the ":org/repo" follows
+    after a space, out of the address pattern's reach."""
+    return text[max(0, m.start() - 7) : m.start()].lower() == "mailto:" and bool(_GIT_REMOTE_PATH.match(text, m.end()))
 
 
 def _emails(text: str, institution_domains: tuple[str, ...]) -> list[_Found]:
@@ -80,6 +97,8 @@ def _emails(text: str, institution_domains: tuple[str, ...]) -> list[_Found]:
     """
     found: list[_Found] = []
     for m in _EMAIL.finditer(text) if "@" in text else ():
+        if _is_mailto_git_remote(text, m):
+            continue
         if _is_personal_domain(m.group("domain"), institution_domains) and not _NO_REPLY.match(m.group(0)):
             found.append((m.start(), m.end(), ContactDetail("email", m.group(0))))
     for m in _OBFUSCATED_EMAIL.finditer(text):
@@ -357,6 +376,9 @@ def find_contact_details(
     ambiguous, a cue. Emails at an institution domain or its subdomains are fine; with no institution
     domains every email counts. What is inside a URL is read as a link only (its digits and query
     string addresses are not reported again). Each (kind, value) comes once, in text order.
+    A number or address in `allowed` (the program's allowed contacts and safety contact, compared
+    as E.164 numbers read in `regions` and lower-case addresses) or a built-in crisis line
+    (`bot.detectors.allowlist`) is not reported.
     Example: "text me at 617-555-0134 or add me on discord" ->
     [phone "617-555-0134", handle "add me on discord" (discord)].
     """
@@ -364,11 +386,16 @@ def find_contact_details(
     urls = _urls(flat)
     masked = _mask(flat, urls)
     domains = _institution_domains(institution_domains)
-    phones: list[_Found] = [(start, end, ContactDetail("phone", masked[start:end])) for start, end in _phones(masked)]
+    phones: list[_Found] = [
+        (start, end, ContactDetail("phone", masked[start:end])) for start, end in _phones(masked, regions)
+    ]
     found = phones + _emails(masked, domains) + _handle_phrases(masked) + _platform_links(urls)
+    allowed = tuple(allowed)
     details: list[ContactDetail] = []
     seen: set[tuple[str, str]] = set()
     for _, _, detail in sorted(found, key=lambda f: (f[0], f[1])):
+        if detail.kind in ("phone", "email") and is_allowed(detail.kind, detail.value, allowed, regions):
+            continue
         if (detail.kind, detail.value) not in seen:
             seen.add((detail.kind, detail.value))
             details.append(detail)
