@@ -5,6 +5,7 @@ a defect)."""
 import pytest
 
 from bot.detectors import ContactDetail, find_contact_details
+from bot.detectors.contact_details import PLATFORMS, Platform
 
 MIT = ("mit.edu",)
 
@@ -338,3 +339,88 @@ def test_adversarial_100k_text_completes(text):
 def test_long_ordinary_text_finds_the_one_detail():
     filler = "We talked about robots and sensors today. " * 2_500
     assert find_contact_details(filler + "text me at 617-555-0134. " + filler, MIT) == [phone("617-555-0134")]
+
+
+# --- the platform table, handles and emails ---------------------------------------------------------
+
+
+def _names(platform: Platform) -> tuple[str, ...]:
+    return (*platform.names, *platform.short, *platform.ordinary, *platform.capitals)
+
+
+def test_each_name_belongs_to_one_platform():
+    keys = [name.lower().replace(" ", "") for platform in PLATFORMS for name in _names(platform)]
+    assert len(keys) == len(set(keys))
+
+
+@pytest.mark.parametrize(
+    ("name", "platform"), [pytest.param(n, p.name, id=f"{p.name}-{n}") for p in PLATFORMS for n in _names(p)]
+)
+def test_every_name_in_the_table_is_read(name, platform):
+    """A row of the table is all it takes: each of its names is found by the handle patterns."""
+    text = f"my {name} is @jo_m22"
+    assert find_contact_details(text, MIT) == [handle(text, platform)]
+
+
+@pytest.mark.parametrize(
+    ("url", "platform"),
+    [
+        pytest.param("https://groupme.com/join_group/98765432/AbCdEf", "groupme", id="groupme-invite"),
+        pytest.param("https://t.me/+AbCdEfGh", "telegram", id="telegram-group-invite"),
+        pytest.param("linktr.ee/avaartz", "linktree", id="linktree"),
+        pytest.param("https://bsky.app/profile/june.bsky.social", "bluesky", id="bluesky-profile"),
+        pytest.param("https://steamcommunity.com/id/darkmatter77", "steam", id="steam-profile"),
+        pytest.param("https://www.reddit.com/user/quietcoder_14", "reddit", id="reddit-user"),
+        pytest.param("https://www.threads.net/@kai.codes", "threads", id="threads-profile"),
+        pytest.param("https://mastodon.social/@june", "mastodon", id="mastodon-profile"),
+        pytest.param("https://invite.viber.com/?g2=AQBx", "viber", id="viber-invite"),
+        pytest.param("https://open.kakao.com/o/gAbCdEf", "kakaotalk", id="kakao-open-chat"),
+        pytest.param("https://realms.gg/AbCdEf12", "minecraft", id="minecraft-realm-invite"),
+        pytest.param("https://www.roblox.com/users/123456/profile", "roblox", id="roblox-profile"),
+    ],
+)
+def test_profile_and_invitation_links_of_the_table(url, platform):
+    assert find_contact_details(f"here {url}", MIT) == [link(url, platform)]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("https://www.reddit.com/r/learnpython/", id="subreddit"),
+        pytest.param("https://bsky.app/search?q=robots", id="bluesky-search"),
+        pytest.param("https://steamcommunity.com/market/", id="steam-market"),
+        pytest.param("https://www.youtube.com/@nasa", id="youtube-channel"),
+        pytest.param("https://www.twitch.tv/nasa", id="twitch-channel"),
+        pytest.param("https://www.roblox.com/games/920587237/Adopt-Me", id="roblox-game"),
+    ],
+)
+def test_content_links_of_the_table_stay_silent(url):
+    assert find_contact_details(f"watch {url}", MIT) == []
+
+
+def test_slack_mailto_wrapping_does_not_defeat_the_git_remote_guard():
+    """Slack links "git@github.com" as a mailto; the remote's path then follows the link."""
+    assert find_contact_details("git clone <mailto:git@github.com|git@github.com>:org/repo.git", MIT) == []
+    assert find_contact_details("<mailto:jo@gmail.com|jo@gmail.com>: my personal one", MIT) == [email("jo@gmail.com")]
+
+
+def test_an_address_whose_domain_slack_linked_is_read_whole():
+    """Slack links a bare domain: "jo.m22 at gmail.com" arrives as "jo.m22 at <http://gmail.com|gmail.com>"."""
+    assert [d.kind for d in find_contact_details("jo.m22 at <http://gmail.com|gmail.com>", MIT)] == ["email"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "platform"),
+    [
+        pytest.param("sc - jomiller", "handle", "snapchat", id="short-form-label"),
+        pytest.param("i'm jo_m22 on discord", "handle", "discord", id="handle-before-platform"),
+        pytest.param("what's your snap?", "handle", "snapchat", id="ask"),
+        pytest.param("jo m 22 at gmail dot com", "email", "", id="spaced-spelled-out"),
+        pytest.param("jo m22 @ gmail . com", "email", "", id="spaced-at-sign"),
+        pytest.param("jo.m22 (at) yahoo", "email", "", id="service-without-ending"),
+        pytest.param("my gmail is jomiller22", "email", "", id="my-provider"),
+    ],
+)
+def test_new_handle_and_email_forms(text, kind, platform):
+    found = find_contact_details(text, MIT)
+    assert [(d.kind, d.platform) for d in found] == [(kind, platform)]

@@ -24,6 +24,7 @@ from tests.detectors.test_hazardous_activity import SILENT as HAZARD_SILENT
 GATES = (
     (phone_numbers, "_may_hold_phone"),
     (contact_details, "_may_name_platform"),
+    (contact_details, "_may_hold_email"),
     (hazardous_activity, "_may_hold_term"),
 )
 
@@ -35,7 +36,9 @@ lead weights mercury sodium metal acetone paint thinner pool shock chlorine tabl
 lantern mantles fiestaware germs blood pressure agar plate simulation candle lighter hot glue gun
 e. coli e.coli x-acto drain cleaner acid-base at home tonight in your kitchen let's you can how to don't never
 my snapchat snap insta instagram ig is : @kid alex.cool22 kid#1234 discord whatsapp me telegram X x
-LINE line ID signal skype skype:kid.22?call add dm on text call me at +44 20 7946 0958 617-555-0134
+LINE line ID signal skype skype:kid.22?call add dm on text call me at sc - jomiller what's your ur do you
+have drop are u ? i'm as jo.bsky.social Threads steam gmail yahoo icloud outlook (at) @ . dot jo m 22
+@jo@mastodon.social git@github.com :org/repo <mailto:jo@gmail.com|jo@gmail.com> +44 20 7946 0958 617-555-0134
 (617) 555-0134 6175550134 07946 095812 1 2 3 0 kid123@gmail.com kid at gmail dot com [at] [dot]
 e-mail ß é 🙂""".split()  # noqa: SIM905 (a word list reads better as text)
 SEPARATORS = st.sampled_from(["", " ", "  ", ".", ", ", "\n", ": ", "-", "/", "'", "!"])
@@ -91,7 +94,9 @@ def test_the_quick_checks_do_pass_over_ordinary_text():
     assert not any(getattr(module, gate)(text) for module, gate in GATES)
     assert all(
         getattr(module, gate)(sample)
-        for (module, gate), sample in zip(GATES, ("call 617-555-0134", "my Insta", "ſulfuric acid"), strict=True)
+        for (module, gate), sample in zip(
+            GATES, ("call 617-555-0134", "my Insta", "jo at gmail", "ſulfuric acid"), strict=True
+        )
     )
 
 
@@ -121,10 +126,28 @@ def test_each_quick_check_lets_through_whatever_its_patterns_match(text):
     handle_patterns = (
         contact_details._MY_HANDLE,
         contact_details._LABELLED_HANDLE,
-        contact_details._PLATFORM_AT_HANDLE,
+        contact_details._PLATFORM_THEN_HANDLE,
+        contact_details._HANDLE_ON_PLATFORM,
         contact_details._CONTACT_INVITE,
         contact_details._PLATFORM_VERB,
+        contact_details._ASK_HANDLE,
+        contact_details._MY_NAME_ON,
+        contact_details._SWAP_HANDLES,
+        contact_details._PROPOSED_CALL,
+        contact_details._ASK_AT,
+        contact_details._INVITE_THERE,
+        contact_details._HANDLE_AFTER_PLATFORM,
+        contact_details._BLUESKY_HANDLE,
         contact_details._SKYPE_URI,
     )
     if not contact_details._may_name_platform(text):
         assert not any(pattern.search(text) for pattern in handle_patterns)
+    email_patterns = (
+        contact_details._EMAIL,
+        contact_details._FEDIVERSE,
+        contact_details._MY_MAIL,
+        contact_details._MAIL_ASK,
+    )
+    if not contact_details._may_hold_email(text):
+        assert not any(pattern.search(text) for pattern in email_patterns)
+        assert not contact_details._spelled_emails(text, ())
