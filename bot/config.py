@@ -56,6 +56,12 @@ class Settings:
     #: How long a call must last, with the same people in it, before the call rules judge it
     #: (`SAFE_CONTACT_CALL_GRACE_SECONDS`): a ring nobody answers is not contact.
     call_grace_seconds: int = 30
+    #: How often each workspace is swept, across all the processes on one database
+    #: (`SAFE_CONTACT_SWEEP_SECONDS`).
+    sweep_seconds: int = 300
+    #: How long a process's lease on periodic work lasts unless renewed (`SAFE_CONTACT_LEASE_SECONDS`):
+    #: the work of a process that died is taken over after at most this long.
+    lease_seconds: int = 60
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -70,6 +76,8 @@ class Settings:
         grace_text = env.get("SAFE_CONTACT_CALL_GRACE_SECONDS", "").strip() or "30"
         if not grace_text.isdigit():
             raise ValueError(f"SAFE_CONTACT_CALL_GRACE_SECONDS must be a whole number of seconds, not {grace_text!r}")
+        sweep_seconds = _whole_seconds(env, "SAFE_CONTACT_SWEEP_SECONDS", "300")
+        lease_seconds = _whole_seconds(env, "SAFE_CONTACT_LEASE_SECONDS", "60")
         return cls(
             bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
             signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),
@@ -86,6 +94,8 @@ class Settings:
             org_admin_token=env.get("SLACK_ORG_ADMIN_TOKEN", "").strip(),
             retention_days=int(retention_text),
             call_grace_seconds=int(grace_text),
+            sweep_seconds=sweep_seconds,
+            lease_seconds=lease_seconds,
         )
 
     @property
@@ -112,6 +122,14 @@ class Settings:
         if not self.bot_token and not self.oauth_enabled:
             missing.append("SLACK_BOT_TOKEN")
         return missing
+
+
+def _whole_seconds(env: Mapping[str, str], name: str, default: str) -> int:
+    """A setting of one second or more; a bad one raises ValueError naming it."""
+    text = env.get(name, "").strip() or default
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"{name} must be a whole number of seconds (1 or more), not {text!r}")
+    return int(text)
 
 
 class ProgramFileError(Exception):

@@ -47,7 +47,7 @@ def create_app(
 ) -> SafeContactApp:
     """Build the app. The database must be migrated; nothing talks to Slack until `start`."""
     quiet_slack_libraries()
-    timing = timing or Timing()
+    timing = timing or Timing(sweep_every=settings.sweep_seconds, lease=settings.lease_seconds)
     api = SlackApi.connect(settings.bot_token, settings.api_url)
     runtime = Runtime(
         engine=engine,

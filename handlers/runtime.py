@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Coroutine, Iterable, Iterator
 from contextlib import AbstractContextManager
@@ -23,6 +26,12 @@ log = logging.getLogger(__name__)
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def lease_holder() -> str:
+    """This app's name on the leases it holds: its host and process, and a part of its own, so that
+    two apps in one process (as in the tests) are two holders."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,10 @@ class Timing:
     #: claims of the items in hand every third of it, so a slow Slack never lets a live worker's
     #: items pass to another as a dead worker's.
     claim_lease: float = 300.0
+    #: How long a lease on periodic work (a workspace's sweep, its scheduled checks, the retention
+    #: run; see `handlers.scheduled.leased`) lasts without renewal: its holder renews it every third
+    #: of it, and a process that dies holding one leaves its work to another after at most this long.
+    lease: float = 60.0
     purge_every: float = 24 * 3600.0
     #: How often the Socket Mode connection is pinged and checked: a dropped socket is replaced
     #: within about this long.
@@ -185,6 +198,12 @@ class WorkspaceCache:
         self._unreadable.pop(team_id, None)
         self._forget_directories(team_id)
 
+    def read_listing(self, team_id: str) -> None:
+        """Another process swept the workspace: its accounts as that sweep stored them."""
+        with storage.session_scope(self._engine) as session:
+            accounts = storage.list_accounts(team_id, session=session)
+        self.replace_accounts(team_id, accounts)
+
     def is_listed(self, team_id: str) -> bool:
         """Whether a sweep listed the workspace's accounts: an account missing then is not one of its own."""
         return team_id in self._complete
@@ -291,8 +310,14 @@ class Runtime:
     connect_base_url: str = ""
     #: Runtimes bound to each workspace, shared by all of them (see `for_team`).
     bound: dict[str, Runtime] = field(default_factory=dict, repr=False)
-    #: Workspaces swept since the process started (a newly installed one is swept at once).
+    #: Workspaces whose listing this process holds since it started: it swept them, or read what
+    #: another process's sweep stored (a newly installed one is swept at once).
     swept: set[str] = field(default_factory=set)
+    #: When the sweep whose listing this process holds finished, by workspace: a later one (another
+    #: process's) is read from the database.
+    listings: dict[str, datetime] = field(default_factory=dict)
+    #: Who this process is when it holds a lease on periodic work (see `handlers.scheduled.leased`).
+    holder: str = field(default_factory=lambda: lease_holder())
     #: When each live session's presence was last counted (monotonic seconds), by (program, window).
     presence_checked: dict[tuple[str, str], float] = field(default_factory=dict)
     #: Set when the listener stores an event, so the worker starts at once instead of at its next poll.

@@ -7,10 +7,11 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import functools
 import json
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 
 from aiohttp import web
@@ -29,7 +30,8 @@ from handlers.listeners.deliveries import Deliveries
 from handlers.listeners.events import EVENT
 from handlers.listeners.health import HealthProbe
 from handlers.listeners.socket_mode import SocketModeReceiver
-from handlers.runtime import Runtime
+from handlers.runtime import Runtime, utc_now
+from handlers.scheduled.leased import RETENTION, SWEEP, checks_lease, sweep_lease, under_lease
 from handlers.scheduled.retention import purge
 from handlers.scheduled.sweep import run_periodically, scheduled_checks, sweep
 from handlers.slack.api import api_error
@@ -331,16 +333,30 @@ class SafeContactApp:
         self.backstage.start()
         self.inbox.worker_loop = self.backstage.loop
         timing = self.runtime.timing
+        # The sweep timer looks often for a workspace whose sweep is due (a sweep interval after the
+        # last one finished, in any process), so that sweeps keep their interval whichever process
+        # makes them, and a dead process's is made by another soon after its lease runs out.
+        sweep_poll = min(timing.tick_every, timing.sweep_every / 10)
         self._tasks = [
             self.backstage.submit(self.worker.run(self._stop)),
-            self.backstage.submit(run_periodically(self._stop, timing.sweep_every, self.sweep, name="sweep")),
+            self.backstage.submit(run_periodically(self._stop, sweep_poll, self.sweep_due, name="sweep")),
             self.backstage.submit(
                 run_periodically(
-                    self._stop, timing.tick_every, self.scheduled_checks, name="scheduled checks", first_delay=1.0
+                    self._stop,
+                    timing.tick_every,
+                    functools.partial(self.scheduled_checks, due_only=True),
+                    name="scheduled checks",
+                    first_delay=1.0,
                 )
             ),
             self.backstage.submit(
-                run_periodically(self._stop, timing.purge_every, self.purge, name="retention", first_delay=60.0)
+                run_periodically(
+                    self._stop,
+                    timing.purge_every,
+                    functools.partial(self.purge, due_only=True),
+                    name="retention",
+                    first_delay=60.0,
+                )
             ),
         ]
 
@@ -367,34 +383,80 @@ class SafeContactApp:
             self.inbox.worker_loop = None
             await asyncio.to_thread(self.backstage.stop)
 
-    async def purge(self) -> None:
-        """The daily retention run (see `handlers.scheduled.retention`)."""
-        purge(self.runtime.engine, now=self.runtime.now(), retention_days=self.settings.retention_days)
+    async def purge(self, *, due_only: bool = False) -> None:
+        """The daily retention run (see `handlers.scheduled.retention`), by one process at a time;
+        `due_only` (its timer): not within half a day of the last run, in whichever process."""
+        every = self.runtime.timing.purge_every / 2 if due_only else None
+        retention_days = self.settings.retention_days
+
+        async def run() -> None:
+            purge(self.runtime.engine, now=self.runtime.now(), retention_days=retention_days)
+
+        await under_lease(self.runtime, RETENTION, run, due_every=every)
 
     async def sweep(self, teams: Iterable[str] | None = None) -> None:
-        """Sweep every workspace now (as at start, on the timer and after an outage), or those of
-        `teams`. One failing workspace does not stop the others'."""
+        """Sweep every workspace now (as after an outage, or asked), or those of `teams`: each under
+        its lease, so that one another process is sweeping is not swept twice at once. One failing
+        workspace does not stop the others'."""
         for team in self.runtime.teams() if teams is None else teams:
-            # Marked before it starts: the scheduled checks must not start a second sweep of a large
-            # workspace while the first is still listing it.
-            self.runtime.swept.add(team)
-            try:
-                await sweep(self.runtime.for_team(team), team)
-            except Exception as error:
-                self.runtime.swept.discard(team)
-                log.warning("sweep of %s failed: %s", team, api_error(error))
+            await self._sweep_leased(team, due_every=None)
 
-    async def scheduled_checks(self) -> None:
-        """Each workspace's scheduled checks; a workspace not swept yet (just installed) is swept first."""
+    async def sweep_due(self, teams: Iterable[str] | None = None) -> None:
+        """The sweep timer: sweep each workspace (of `teams`, or every one) whose last full sweep, by
+        whichever process, finished a sweep interval ago or more, or never did. Of a workspace
+        another process swept since this one last listed it, the listing is read from the database
+        instead (no Web API call): each workspace is swept by one process per interval."""
+        every = self.runtime.timing.sweep_every
+        now = utc_now()
+        with self.runtime.session() as session:
+            known = storage.leases(SWEEP, session=session)
+        for team in self.runtime.teams() if teams is None else teams:
+            lease = known.get(sweep_lease(team))
+            finished = lease.finished_at if lease is not None else None
+            if finished is not None and finished > now - timedelta(seconds=every):
+                self._read_listing(team, finished)
+            elif lease is None or not lease.held(now):  # held: being swept, by another process or this one
+                await self._sweep_leased(team, due_every=every)
+
+    async def _sweep_leased(self, team: str, *, due_every: float | None) -> None:
+        bound = self.runtime.for_team(team)
+        try:
+            work = functools.partial(sweep, bound, team)
+            finished = await under_lease(bound, sweep_lease(team), work, due_every=due_every)
+        except Exception as error:
+            log.warning("sweep of %s failed: %s", team, api_error(error))
+            return
+        if finished is not None:
+            self.runtime.swept.add(team)
+            self.runtime.listings[team] = finished
+
+    def _read_listing(self, team: str, finished: datetime) -> None:
+        """The workspace's listing as another process's sweep (finished at `finished`) stored it,
+        unless this process holds that one or a later one already."""
+        held = self.runtime.listings.get(team)
+        if held is not None and held >= finished and team in self.runtime.swept:
+            return
+        self.runtime.cache.read_listing(team)
+        self.runtime.listings[team] = finished
+        self.runtime.swept.add(team)
+
+    async def scheduled_checks(self, *, due_only: bool = False) -> None:
+        """Each workspace's scheduled checks, by one process at a time; a workspace this process
+        never listed (just installed) is swept first, or its listing read when another process swept
+        it lately. `due_only` (their timer): not within half a tick of the last checks, in whichever
+        process: of processes ticking at the same pace, the one ticking first after that does them,
+        and keeps doing them while it lives."""
+        every = self.runtime.timing.tick_every / 2 if due_only else None
         for team in self.runtime.teams():
             bound = self.runtime.for_team(team)
             try:
                 if team not in self.runtime.swept:
-                    self.runtime.swept.add(team)
-                    await sweep(bound, team)
-                await scheduled_checks(bound, team)
+                    await self.sweep_due([team])
+                    if team not in self.runtime.swept:
+                        continue  # another process is sweeping it: checked once its listing is stored
+                checks = functools.partial(scheduled_checks, bound, team)
+                await under_lease(bound, checks_lease(team), checks, due_every=every)
             except Exception as error:
-                self.runtime.swept.discard(team)  # if it was the first sweep that failed, the next tick tries again
                 log.warning("scheduled checks of %s failed: %s", team, api_error(error))
 
     async def serve(self, port: int, host: str = DEFAULT_HOST) -> None:

@@ -422,3 +422,17 @@ class CallParticipantRow(SQLModel, table=True):
     user_id: str
     call_id: str
     joined_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class LeaseRow(SQLModel, table=True):
+    """Periodic work that one process at a time does (a workspace's sweep, its scheduled checks, the
+    retention run), by name: who holds it (empty: nobody), until when unless renewed, and when the
+    work last finished in full, so that another process does not do it again too soon."""
+
+    __tablename__ = "leases"
+
+    name: str = Field(primary_key=True)
+    holder: str = ""
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    renewed_at: datetime = Field(sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

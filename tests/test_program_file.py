@@ -281,3 +281,12 @@ def test_settings_defaults_and_secrets_stay_out_of_repr():
 def test_a_bad_port_is_named():
     with pytest.raises(ValueError, match="PORT"):
         Settings.from_env({"PORT": "web"})
+
+
+def test_the_sweep_interval_and_the_lease_are_whole_seconds_and_a_bad_one_is_named():
+    settings = Settings.from_env({"SAFE_CONTACT_SWEEP_SECONDS": "120", "SAFE_CONTACT_LEASE_SECONDS": "30"})
+    assert (settings.sweep_seconds, settings.lease_seconds) == (120, 30)
+    assert (Settings.from_env({}).sweep_seconds, Settings.from_env({}).lease_seconds) == (300, 60)
+    for name, bad in [("SAFE_CONTACT_SWEEP_SECONDS", "0"), ("SAFE_CONTACT_LEASE_SECONDS", "1.5")]:
+        with pytest.raises(ValueError, match=name):
+            Settings.from_env({name: bad})

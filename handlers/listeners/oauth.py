@@ -30,6 +30,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 import storage
 from bot.config import Settings
 from handlers.runtime import Runtime
+from handlers.scheduled.leased import sweep_lease
 
 log = logging.getLogger(__name__)
 
@@ -111,8 +112,11 @@ class ProjectInstallationStore(AsyncInstallationStore):
                     now=runtime.now(),
                     session=session,
                 )
+            # A new or reinstalled workspace, or a new connection: looked at again, by the next
+            # process whose sweep timer comes, whoever swept it last.
+            storage.due_again(sweep_lease(team), session=session)
         runtime.forget_team(team)
-        runtime.swept.discard(team)  # a new or reinstalled workspace, or a new connection: look again
+        runtime.swept.discard(team)
         runtime.wake.set()
         log.info(
             "OAuth completed in %s: %s%s",

@@ -18,6 +18,7 @@ from storage import create_engine_from_url, downgrade, get_program, migrate, sav
 
 TABLES = {
     "programs",
+    "leases",
     "calls",
     "call_participants",
     "people",
