@@ -36,7 +36,7 @@ from builders import (
 import storage
 from bot.config import Settings
 from bot.model import Program
-from fakeslack import DeliveryPolicy, FakeSlack
+from fakeslack import DeliveryPolicy, FakeSlack, RateLimits
 from fakeslack.workspace import EVERYONE_EXCEPT_GUESTS
 from handlers import SafeContactApp, create_app
 from handlers.runtime import Timing
@@ -47,6 +47,11 @@ BOT_USER = "U0SAFEBOT1"
 TEAM = "T0TEAM0001"
 #: Slack's delivery policy a hundred times faster: retries at once, after 0.6 s and after 3 s; an hour is 36 s.
 SCENARIO_DELIVERY = DeliveryPolicy(time_scale=0.01)
+
+
+def scenario_timing() -> Timing:
+    """The app's background work shortened, and its Web API budget on a clock a hundred times faster."""
+    return Timing(poll_every=0.05, probe_every=0.2, slack_time_scale=0.01)
 
 
 class Clock:
@@ -211,11 +216,13 @@ async def start_world(
     delivery: DeliveryPolicy = SCENARIO_DELIVERY,
     enterprise_id: str | None = None,
     is_enterprise_install: bool = False,
+    rate_limits: RateLimits | None = None,
     **settings_changes: str,
 ) -> tuple[World, web.AppRunner]:
     """The world; on `engine` (migrated, e.g. PostgreSQL) instead of a SQLite file when given, and
     in a workspace of the Enterprise Grid org `enterprise_id` when given. `settings_changes`
-    override the settings (`signing_secret=""`, `app_token="xapp-…"`)."""
+    override the settings (`signing_secret=""`, `app_token="xapp-…"`). With `rate_limits`, the fake
+    enforces Slack's tiers (give the app a `timing` on the same time scale)."""
     prog = prog or program()
     slack = FakeSlack(
         signing_secret=SIGNING_SECRET,
@@ -224,6 +231,7 @@ async def start_world(
         enterprise_id=enterprise_id,
         is_enterprise_install=is_enterprise_install,
         delivery=delivery,
+        rate_limits=rate_limits,
     )
     await slack.start()
     populate(slack, prog)
@@ -237,7 +245,7 @@ async def start_world(
     clock = Clock(NOW)
     given: dict = {"bot_token": slack.bot_token, "signing_secret": SIGNING_SECRET, "api_url": slack.base_url}
     settings = Settings(**{**given, **settings_changes})
-    app = create_app(settings, engine=engine, timing=timing or Timing(poll_every=0.05, probe_every=0.2), clock=clock)
+    app = create_app(settings, engine=engine, timing=timing or scenario_timing(), clock=clock)
     runner, slack.events_url = await serve_app(app)
     await app.start(background=False)
     world = World(slack=slack, app=app, engine=engine, clock=clock, program=prog, events_url=slack.events_url)
