@@ -49,7 +49,7 @@ def create_app(
     """Build the app. The database must be migrated; nothing talks to Slack until `start`."""
     quiet_slack_libraries()
     timing = timing or Timing(sweep_every=settings.sweep_seconds, lease=settings.lease_seconds)
-    budget = Budget(distributed=settings.distributed, time_scale=timing.slack_time_scale)
+    budget = Budget(distributed=settings.distributed, time_scale=settings.slack_time_scale)
     api = SlackApi.connect(settings.bot_token, settings.api_url, budget=budget)
     runtime = Runtime(
         engine=engine,

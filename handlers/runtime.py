@@ -64,9 +64,6 @@ class Timing:
     #: and how often the log says how many deliveries were refused so far.
     probe_every: float = 5.0
     outage_summary_every: float = 60.0
-    #: Slack's clock as the Web API budget reckons it (`handlers.slack.budget`): 1.0 is Slack's own;
-    #: tests against a time-scaled fake Slack run it as fast (0.01: a minute in 0.6 s), 0 never waits.
-    slack_time_scale: float = 1.0
 
 
 class Wake(asyncio.Event):

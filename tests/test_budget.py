@@ -119,11 +119,16 @@ def test_a_distributed_install_reads_history_once_a_minute_fifteen_a_page():
     assert distributed.page_size("users.list", 200) == 200
 
 
-def test_the_install_kind_is_a_setting():
+def test_the_install_kind_and_slacks_clock_are_settings():
     assert Settings.from_env({}).distributed is False
     assert Settings.from_env({"SAFE_CONTACT_DISTRIBUTED": "1"}).distributed is True
     with pytest.raises(ValueError, match="SAFE_CONTACT_DISTRIBUTED"):
         Settings.from_env({"SAFE_CONTACT_DISTRIBUTED": "perhaps"})
+    assert Settings.from_env({}).slack_time_scale == 1.0
+    assert Settings.from_env({"SAFE_CONTACT_SLACK_TIME_SCALE": "0.01"}).slack_time_scale == 0.01
+    for wrong in ("fast", "2", "-1"):
+        with pytest.raises(ValueError, match="SAFE_CONTACT_SLACK_TIME_SCALE"):
+            Settings.from_env({"SAFE_CONTACT_SLACK_TIME_SCALE": wrong})
 
 
 def test_a_sweeps_calls_are_background_work_only_within():

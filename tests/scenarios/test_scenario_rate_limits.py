@@ -14,7 +14,6 @@ from scenario_world import BOT_USER, TEAM, start_world, stop_world, until
 import storage
 from bot.model import Conversation, ConversationKind
 from fakeslack import Call, RateLimits
-from handlers.runtime import Timing
 from handlers.scheduled.sweep import sweep
 
 SCALE = 0.02  # a Slack minute in 1.2 s: a Tier 4 call each 12 ms once the burst is spent
@@ -26,8 +25,8 @@ BULK_MEMBERS = 5
 async def tiered_world(tmp_path, *, scale: float, channels: int):
     """The scenario world, its fake Slack enforcing the tiers on a clock `1 / scale` times faster
     (the app's budget on the same), with `PEOPLE` more accounts and `channels` more channels."""
-    timing = Timing(poll_every=0.05, probe_every=0.2, slack_time_scale=scale)
-    world, runner = await start_world(tmp_path, sweep=False, rate_limits=RateLimits(time_scale=scale), timing=timing)
+    limits = RateLimits(time_scale=scale)
+    world, runner = await start_world(tmp_path, sweep=False, rate_limits=limits, slack_time_scale=scale)
     for n in range(PEOPLE):
         world.slack.add_user(f"U0BULK{n:04d}", name=f"Bulk {n}", email=f"bulk{n}@example.org")
     for n in range(channels):
