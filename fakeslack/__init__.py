@@ -1,6 +1,7 @@
 """A stateful stand-in for Slack over real HTTP: its Web API on a local port (answering as Slack does,
-with visibility, paging, errors and 429s), and the Events API, slash commands and button presses
-delivered to an app's URL, signed as Slack signs them, or with `socket_mode` on, as envelopes over
+with visibility, paging, errors and 429s, and given `rate_limits`, Slack's tiers per workspace and
+method: `fakeslack.rate_limits`), and the Events API, slash commands and button presses delivered
+to an app's URL, signed as Slack signs them, or with `socket_mode` on, as envelopes over
 the app's Socket Mode WebSocket (`fakeslack.socket_mode`). Events over HTTP are delivered with Slack's
 policy (retries, drops, disabled subscriptions, rate limits: `fakeslack.delivery`). The tests and
 `safe-contact demo` use it."""

@@ -181,15 +181,20 @@ async def visible_conversations(
 
 
 async def _with_members(api: SlackApi, infos: list[dict], *, team_id: str, owner: str = "") -> dict[str, Conversation]:
-    """Each listed conversation with its members, read by `MEMBER_READERS` readers in turn."""
+    """Each listed conversation with its members, read by `MEMBER_READERS` readers in turn. A read
+    that fails stops the others, as it stopped the sweep when one reader read them all."""
     turn = asyncio.Semaphore(MEMBER_READERS)
 
     async def read(info: dict) -> Conversation:
         async with turn:
             return await api.with_members(info, team_id=team_id, owner=owner)
 
-    read_all = await asyncio.gather(*(read(i) for i in infos))
-    return {c.id: c for c in read_all}
+    try:
+        async with asyncio.TaskGroup() as readers:
+            reads = [readers.create_task(read(i)) for i in infos]
+    except ExceptionGroup as failed:
+        raise failed.exceptions[0] from None
+    return {c.id: c for c in (r.result() for r in reads)}
 
 
 async def scheduled_checks(runtime: Runtime, team_id: str) -> None:
