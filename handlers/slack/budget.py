@@ -139,8 +139,9 @@ LISTING_PAGE = 200
 def full_sweep_seconds(members: int, channels: int, *, distributed: bool = False, connected: int = 0) -> float:
     """How long, in Slack seconds, a full sweep of a workspace of `members` accounts and `channels`
     channels takes at least under the budget: `users.list` and `conversations.list` pages, one
-    `conversations.members` call per channel (a page each 200 members), and a `conversations.list`
-    per connected account. The sweep's steps run one after another, so their times add up."""
+    `conversations.members` call per channel (a channel of over 200 members needs a page more for
+    each 200, which this leaves out), and a `conversations.list` per connected account. The sweep's
+    steps run one after another, so their times add up."""
     member_pages = max(1, math.ceil(members / LISTING_PAGE))
     channel_pages = max(1, math.ceil(channels / LISTING_PAGE)) + connected
     calls = {"users.list": member_pages, "conversations.list": channel_pages, "conversations.members": channels}
@@ -152,10 +153,12 @@ def full_sweep_seconds(members: int, channels: int, *, distributed: bool = False
     return total
 
 
-def reconciliation_interval(every: float, members: int, channels: int, *, distributed: bool = False) -> float:
+def reconciliation_interval(
+    every: float, members: int, channels: int, *, distributed: bool = False, connected: int = 0
+) -> float:
     """The seconds between the starts of two full sweeps of a workspace: the configured `every`, or
     longer when one sweep needs longer under the budget (a sweep never overlaps the next)."""
-    return max(every, full_sweep_seconds(members, channels, distributed=distributed))
+    return max(every, full_sweep_seconds(members, channels, distributed=distributed, connected=connected))
 
 
 class _Bucket:
