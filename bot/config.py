@@ -62,6 +62,13 @@ class Settings:
     #: How long a process's lease on periodic work lasts unless renewed (`SAFE_CONTACT_LEASE_SECONDS`):
     #: the work of a process that died is taken over after at most this long.
     lease_seconds: int = 60
+    #: Whether the app is distributed to other organisations outside the Slack Marketplace
+    #: (`SAFE_CONTACT_DISTRIBUTED=1`), rather than the institution's own internal app: Slack then
+    #: allows `conversations.history` and `.replies` once a minute, 15 messages a page.
+    distributed: bool = False
+    #: Slack's clock as the Web API budget reckons it (`SAFE_CONTACT_SLACK_TIME_SCALE`): 1 is Slack's
+    #: own; against a fake Slack on a faster clock, its scale (0.01: a minute in 0.6 s); 0: no waiting.
+    slack_time_scale: float = 1.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -74,6 +81,16 @@ class Settings:
         if not retention_text.isdigit() or int(retention_text) < 1:
             raise ValueError(f"SAFE_CONTACT_RETENTION_DAYS must be a whole number of days, not {retention_text!r}")
         grace_text = env.get("SAFE_CONTACT_CALL_GRACE_SECONDS", "").strip() or "30"
+        distributed_text = env.get("SAFE_CONTACT_DISTRIBUTED", "").strip().lower() or "0"
+        scale_text = env.get("SAFE_CONTACT_SLACK_TIME_SCALE", "").strip() or "1"
+        try:
+            slack_time_scale = float(scale_text)
+        except ValueError:
+            slack_time_scale = -1.0
+        if not 0 <= slack_time_scale <= 1:
+            raise ValueError(f"SAFE_CONTACT_SLACK_TIME_SCALE is a number from 0 to 1, not {scale_text!r}")
+        if distributed_text not in ("0", "1", "true", "false", "yes", "no"):
+            raise ValueError(f"SAFE_CONTACT_DISTRIBUTED is 1 (distributed) or 0 (internal), not {distributed_text!r}")
         if not grace_text.isdigit():
             raise ValueError(f"SAFE_CONTACT_CALL_GRACE_SECONDS must be a whole number of seconds, not {grace_text!r}")
         sweep_seconds = _whole_seconds(env, "SAFE_CONTACT_SWEEP_SECONDS", "300")
@@ -96,6 +113,8 @@ class Settings:
             call_grace_seconds=int(grace_text),
             sweep_seconds=sweep_seconds,
             lease_seconds=lease_seconds,
+            distributed=distributed_text in ("1", "true", "yes"),
+            slack_time_scale=slack_time_scale,
         )
 
     @property

@@ -16,6 +16,7 @@ from cli.output import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, Progress, progres
 from handlers.audit.export import ArchiveError, read_export
 from handlers.audit.live import build_report, live_snapshot, program_facts
 from handlers.slack.api import SlackApi
+from handlers.slack.budget import Budget
 
 
 def audit(
@@ -79,7 +80,7 @@ def _of_workspace(programs: list[Program], team_id: str) -> list[Program]:
 async def _live_audit(
     engine: storage.Engine, programs: list[Program], settings: Settings, now: datetime, progress: Progress | None
 ) -> AuditReport:
-    api = SlackApi.connect(settings.bot_token, settings.api_url)
+    api = SlackApi.connect(settings.bot_token, settings.api_url, budget=Budget(distributed=settings.distributed))
     team_id = (await api.identity()).get("team_id", "")
     programs = _of_workspace(programs, team_id)
     with storage.session_scope(engine) as session:

@@ -1,6 +1,7 @@
 """A stateful stand-in for Slack over real HTTP: its Web API on a local port (answering as Slack does,
-with visibility, paging, errors and 429s), and the Events API, slash commands and button presses
-delivered to an app's URL, signed as Slack signs them, or with `socket_mode` on, as envelopes over
+with visibility, paging, errors and 429s, and given `rate_limits`, Slack's tiers per workspace and
+method: `fakeslack.rate_limits`), and the Events API, slash commands and button presses delivered
+to an app's URL, signed as Slack signs them, or with `socket_mode` on, as envelopes over
 the app's Socket Mode WebSocket (`fakeslack.socket_mode`). Events over HTTP are delivered with Slack's
 policy (retries, drops, disabled subscriptions, rate limits: `fakeslack.delivery`). The tests and
 `safe-contact demo` use it."""
@@ -31,6 +32,7 @@ from fakeslack.enterprise import Installation
 from fakeslack.huddles import Huddles
 from fakeslack.mrkdwn import Shown, read
 from fakeslack.not_people import NotPeople
+from fakeslack.rate_limits import RateLimiter, RateLimits
 from fakeslack.socket_mode import EVENTS_API, INTERACTIVE, SLASH_COMMANDS, SocketModeServer
 from fakeslack.web_api import METHODS, Caller
 from fakeslack.workspace import SLACKBOT_ID, Channel, SlackError, User, Workspace
@@ -43,6 +45,7 @@ __all__ = [
     "DeliveryPolicy",
     "EventDelivery",
     "FakeSlack",
+    "RateLimits",
     "User",
 ]
 
@@ -170,6 +173,9 @@ class FakeSlack(ChannelChanges, Huddles, NotPeople):
     shown: deque[Shown] = field(default_factory=lambda: deque(maxlen=1000))
     #: Also deliver Slackbot's edits of a huddle's root as `message_changed` (Slack does not reliably).
     huddle_root_updates_as_events: bool = False
+    #: Slack's per-workspace, per-method rate limits (`fakeslack.rate_limits`), for the install kind
+    #: and on the time scale given; None (the default): no call is ever refused for its rate.
+    rate_limits: RateLimits | None = None
 
     def __post_init__(self) -> None:
         self.workspace = Workspace(self.team_id, self.bot_user_id)
@@ -186,6 +192,7 @@ class FakeSlack(ChannelChanges, Huddles, NotPeople):
         self._workspaces: dict[str, Workspace] = {self.team_id: self.workspace}
         self._revoked: set[str] = set()
         self._failures: dict[str, list[_Failure]] = {}
+        self._limiter = RateLimiter(self.rate_limits) if self.rate_limits is not None else None
         self._chaos_rate, self._chaos = 0.0, random.Random(0)
         self._choices = random.Random(self.authorization_seed)
         self._oauth_codes: dict[str, dict] = {}
@@ -253,6 +260,11 @@ class FakeSlack(ChannelChanges, Huddles, NotPeople):
             self.calls.append(Call(name, params, token, ok=False, error=failure.error, at=arrived))
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
             return self._answer(name, {"ok": False, "error": failure.error}, status=failure.status, headers=headers)
+        retry_after = self._over_limit(name, token, params)
+        if retry_after is not None:
+            self.calls.append(Call(name, params, token, ok=False, error="ratelimited", at=arrived))
+            headers = {"Retry-After": str(retry_after)}
+            return self._answer(name, {"ok": False, "error": "ratelimited"}, status=429, headers=headers)
         try:
             if name == "oauth.v2.access":  # authenticated by the app's client id and secret, not a token
                 answer = {"ok": True, **self._oauth_access(params, request.headers.get("Authorization", ""))}
@@ -265,7 +277,8 @@ class FakeSlack(ChannelChanges, Huddles, NotPeople):
                     raise SlackError("unknown_method")
                 if name in ("views.open", "views.push"):
                     self._exchange_trigger(params, arrived)
-                answer = {"ok": True, **method(self._workspaces[caller.team_id], caller, params)}
+                limited = self._as_limited(name, params)
+                answer = {"ok": True, **method(self._workspaces[caller.team_id], caller, limited)}
         except SlackError as error:
             self.calls.append(Call(name, params, token, ok=False, error=error.code, at=arrived))
             return self._answer(name, {"ok": False, "error": error.code})
@@ -278,6 +291,21 @@ class FakeSlack(ChannelChanges, Huddles, NotPeople):
         if self.answer_latencies.get(name, 0.0) > 0:
             await asyncio.sleep(self.answer_latencies[name])
         return self._answer(name, answer)
+
+    def _over_limit(self, name: str, token: str | None, params: dict) -> int | None:
+        """The `Retry-After` of a call over its workspace's limit for the method (None: within it)."""
+        if self._limiter is None:
+            return None
+        caller = self._tokens.get(token or "")
+        if caller is None or token in self._revoked:
+            return None  # refused for its token, not its rate
+        return self._limiter.refused(caller.team_id, name, params)
+
+    def _as_limited(self, name: str, params: dict) -> dict:
+        """The arguments as Slack reads them under the install's limits: a distributed install's
+        history pages cut to 15 messages (`Call.params` keeps what the app asked)."""
+        page_limit = None if self._limiter is None else self._limiter.limits.page_limit(name, params.get("limit"))
+        return params if page_limit is None else {**params, "limit": page_limit}
 
     def _answer(self, name: str, body: dict, *, status: int = 200, headers: dict | None = None) -> web.Response:
         response = web.json_response(body, status=status, headers=headers)
@@ -515,6 +543,7 @@ class FakeSlack(ChannelChanges, Huddles, NotPeople):
             ack_deadline=self.ack_deadline,
         )
         other._tokens, other._revoked, other._failures = self._tokens, self._revoked, self._failures
+        other._limiter = self._limiter  # one Slack: each workspace's buckets are keyed by its team id
         other._triggers, other._response_urls = self._triggers, self._response_urls
         other._oauth_codes, other._workspaces, other._event_ids = self._oauth_codes, self._workspaces, self._event_ids
         other._deliveries, other._client, other.base_url = self._deliveries, self._client, self.base_url

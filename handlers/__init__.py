@@ -20,6 +20,7 @@ from handlers.listeners.oauth import WorkspaceAuthorize, oauth_flow
 from handlers.runtime import Runtime, Timing, WorkspaceCache, utc_now
 from handlers.server import SafeContactApp
 from handlers.slack.api import SlackApi, api_error, web_client
+from handlers.slack.budget import Budget
 
 __all__ = ["SafeContactApp", "create_app"]
 
@@ -48,7 +49,8 @@ def create_app(
     """Build the app. The database must be migrated; nothing talks to Slack until `start`."""
     quiet_slack_libraries()
     timing = timing or Timing(sweep_every=settings.sweep_seconds, lease=settings.lease_seconds)
-    api = SlackApi.connect(settings.bot_token, settings.api_url)
+    budget = Budget(distributed=settings.distributed, time_scale=settings.slack_time_scale)
+    api = SlackApi.connect(settings.bot_token, settings.api_url, budget=budget)
     runtime = Runtime(
         engine=engine,
         api=api,

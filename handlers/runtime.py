@@ -355,7 +355,7 @@ class Runtime:
             return self
         bound = replace(
             self,
-            api=SlackApi.connect(installed.bot_token, str(self.api.client.base_url)),
+            api=self.api.for_team(installed.bot_token, team_id),
             bot_user_id=installed.bot_user_id,
             bot_id=installed.bot_id,
             team_id=team_id,

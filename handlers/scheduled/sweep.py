@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -20,6 +20,8 @@ from bot.model import Account, Conversation, Directory, EnforcementMode, Program
 from handlers.runtime import Runtime
 from handlers.situations import live_presence, program_situation
 from handlers.slack.api import BOT_CONVERSATION_TYPES, USER_CONVERSATION_TYPES, SlackApi, api_error
+from handlers.slack.budget import in_background
+from handlers.slack.parsing import conversation_from_info
 from handlers.worker.calls import judge_calls, read_live_roots, record_root
 from handlers.worker.enforce import enforce
 from handlers.worker.onboarding import welcome
@@ -37,11 +39,21 @@ class SweepReport:
 
 
 async def sweep(runtime: Runtime, team_id: str) -> SweepReport:
-    """List the workspace, store it, and judge every program space and conversation with a minor."""
+    """List the workspace, store it, and judge every program space and conversation with a minor.
+    Every Web API call of a sweep is background work: commands, alerts and invitations made
+    meanwhile go before it in the budget (`handlers.slack.budget`)."""
+    with in_background():
+        return await _sweep(runtime, team_id)
+
+
+async def _sweep(runtime: Runtime, team_id: str) -> SweepReport:
     accounts, in_calls = await runtime.api.accounts_and_calls(team_id)
     with runtime.session() as session:
         tokens = storage.user_tokens(team_id, seal=runtime.seal, session=session)
-    conversations = await visible_conversations(runtime.api, team_id, tokens)
+    workspace = list(runtime.cache.workspace(team_id))
+    conversations = await visible_conversations(
+        runtime.api, team_id, tokens, first=first_concerns(runtime, team_id, workspace)
+    )
     accounts += await external_accounts(runtime, team_id, accounts, conversations.values())
     runtime.cache.replace_accounts(team_id, accounts)
     workspace = list(runtime.cache.workspace(team_id))
@@ -117,25 +129,72 @@ async def external_accounts(
     return found
 
 
-async def visible_conversations(api: SlackApi, team_id: str, tokens: dict[str, str]) -> dict[str, Conversation]:
+#: How many conversations' members a sweep reads at once: enough to keep the budget's pace when
+#: Slack answers slowly, few enough that interactive calls find the budget's queue short.
+MEMBER_READERS = 4
+
+
+def first_concerns(runtime: Runtime, team_id: str, workspace: list[tuple[Program, Directory]]) -> Callable[[dict], int]:
+    """The order a sweep reads conversations in (lower first): the channels programs name as their
+    spaces, then those a roster minor was in when last stored, then the other program spaces (every
+    channel of a program that claims the workspace), then the rest. What matters most is current
+    soonest."""
+    minors = {a for _, d in workspace for a in d.user_ids(d.program.minors)}
+    declared = {c for p, _ in workspace for c in p.declared_channels()}
+    with runtime.session() as session:
+        with_minors = {c.id for c in storage.conversations_with_member(minors, session=session)} if minors else set()
+
+    def rank(info: dict) -> int:
+        if info["id"] in declared:
+            return 0
+        if info["id"] in with_minors:
+            return 1
+        listed = conversation_from_info(info, frozenset(), team_id=team_id)
+        return 2 if any(p.is_program_space(listed) for p, _ in workspace) else 3
+
+    return rank
+
+
+def _listed_first(infos: list[dict], first: Callable[[dict], int] | None) -> list[dict]:
+    return sorted(infos, key=first) if first is not None else infos
+
+
+async def visible_conversations(
+    api: SlackApi, team_id: str, tokens: dict[str, str], *, first: Callable[[dict], int] | None = None
+) -> dict[str, Conversation]:
     """Every channel the bot can list, and every private conversation a connected account (`tokens`,
     by account) is in. Public channels' members are readable without the bot in them; private ones
-    only as a member."""
-    found: dict[str, Conversation] = {}
-    for info in await api.conversations(BOT_CONVERSATION_TYPES):
-        if info.get("is_private") and not info.get("is_member"):
-            continue
-        found[info["id"]] = await api.with_members(info, team_id=team_id)
+    only as a member. Members are read `MEMBER_READERS` conversations at a time, in the order `first`
+    ranks them (the budget paces them); the answer keeps that order."""
+    readable = [
+        i for i in await api.conversations(BOT_CONVERSATION_TYPES) if not i.get("is_private") or i.get("is_member")
+    ]
+    found = await _with_members(api, _listed_first(readable, first), team_id=team_id)
     for user_id, token in sorted(tokens.items()):
         user_api = api.as_user(token)
         try:
-            listed = await user_api.conversations(USER_CONVERSATION_TYPES)
-            for info in listed:
-                if info["id"] not in found:
-                    found[info["id"]] = await user_api.with_members(info, team_id=team_id, owner=user_id)
+            listed = [i for i in await user_api.conversations(USER_CONVERSATION_TYPES) if i["id"] not in found]
+            found |= await _with_members(user_api, _listed_first(listed, first), team_id=team_id, owner=user_id)
         except Exception as error:  # one revoked token must not stop the sweep
             log.warning("sweep: the connected account %s could not be read: %s", user_id, api_error(error))
     return found
+
+
+async def _with_members(api: SlackApi, infos: list[dict], *, team_id: str, owner: str = "") -> dict[str, Conversation]:
+    """Each listed conversation with its members, read by `MEMBER_READERS` readers in turn. A read
+    that fails stops the others, as it stopped the sweep when one reader read them all."""
+    turn = asyncio.Semaphore(MEMBER_READERS)
+
+    async def read(info: dict) -> Conversation:
+        async with turn:
+            return await api.with_members(info, team_id=team_id, owner=owner)
+
+    try:
+        async with asyncio.TaskGroup() as readers:
+            reads = [readers.create_task(read(i)) for i in infos]
+    except ExceptionGroup as failed:
+        raise failed.exceptions[0] from None
+    return {c.id: c for c in (r.result() for r in reads)}
 
 
 async def scheduled_checks(runtime: Runtime, team_id: str) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
+from aiohttp import FormData
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -21,6 +22,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.barriers import RESTRICTED_SUBJECTS
 from bot.model import Account, Conversation, ConversationKind
+from handlers.slack.budget import Budget
 from handlers.slack.parsing import (
     account_from_user,
     conversation_from_info,
@@ -95,29 +97,105 @@ PERMANENT_ERRORS = refusal_codes() | frozenset(
 )
 
 
-def retry_handlers() -> list:
-    """429: wait `Retry-After` and try again; 5xx and dropped connections: back off and retry."""
+#: How often a call Slack refused for its rate (429) is tried again, each after its `Retry-After`.
+RATE_LIMIT_RETRIES = 5
+
+
+def retry_handlers(*, rate_limits: bool = True) -> list:
+    """429: wait `Retry-After` and try again (unless `BudgetedClient` does, `rate_limits=False`);
+    5xx and dropped connections: back off and retry."""
     backoff = BackoffRetryIntervalCalculator(backoff_factor=0.5)
     return [
-        AsyncRateLimitErrorRetryHandler(max_retry_count=5),
+        *([AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)] if rate_limits else []),
         AsyncServerErrorRetryHandler(max_retry_count=3, interval_calculator=backoff),
         AsyncConnectionErrorRetryHandler(max_retry_count=3, interval_calculator=backoff),
     ]
 
 
 def posting_retry_handlers() -> list:
-    """For a post, 429 and 5xx are tried again here (Slack answered: it made nothing), a dropped
-    connection is not: the request may have reached Slack, which then made the post, and sending it
-    again blindly would post it twice. The worker's retry looks for it first (`SlackApi.find_marked`)."""
+    """For a post, 5xx is tried again here (Slack answered: it made nothing; so is a 429, by
+    `BudgetedClient`), a dropped connection is not: the request may have reached Slack, which then
+    made the post, and sending it again blindly would post it twice. The worker's retry looks for it
+    first (`SlackApi.find_marked`)."""
     backoff = BackoffRetryIntervalCalculator(backoff_factor=0.5)
-    return [
-        AsyncRateLimitErrorRetryHandler(max_retry_count=5),
-        AsyncServerErrorRetryHandler(max_retry_count=3, interval_calculator=backoff),
-    ]
+    return [AsyncServerErrorRetryHandler(max_retry_count=3, interval_calculator=backoff)]
 
 
 def web_client(token: str, base_url: str) -> AsyncWebClient:
+    """A plain client (Bolt's, whose token comes with each request): slack_sdk waits out a 429."""
     return AsyncWebClient(token=token or None, base_url=base_url, retry_handlers=retry_handlers(), timeout=15)
+
+
+class BudgetedClient(AsyncWebClient):
+    """A client of one workspace whose every call first takes a token of the (workspace, method)
+    budget (`handlers.slack.budget`), and whose 429s pause that budget for their `Retry-After`
+    before the call is tried again (for every caller in the process, not only this one)."""
+
+    def __init__(self, *, budget: Budget, team_id: str = "", **options: Any):
+        super().__init__(**options)
+        self.budget = budget
+        #: The workspace the token belongs to ("" until `SlackApi.identity` says, for the token
+        #: given at start): the budget's key, with the method.
+        self.team_id = team_id
+
+    async def api_call(
+        self,
+        api_method: str,
+        *,
+        http_verb: str = "POST",
+        files: dict | None = None,
+        data: dict | FormData | None = None,
+        params: dict | None = None,
+        json: dict | None = None,
+        headers: dict | None = None,
+        auth: dict | None = None,
+    ) -> AsyncSlackResponse:
+        channel = _channel_argument(data, params, json)
+        for attempt in range(RATE_LIMIT_RETRIES + 1):
+            await self.budget.take(self.team_id, api_method, channel=channel)
+            try:
+                return await super().api_call(
+                    api_method,
+                    http_verb=http_verb,
+                    files=files,
+                    data=data,
+                    params=params,
+                    json=json,
+                    headers=headers,
+                    auth=auth,
+                )
+            except SlackApiError as error:
+                if error.response.status_code != 429 or attempt == RATE_LIMIT_RETRIES:
+                    raise
+                self.budget.pause(self.team_id, api_method, retry_after(error.response), channel=channel)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _channel_argument(*arguments: object) -> str:
+    """The `channel` a call names (a post's budget is per channel)."""
+    for given in arguments:
+        if isinstance(given, dict) and given.get("channel"):
+            return str(given["channel"])
+    return ""
+
+
+def retry_after(response: Any) -> float:
+    """A 429's `Retry-After`, in seconds (1 when Slack gave none readable)."""
+    headers = {str(k).lower(): v for k, v in (response.headers or {}).items()}
+    value = headers.get("retry-after")
+    if isinstance(value, list):
+        value = value[0] if value else None
+    try:
+        return max(0.0, float(str(value)))
+    except ValueError:
+        return 1.0
+
+
+def budgeted_client(token: str, base_url: str, *, budget: Budget, team_id: str = "") -> BudgetedClient:
+    handlers = retry_handlers(rate_limits=False)
+    return BudgetedClient(
+        budget=budget, team_id=team_id, token=token or None, base_url=base_url, retry_handlers=handlers, timeout=15
+    )
 
 
 #: The metadata event type of the app's own messages: its payload's "key" names what was posted.
@@ -146,28 +224,44 @@ class SlackApi:
 
     __slots__ = ("client",)
 
-    def __init__(self, client: AsyncWebClient):
+    def __init__(self, client: BudgetedClient):
         self.client = client
 
     @classmethod
-    def connect(cls, token: str, base_url: str) -> SlackApi:
-        return cls(web_client(token, base_url))
+    def connect(cls, token: str, base_url: str, *, budget: Budget | None = None, team_id: str = "") -> SlackApi:
+        """The Web API through `token` (of workspace `team_id`), within `budget` (shared by every
+        token of the process; a budget of its own without it)."""
+        return cls(budgeted_client(token, base_url, budget=budget or Budget(), team_id=team_id))
+
+    @property
+    def budget(self) -> Budget:
+        return self.client.budget
+
+    def for_team(self, token: str, team_id: str) -> SlackApi:
+        """The same Web API and budget through another workspace's bot token."""
+        return SlackApi.connect(token, self.client.base_url, budget=self.budget, team_id=team_id)
 
     def as_user(self, token: str) -> SlackApi:
-        """The same Web API through a connected user's token (for their DMs and private channels)."""
-        return SlackApi(web_client(token, self.client.base_url))
+        """The same Web API through a connected user's token (for their DMs and private channels),
+        within the same workspace's budget (Slack counts every token of an app in a workspace)."""
+        return SlackApi.connect(token, self.client.base_url, budget=self.budget, team_id=self.client.team_id)
 
     async def identity(self) -> dict:
-        """`auth.test`: who the token is (team_id, user_id, bot_id)."""
-        return response_data(await self.client.auth_test())
+        """`auth.test`: who the token is (team_id, user_id, bot_id). The workspace it names is the
+        budget's from now on, when nobody said which it was."""
+        identity = response_data(await self.client.auth_test())
+        if not self.client.team_id:
+            self.client.team_id = str(identity.get("team_id") or "")
+        return identity
 
     # -- reading the workspace ----------------------------------------------------------------
 
     async def _pages(self, method: str, key: str, **params: object) -> AsyncIterator[Any]:
         cursor = ""
+        limit = self.budget.page_size(method, PAGE_SIZE)
         while True:
             response = await self.client.api_call(
-                method, http_verb="GET", params={**params, "limit": PAGE_SIZE, **({"cursor": cursor} if cursor else {})}
+                method, http_verb="GET", params={**params, "limit": limit, **({"cursor": cursor} if cursor else {})}
             )
             for item in response.get(key) or []:
                 yield item
@@ -305,7 +399,9 @@ class SlackApi:
         """The client as it is, but with `posting_retry_handlers` (a client holds no connection of
         its own: slack_sdk opens one per request unless given a session, which is shared)."""
         client = self.client
-        return AsyncWebClient(
+        return BudgetedClient(
+            budget=client.budget,
+            team_id=client.team_id,
             token=client.token,
             base_url=client.base_url,
             timeout=client.timeout,

@@ -36,7 +36,7 @@ from builders import (
 import storage
 from bot.config import Settings
 from bot.model import Program
-from fakeslack import DeliveryPolicy, FakeSlack
+from fakeslack import DeliveryPolicy, FakeSlack, RateLimits
 from fakeslack.workspace import EVERYONE_EXCEPT_GUESTS
 from handlers import SafeContactApp, create_app
 from handlers.runtime import Timing
@@ -47,6 +47,8 @@ BOT_USER = "U0SAFEBOT1"
 TEAM = "T0TEAM0001"
 #: Slack's delivery policy a hundred times faster: retries at once, after 0.6 s and after 3 s; an hour is 36 s.
 SCENARIO_DELIVERY = DeliveryPolicy(time_scale=0.01)
+#: The app's Web API budget on the same hundredfold clock (`Settings.slack_time_scale`).
+SCENARIO_SLACK_TIME_SCALE = 0.01
 
 
 class Clock:
@@ -133,6 +135,7 @@ def serve_environment(slack: FakeSlack, database: Path, port: int, **overrides: 
         SLACK_API_URL=slack.base_url,
         DATABASE_URL=f"sqlite:///{database}",
         PORT=str(port),
+        SAFE_CONTACT_SLACK_TIME_SCALE=str(SCENARIO_SLACK_TIME_SCALE),
     )
     env.update(overrides)
     return {k: v for k, v in env.items() if v}
@@ -211,11 +214,13 @@ async def start_world(
     delivery: DeliveryPolicy = SCENARIO_DELIVERY,
     enterprise_id: str | None = None,
     is_enterprise_install: bool = False,
+    rate_limits: RateLimits | None = None,
     **settings_changes: str,
 ) -> tuple[World, web.AppRunner]:
     """The world; on `engine` (migrated, e.g. PostgreSQL) instead of a SQLite file when given, and
     in a workspace of the Enterprise Grid org `enterprise_id` when given. `settings_changes`
-    override the settings (`signing_secret=""`, `app_token="xapp-…"`)."""
+    override the settings (`signing_secret=""`, `app_token="xapp-…"`). With `rate_limits`, the fake
+    enforces Slack's tiers (give the app's budget the same time scale: `slack_time_scale=`)."""
     prog = prog or program()
     slack = FakeSlack(
         signing_secret=SIGNING_SECRET,
@@ -224,6 +229,7 @@ async def start_world(
         enterprise_id=enterprise_id,
         is_enterprise_install=is_enterprise_install,
         delivery=delivery,
+        rate_limits=rate_limits,
     )
     await slack.start()
     populate(slack, prog)
@@ -236,6 +242,7 @@ async def start_world(
         prog = storage.get_program(prog.id, session=session)  # with its session windows' ids
     clock = Clock(NOW)
     given: dict = {"bot_token": slack.bot_token, "signing_secret": SIGNING_SECRET, "api_url": slack.base_url}
+    given["slack_time_scale"] = SCENARIO_SLACK_TIME_SCALE  # the app's Web API budget, as fast as the fake's clocks
     settings = Settings(**{**given, **settings_changes})
     app = create_app(settings, engine=engine, timing=timing or Timing(poll_every=0.05, probe_every=0.2), clock=clock)
     runner, slack.events_url = await serve_app(app)

@@ -7,6 +7,7 @@ the middle of a sweep leaves the sweep to the other, once its lease has expired.
 from __future__ import annotations
 
 import asyncio
+import math
 import signal
 import time
 from dataclasses import replace
@@ -22,6 +23,7 @@ import storage
 from fakeslack import FakeSlack
 from handlers.runtime import utc_now
 from handlers.scheduled.leased import sweep_lease
+from handlers.scheduled.sweep import MEMBER_READERS
 
 pytestmark = pytest.mark.postgres
 #: Seconds between sweeps of the workspace, and how long a lease lasts unless renewed: short, so
@@ -31,6 +33,10 @@ STRANGERS = [f"U0STRANGE{n}" for n in range(8)]
 #: The program's channels, one for each stranger to join: each join is a violation of its own.
 CHANNELS = [f"C0CHANNEL{n}" for n in range(8)]
 NOTICE = "a live session is scheduled"
+#: Slow sweeps: each `conversations.members` answered this late, the 11 channels read
+#: `MEMBER_READERS` at a time: a sweep longer than a lease.
+SLOW_MEMBERS = 0.8
+SLOW_SWEEP = math.ceil(11 / MEMBER_READERS) * SLOW_MEMBERS
 
 
 def sweeps_started(slack: FakeSlack) -> list[float]:
@@ -95,12 +101,12 @@ async def test_two_processes_share_the_work_and_one_finishes_what_a_killed_one_s
             assert len(notices_to(slack, GUARD1)) == 1 and len(notices_to(slack, GUARD2)) == 1
 
             # Slow sweeps, longer than a lease: the sweeping process renews it, and nobody takes it over.
-            slack.latencies["conversations.members"] = 0.3  # 11 channels: a sweep of 3.3 s
+            slack.latencies["conversations.members"] = SLOW_MEMBERS
             count = len(sweeps_started(slack))
             await until(lambda: len(sweeps_started(slack)) >= count + 2, limit=25)
             gaps = [later - earlier for earlier, later in pairwise(sweeps_started(slack))]
             assert min(gaps) >= SWEEP_SECONDS * 0.95, f"one sweep per interval, by one process: {gaps}"
-            assert gaps[-1] >= 3.3 + SWEEP_SECONDS * 0.95, f"the slow sweep was not taken over: {gaps}"
+            assert gaps[-1] >= SLOW_SWEEP + SWEEP_SECONDS * 0.95, f"the slow sweep was not taken over: {gaps}"
 
             # Kill the process that is sweeping, in the middle of its sweep (waiting on conversations.members).
             await asyncio.sleep(0.5)
