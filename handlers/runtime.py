@@ -325,6 +325,8 @@ class Runtime:
     #: Events this process judged without every fact a rule needed, by reason ("members": only the
     #: members the event proves; "files": a file `files.info` could not describe). In `/healthz`.
     undecided: Counter[str] = field(default_factory=Counter)
+    #: Each swept workspace's size (accounts, conversations), for the interval its sweeps need.
+    sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
     #: How long a call's people must be together before the call rules judge it.
     call_grace: timedelta = DEFAULT_CALL_GRACE
     #: The work commands, buttons and forms leave for after their answer (shared by every workspace).

@@ -35,6 +35,7 @@ from handlers.scheduled.leased import RETENTION, SWEEP, checks_lease, sweep_leas
 from handlers.scheduled.retention import purge
 from handlers.scheduled.sweep import run_periodically, scheduled_checks, sweep
 from handlers.slack.api import api_error
+from handlers.slack.budget import reconciliation_interval
 from handlers.worker.calls import CALL_CHECK, call_check_job
 from handlers.worker.carry_out import action_job
 from handlers.worker.judge import Judge
@@ -406,17 +407,31 @@ class SafeContactApp:
         whichever process, finished a sweep interval ago or more, or never did. Of a workspace
         another process swept since this one last listed it, the listing is read from the database
         instead (no Web API call): each workspace is swept by one process per interval."""
-        every = self.runtime.timing.sweep_every
         now = utc_now()
         with self.runtime.session() as session:
             known = storage.leases(SWEEP, session=session)
         for team in self.runtime.teams() if teams is None else teams:
+            every = self.sweep_interval(team)
             lease = known.get(sweep_lease(team))
             finished = lease.finished_at if lease is not None else None
             if finished is not None and finished > now - timedelta(seconds=every):
                 self._read_listing(team, finished)
             elif lease is None or not lease.held(now):  # held: being swept, by another process or this one
                 await self._sweep_leased(team, due_every=every)
+
+    def sweep_interval(self, team: str) -> float:
+        """Seconds between the starts of two sweeps of a workspace: the configured interval, or, for
+        a workspace too large to list within it under Slack's limits, as long as its sweep needs
+        (in real seconds, on the budget's clock), so that a sweep never overlaps the next."""
+        every = self.runtime.timing.sweep_every
+        size = self.runtime.sizes.get(team)
+        if size is None:
+            return every
+        scale = self.settings.slack_time_scale
+        needed = reconciliation_interval(
+            every / scale if scale else every, *size, distributed=self.settings.distributed
+        )
+        return needed * scale if scale else every
 
     async def _sweep_leased(self, team: str, *, due_every: float | None) -> None:
         bound = self.runtime.for_team(team)

@@ -158,3 +158,25 @@ def test_the_budget_knows_each_methods_tier_as_slacks_reference_gives_it(method)
     if reference_dir is None:
         pytest.skip("Slack's method reference is not beside the project")
     assert (method_reference(method, reference_dir) or {}).get("rate_limits") == f"t{METHOD_TIERS[method]}"
+
+
+def test_a_workspace_too_large_for_the_interval_is_swept_as_often_as_its_sweep_allows(tmp_path):
+    """The sweep timer's interval is the configured one, or a large workspace's sweep time under the
+    budget (on the budget's clock), so that a sweep never overlaps the next."""
+    import storage
+    from bot.config import Settings
+    from handlers import create_app
+
+    engine = storage.create_engine_from_url(f"sqlite:///{tmp_path / 'size.db'}")
+    storage.migrate(engine)
+    for scale in (1.0, 0.01):
+        app = create_app(Settings(bot_token="xoxb-size", signing_secret="s", slack_time_scale=scale), engine=engine)
+        every = app.runtime.timing.sweep_every
+        assert app.sweep_interval("T0NEVERSWEPT") == every
+        app.runtime.sizes["T0SMALL"] = (300, 20)
+        assert app.sweep_interval("T0SMALL") == every
+        large = (5000, 1000) if scale == 1.0 else (500_000, 100_000)  # on a fast clock, a larger one
+        app.runtime.sizes["T0LARGE"] = large
+        expected = reconciliation_interval(every / scale, *large) * scale
+        assert app.sweep_interval("T0LARGE") == pytest.approx(expected) and expected > every
+    engine.dispose()

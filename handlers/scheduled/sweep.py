@@ -85,6 +85,7 @@ async def _sweep(runtime: Runtime, team_id: str) -> SweepReport:
     await send_guardian_notices(runtime, team_id)
     runtime.wake.set()
     report = SweepReport(len(accounts), len(conversations), findings, actions)
+    runtime.sizes[team_id] = (len(accounts), len(conversations))
     log.info("sweep of %s: %s", team_id, report)
     return report
 
