@@ -51,7 +51,7 @@ async def test_interactive_calls_go_before_the_queued_background_ones():
 
 
 async def test_background_work_leaves_a_tenth_of_the_bucket_to_interactive_calls():
-    budget = Budget(time_scale=1.0)  # Slack's own clock: no token comes back while the test runs
+    budget = Budget(time_scale=0.1)  # slow enough that no token comes back while the reserve is taken
     limit = limit_of("conversations.members", distributed=False)
     assert limit is not None and limit.reserve == 10
     for _ in range(limit.burst - limit.reserve):
@@ -60,7 +60,7 @@ async def test_background_work_leaves_a_tenth_of_the_bucket_to_interactive_calls
     for _ in range(limit.reserve):  # at once: the reserve is theirs
         await asyncio.wait_for(budget.take("T1", "conversations.members"), 0.05)
     assert not background.done()
-    await asyncio.wait_for(background, 5)  # a token comes back within a second on Slack's clock
+    await asyncio.wait_for(background, 10)  # the bucket refills past the reserve within a second or so
 
 
 async def test_each_workspace_and_method_has_a_bucket_of_its_own():
