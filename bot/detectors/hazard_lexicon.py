@@ -14,6 +14,8 @@ Sources, one per group (`HazardGroup.source`):
 - CDC/NIH, "Biosafety in Microbiological and Biomedical Laboratories" (BMBL): growing cultures of
   microorganisms, environmental swabs plated on agar, mould cultures, blood and other potentially
   infectious materials: laboratory work at biosafety level 1-2, never a kitchen's.
+- U.S. CPSC and OSHA on stored electrical energy: the capacitors and transformers of microwave ovens,
+  camera flashes and CRT sets hold a lethal charge unplugged (category "electrical").
 - The program's safety policy: tools and appliances are not forbidden; their use is a question for
   the safety contact.
 

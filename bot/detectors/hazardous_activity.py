@@ -1,5 +1,5 @@
-"""The hazardous-activity detector: chemical, biological and radiation hazards proposed for home, and
-tools or appliances proposed for use, in a message's text."""
+"""The hazardous-activity detector: chemical, biological, radiation and electrical hazards proposed for
+home, and tools or appliances proposed for use, in a message's text."""
 
 from __future__ import annotations
 
@@ -280,7 +280,7 @@ _LAB_CUE = re.compile(
 #: "keep pool chemicals away from each other", "take old paint thinner to the hazardous-waste drop-off".
 _SAFETY_TALK = re.compile(
     r"\baway\s+from\b|\bout\s+of\s+(?:reach|the\s+reach)\b|\bhazardous[\s-]waste\b|\bdrop[\s-]off\b|"
-    r"\bcollection\s+(?:site|day|event)\b|\bpoison\s+control\b|\bsafety\s+data\s+sheets?\b|\bsds\b|"
+    r"\bcollection\s+(?:site|day|event)\b|\brecycl\w*|\be-?waste\b|\bpoison\s+control\b|\bsafety\s+data\s+sheets?\b|\bsds\b|"
     r"\b(?:virtual|online|simulated)\s+labs?\b|\bsimulations?\b|\bphet\b|\bminecraft\b|\bvideo\s+games?\b|"
     r"\b(?:learn|learned|learning|study|studied|read|watch|watched|discuss|discussed|explain|explains|explained|"
     r"talk(?:ed|ing)?|describes?|described)\s+(?:\w+\s+){0,4}(?:how|why|what|whether)\s+(?:to\b|you\b|we\b|people\b|it\b)",
@@ -770,7 +770,7 @@ def _tools_asked(sentence: str, terms: list[_Term]) -> list[_Term]:
     """The tools a question asks about using: "is a Dremel ok for cutting the acrylic?", "would a
     heat gun work?". Why: the safety contact answers tool questions; asked in the channel, a
     question about a tool is a use being planned, whatever verb it has or lacks."""
-    tools = [t for t in terms if t[5] in ("tools", "flames")]
+    tools = [t for t in terms if t[5] == "tools"]  # a candle at the ceremony is the organisers' question
     if not tools or not _QUESTION.search(sentence) or not _USE_ASKED.search(sentence):
         return []
     return [t for t in tools if not _TOPIC.search(sentence, 0, t[0])]
@@ -805,7 +805,8 @@ def _sourced(sentence: str, terms: list[_Term], words: list[str], tokens: list[r
             continue
         source = _SOURCING.search(sentence, 0, start)
         proposal = _GROUP_PROPOSAL.search(sentence, end) if source else None
-        if proposal is None or proposal.group("verb").lower() in _NEUTRAL_VERBS:
+        verb = proposal.group("verb").lower() if proposal else ""
+        if proposal is None or verb in _NEUTRAL_VERBS or verb in _NEGATIONS:  # "we could not stop watching"
             continue
         index = bisect_left(tokens, proposal.start("verb"), key=lambda t: t.start())
         if not _is_negated(words, index):
@@ -828,8 +829,8 @@ _CONTINUES = re.compile(
 
 
 def find_hazardous_activity(text: str) -> list[HazardMatch]:
-    """Activities with chemical, biological or radiation hazards proposed for home (level
-    "hazard"), and tools or appliances proposed for use (level "ask", category "tools").
+    """Activities with chemical, biological, radiation or electrical hazards proposed for home (level
+    "hazard"), and tools or appliances proposed for use or asked about (level "ask", category "tools").
 
     How: within one sentence, a hazard needs (1) a hazard term from a word list ("bleach",
     "sulfuric acid", "thermite", "bacteria", "petri dish", "americium", "uranium glass"), (2) an
