@@ -345,7 +345,7 @@ _SUBJECT = (
 _MODAL = (
     r"(?:'ll|'re\s+going\s+to|'re\s+gonna|'m\s+going\s+to|'m\s+gonna|\s+will|\s+can|\s+could|\s+should|\s+need\s+to|"
     r"\s+needs\s+to|\s+have\s+to|\s+has\s+to|\s+must|\s+may|\s+might|\s+(?:are|is|am)\s+going\s+to|\s+(?:are|is)\s+gonna|"
-    r"\s+gonna|\s+want\s+to|\s+wanna|\s+get\s+to|\s+gets\s+to|\s+gotta|\s+ought\s+to|\s+plan\s+to|\s+are\s+to|\s+is\s+to)"
+    r"\s+gonna|\s+want\s+to|\s+wanna|\s+tryna|\s+finna|\s+boutta|\s+(?:a|')?bout\s+to|\s+get\s+to|\s+gets\s+to|\s+gotta|\s+ought\s+to|\s+plan\s+to|\s+are\s+to|\s+is\s+to)"
 )
 #: A clause ending in these proposes what comes next: "you can mix", "let's all make", "how to build",
 #: "everyone should grab", "who wants to try".
@@ -546,7 +546,8 @@ def _base_of_ing(word: str, particle: str | None) -> str | None:
 
 #: A gerund put to the group as an invitation: "who's in for melting …", "anyone up for mixing …".
 _INVITED_VERB = re.compile(
-    r"\b(?:in|down|up|keen|game)\s+for\s+(?P<verb>[a-z]+ing)(?:\s+(?P<particle>apart|open|up))?\b", re.IGNORECASE
+    r"\b(?:(?:in|down|up|keen|game)\s+for|try|tryna)\s+(?P<verb>[a-z]+ing)(?:\s+(?P<particle>apart|open|up))?\b",
+    re.IGNORECASE,
 )
 
 
