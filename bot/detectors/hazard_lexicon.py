@@ -67,7 +67,7 @@ VERBS: dict[str, str] = {
     # Ordinary household products: dangerous mixed, heated, burned or ingested, not used for cleaning.
     # Fetching one counts only for an experiment (see `hazardous_activity._terms`).
     "misuse": f"{MIXING} {HEATING} {INGESTING} spray make create try react experiment_with play_with concentrate "
-    "distill distil synthesize purify blow_up detonate use cap seal throw",
+    "distill distil synthesize purify blow_up detonate use cap seal throw do",
     # Pharmacy-strength peroxide is first aid; concentrating it is the hazard.
     "concentrate": "concentrate boil heat distill distil purify make",
     # Batteries: taken apart, punctured, heated or swallowed, not used in a circuit.

@@ -54,7 +54,11 @@ _SELF_TOOL_VERB = re.compile(rf"\b(?:{'|'.join(sorted(_SELF_TOOL_VERBS))})\b", r
 _ALL_VERBS = frozenset().union(*_GROUP_VERBS.values()) | _SELF_TOOL_VERBS | _NEUTRAL_VERBS
 #: How a verb of the lists is written as a pattern: "take_apart" is "take apart"; "set" only where it
 #: is "set … on fire" ("set the bleach aside" sets nothing alight).
-_VERB_PATTERNS = {"set": r"set(?=(?:\s+[\w']+){1,3}\s+on\s+fire\b)"}
+_VERB_PATTERNS = {
+    "set": r"set(?=(?:\s+[\w']+){1,3}\s+on\s+fire\b)",
+    # "do the dry ice thing", not "do we need gloves?" or "do you think …".
+    "do": r"do(?=\s+(?:the|a|an|this|that|some|our|my|your|it|them)\b)",
+}
 #: "Cut it open", "crack them open": the verb of taking apart with its object inside, named by group.
 _SPLIT_VERBS = "".join(
     rf"(?P<{verb}_open>{verb}(?=\s+(?:it|them|this|that)\s+open\b))|" for verb in ("cut", "crack", "break", "pry")
@@ -678,7 +682,7 @@ def _at_home(sentence: str, supervised_elsewhere: bool) -> bool:
 #: Verbs that do something ordinary with one household product ("use acetone on the polish", "cap the
 #: bleach", "throw the old paint out"): a hazard only with another product, a known partner or a flame
 #: ("use the bleach and the ammonia together", "throw the aerosol can in the fire").
-_COMBINING_VERBS = _words("use cap seal throw")
+_COMBINING_VERBS = _words("use cap seal throw do")
 
 
 def _ordinary_use(sentence: str, term: _Term, verb: _Verb, terms: list[_Term]) -> bool:
