@@ -223,7 +223,7 @@ LEXICON: tuple[HazardGroup, ...] = (
         "EPA HHW (pool chemicals); CDC pool-chemical safety",
         "chemical",
         "misuse",
-        r"pool\s+(?:shock|chlorine|acid|tablets?|pucks?|chemicals?)|chlorine(?:\s+(?:tablets?|pucks?|granules?|powder|bleach))?|"
+        r"pool\s+(?:shock|chlorine|acid|tablets?|pucks?|chemicals?)|chlorine(?:\s+(?:tablets?|tabs|pucks?|granules?|powder|bleach))?|"
         r"trichlor\w*|dichlor\w*|cyanuric\s+acid|sodium\s+bisulfate|ph\s+(?:down|up|minus|plus|decreaser|increaser|reducer)|"
         r"(?:(?<=the )|(?<=some )|(?<=of ))shock(?!\s+(?:of|and|when|that|absorb\w*|collar|wave))|"
         r"shock\s+(?:treatment|granules|powder)|"
@@ -337,7 +337,7 @@ LEXICON: tuple[HazardGroup, ...] = (
         r"rotary\s+tools?|(?:angle|bench)\s+grinders?|heat\s+guns?|hot[\s-]glue(?:\s+guns?)?|glue\s+guns?|"
         r"blow\s?torch(?:es)?|(?:butane|propane|kitchen|cooking)\s+torch(?:es)?|welders?|welding\s+\w+|nail\s+guns?|"
         r"staple\s+guns?|power\s+tools?|(?:belt|orbital|power)\s+sanders?|lathes?|laser\s+cutters?|"
-        r"bunsen\s+burners?|(?:alcohol|spirit)\s+burners?|camp\s+stoves?",
+        r"bunsen\s+burners?|(?:alcohol|spirit)\s+burners?|camp\s+stoves?|soldering|welding",
     ),
     HazardGroup(
         "open flames",

@@ -51,6 +51,10 @@ _EXPERIMENT = re.compile(
 )
 _SELF_TOOL_VERBS = _words(SELF_TOOL_VERBS)
 _SELF_TOOL_VERB = re.compile(rf"\b(?:{'|'.join(sorted(_SELF_TOOL_VERBS))})\b", re.IGNORECASE)
+#: Verbs that grow microbes whatever they name ("culture whatever grows on your toothbrush"), read
+#: only where the sentence is about growing (`_CULTURE_CONTEXT`): with the tools' verbs, the words
+#: that let a sentence without a term through.
+_SELF_VERB = re.compile(rf"\b(?:{'|'.join(sorted(_SELF_TOOL_VERBS | {'culture', 'incubate', 'inoculate'}))})\b", re.I)
 _ALL_VERBS = frozenset().union(*_GROUP_VERBS.values()) | _SELF_TOOL_VERBS | _NEUTRAL_VERBS
 #: How a verb of the lists is written as a pattern: "take_apart" is "take apart"; "set" only where it
 #: is "set … on fire" ("set the bleach aside" sets nothing alight).
@@ -293,7 +297,8 @@ _SAFETY_TALK = re.compile(
 #: Cleaning and gardening by the label, where a household product is poured or mixed into water.
 _ORDINARY_USE = re.compile(
     r"\b(?:clean|cleans|cleaning|wash|washing|laundry|whites|mop|mopping|wipe|wiping|disinfect\w*|saniti[sz]\w*|"
-    r"scrub\w*|stains?|dishes|counters?|countertops?|floors?|toilets?|label|directions|lawn|weeds|water|away|back)\b",
+    r"scrub\w*|stains?|dishes|counters?|countertops?|floors?|toilets?|label|directions|lawn|weeds|water(?!\s+bottles?)|away|"
+    r"back)\b",
     re.IGNORECASE,
 )
 #: Ordinary food, cooked as every household does.
@@ -322,6 +327,7 @@ _PROJECT_MATERIAL = re.compile(
 _REACTIVE_PARTNER = re.compile(
     r"\b(?:vinegar|lemon\s+juice|windex|alcohol|acids?|ammonia|bleach|peroxide|each\s+other|together|"
     r"everything|all\s+(?:of\s+)?(?:them|the|these|those)|other\s+(?:cleaners|chemicals|products)|whatever|"
+    r"(?:empty|plastic|soda|pop|2[\s-]?(?:liter|litre|l)|two[\s-]lit(?:er|re))\s+(?:water\s+)?bottles?|"
     r"(?:alumin(?:i?um)\s+)?foil)\b",
     re.IGNORECASE,
 )
@@ -711,7 +717,7 @@ def _sentence_hazards(sentence: str, supervised_elsewhere: bool = False) -> list
     """Hazards and tool uses one sentence proposes, with where each phrase starts; see
     `find_hazardous_activity`. One match per verb and category: "mix bleach and ammonia"."""
     terms = _terms(sentence)
-    if not terms and not _SELF_TOOL_VERB.search(sentence):
+    if not terms and not _SELF_VERB.search(sentence):
         return []
     if _SAFETY_TALK.search(sentence) or (_LAB_CUE.search(sentence) and not _has_home_cue(sentence)):
         return []
@@ -733,7 +739,10 @@ def _sentence_hazards(sentence: str, supervised_elsewhere: bool = False) -> list
             continue
         lo, hi = spans.get((verb.start, category, level), (verb.start, verb.end))
         spans[verb.start, category, level] = (min(lo, start), max(hi, phrase_end))
-    sampled = home and _CULTURE_CONTEXT.search(sentence) and not any(k[1] == "biological" for k in spans)
+    # "Culture shock is real": the verb itself is not the context that makes it growing microbes.
+    sampled = (
+        home and _CULTURE_CONTEXT.search(_SELF_VERB.sub(" ", sentence)) and not any(k[1] == "biological" for k in spans)
+    )
     cooking = _FOOD.search(sentence) is not None and _PROJECT_MATERIAL.search(sentence) is None
     for v in verbs:
         if sampled and v.base in _SAMPLING_VERBS and proposed[v.start] and not _is_negated(words, v.index):
@@ -745,8 +754,9 @@ def _sentence_hazards(sentence: str, supervised_elsewhere: bool = False) -> list
             obj = _VERB_OBJECT.match(sentence, v.end)
             spans.setdefault((v.start, "tools", "ask"), (v.start, obj.end() if obj else v.end))
     if home and not any(level == "hazard" for _, _, level in spans):
-        for term in _sourced(sentence, terms, words, tokens):
-            spans.setdefault((term[0], term[2], "hazard"), (term[0], term[1]))
+        for term in [*_sourced(sentence, terms, words, tokens), *_listed(sentence, terms)]:
+            lo, hi = spans.get((-1, term[2], "hazard"), (term[0], term[1]))  # one match per category
+            spans[-1, term[2], "hazard"] = (min(lo, term[0]), max(hi, term[1]))
     if not any(level == "ask" for _, _, level in spans):
         for term in _tools_asked(sentence, terms):
             spans.setdefault((term[0], "tools", "ask"), (term[0], term[1]))
@@ -779,6 +789,31 @@ def _tools_asked(sentence: str, terms: list[_Term]) -> list[_Term]:
     if not tools or not _QUESTION.search(sentence) or not _USE_ASKED.search(sentence):
         return []
     return [t for t in tools if not _TOPIC.search(sentence, 0, t[0])]
+
+
+#: The head of a list of what to have for a session: "Materials for next call:", "you'll need:".
+_SUPPLY_LIST = re.compile(
+    r"\b(?:materials?|supplies|supply\s+list|shopping\s+list|ingredients|what\s+(?:you(?:'ll)?|we)(?:\s+will)?\s+need|"
+    r"you(?:'ll|\s+will)?\s+need|things\s+to\s+(?:bring|get|grab)|to\s+bring)\b(?P<rest>[^:.!?]{0,40}):",
+    re.IGNORECASE,
+)
+_PAST_LIST = re.compile(r"\b(?:used|had|needed|were|was|last)\b", re.IGNORECASE)
+
+
+def _listed(sentence: str, terms: list[_Term]) -> list[_Term]:
+    """Hazards on a list of what to have for a session, a list being the proposal: "Materials for the
+    next call: a mercury thermometer, aluminium foil". Only what is dangerous in itself, or household
+    products beside their partners (drain cleaner with foil); not a list of what was used."""
+    head = _SUPPLY_LIST.search(sentence)
+    if head is None or _PAST_LIST.search(head.group("rest")):
+        return []
+    return [
+        t
+        for t in terms
+        if t[0] >= head.end()
+        and t[3] == "hazard"
+        and (t[5] == "any" or (t[5] == "misuse" and not _ordinary_combination(sentence, t, terms)))
+    ]
 
 
 #: Someone else who has or can get a thing: "my brother can get …", "my dad has … in the garage".
@@ -858,7 +893,7 @@ def find_hazardous_activity(text: str) -> list[HazardMatch]:
     [HazardMatch("chemical", "hazard", "mix bleach and ammonia")]. Hazards come first, then asks.
     """
     flat = _plain(text)
-    if not _may_hold_term(flat) and not _SELF_TOOL_VERB.search(flat):
+    if not _may_hold_term(flat) and not _SELF_VERB.search(flat):
         return []  # no hazard, tool or appliance word anywhere: no sentence can propose one
     found: list[tuple[int, int, HazardMatch]] = []
     # A link's words are its author's, not the sender's: ".../how-to-mix-bleach-at-home" proposes nothing.
@@ -867,13 +902,22 @@ def find_hazardous_activity(text: str) -> list[HazardMatch]:
     # elsewhere does not (the class of an online program is a call).
     supervised = any(not m.group(0).lower().startswith("in class") for m in _LAB_CUE.finditer(prose))
     sentences = _sentences(prose)
+    before: list[tuple[int, HazardMatch]] = []
     for n, sentence in enumerate(sentences):
         matches = _sentence_hazards(sentence, supervised)
-        if not matches and n and _CONTINUES.search(sentence) and _terms(sentences[n - 1]) and not _terms(sentence):
+        if (
+            not matches
+            and not before
+            and n
+            and _CONTINUES.search(sentence)
+            and _terms(sentences[n - 1])
+            and not _terms(sentence)
+        ):
             # "Supplies: pool shock, brake fluid. We'll mix them on camera": the list and what is
             # done with it are read as one sentence.
             matches = _sentence_hazards(sentences[n - 1].rstrip(" .!?") + "; " + sentence, supervised)
         found.extend((n, pos, match) for pos, match in matches)
+        before = matches
     ordered = sorted(found, key=lambda f: (f[2].level != "hazard", f[0], f[1]))
     result: list[HazardMatch] = []
     for *_, match in ordered:
