@@ -820,7 +820,7 @@ def _listed(sentence: str, terms: list[_Term]) -> list[_Term]:
 _SOURCING = re.compile(
     r"\b(?:my|our|his|her)\s+(?:\w+\s+)?(?:mom|mum|mother|dad|father|parents?|step-?(?:dad|mom|mum)|brother|sister|bro|sis|"
     r"uncle|aunt|auntie|cousin|grandpa|grandma|grandparents?|friend|neighbou?r|roommate)s?(?:'s)?\b[^.!?]{0,80}?"
-    r"\b(?:can|could|will|'ll|has|have|had|keeps?|kept|got|gets|brought|buys|bought|stores?)\b",
+    r"\b(?:can|could|will|'ll|has|have|had|keeps?|kept|got|gets|brought|buys|bought|stores?|gave|gives|sold|lent|left)\b",
     re.IGNORECASE,
 )
 #: A proposal put to the group after it: "let's …", "we could …", "so we can …", "wanna …".
