@@ -14,6 +14,8 @@ Sources, one per group (`HazardGroup.source`):
 - CDC/NIH, "Biosafety in Microbiological and Biomedical Laboratories" (BMBL): growing cultures of
   microorganisms, environmental swabs plated on agar, mould cultures, blood and other potentially
   infectious materials: laboratory work at biosafety level 1-2, never a kitchen's.
+- U.S. CPSC and OSHA on stored electrical energy: the capacitors and transformers of microwave ovens,
+  camera flashes and CRT sets hold a lethal charge unplugged (category "electrical").
 - The program's safety policy: tools and appliances are not forbidden; their use is a question for
   the safety contact.
 
@@ -35,7 +37,7 @@ class HazardGroup:
 
     name: str
     source: str
-    category: str  # "chemical" | "biological" | "radiation" | "tools"
+    category: str  # "chemical" | "biological" | "radiation" | "electrical" | "tools"
     verbs: str  # a key of VERBS
     terms: str  # regular-expression alternatives
 
@@ -44,12 +46,12 @@ class HazardGroup:
 KITCHEN_AND_BODY_ACIDS = "citric acetic ascorbic lactic amino folic fatty malic tartaric stearic nucleic boric"
 
 #: The verbs of proposal, by what they do. Combined per group in `VERBS`.
-ACQUIRING = "buy order get grab borrow purchase pick_up collect steal bring need"
-MIXING = "mix combine add pour stir drop dissolve react blend shake dump soak fill put"
+ACQUIRING = "buy order get grab borrow purchase pick_up collect gather steal bring need have"
+MIXING = "mix combine add pour stir drop dissolve react blend shake dump soak fill put stuff toss"
 HEATING = "heat boil melt microwave burn ignite light torch set_fire_to set set_off cook"
 TAKING_APART = (
     "take_apart open open_up disassemble dismantle crack_open break_open cut_open pry_open pull_apart break "
-    "smash crush grind puncture pierce remove extract take_out pull_out"
+    "smash crush grind puncture pierce remove extract take_out pull_out pull rip rip_out"
 )
 GROWING = "grow culture cultivate incubate swab plate streak breed inoculate harvest sample"
 INGESTING = "inhale sniff taste drink eat swallow lick inject"
@@ -61,17 +63,25 @@ MAKING = (
 VERBS: dict[str, str] = {
     # Dangerous in themselves: getting them, or doing anything with them, is the activity.
     "any": f"{ACQUIRING} {MIXING} {HEATING} {MAKING} {INGESTING} grow scrape spray throw shoot blow_up detonate launch "
-    "smash crush grind put open touch hold seal cut",
+    "smash crush grind put open touch hold seal cap cut test rub do pull rip rip_out freeze etch",
     # Ordinary household products: dangerous mixed, heated, burned or ingested, not used for cleaning.
     # Fetching one counts only for an experiment (see `hazardous_activity._terms`).
     "misuse": f"{MIXING} {HEATING} {INGESTING} spray make create try react experiment_with play_with concentrate "
-    "distill distil synthesize purify blow_up detonate",
+    "distill distil synthesize purify blow_up detonate use cap seal throw do",
     # Pharmacy-strength peroxide is first aid; concentrating it is the hazard.
     "concentrate": "concentrate boil heat distill distil purify make",
     # Batteries: taken apart, punctured, heated or swallowed, not used in a circuit.
     "batteries": "take_apart open open_up disassemble dismantle crack_open break_open cut_open pry_open pull_apart "
-    "break smash crush puncture pierce heat burn melt microwave ignite swallow eat lick short short_circuit",
-    "cultures": f"{GROWING} {ACQUIRING} {MAKING} open spread mix sniff feed dissect leave leave_out",
+    "break smash crush puncture pierce heat burn melt microwave ignite swallow eat lick short short_circuit throw toss "
+    "pull rip rip_out",
+    "cultures": f"{GROWING} {ACQUIRING} {MAKING} open spread mix sniff feed dissect leave leave_out rub scrape "
+    "press dab",
+    # Water, gunk and cells from a surface or a body: only growing or sealing them up is the hazard.
+    "samples": "grow culture cultivate incubate breed plate streak inoculate seal leave leave_out",
+    # Taken apart, charged or touched, a high-voltage part stores a lethal charge.
+    "high voltage": f"{TAKING_APART} charge discharge zap short short_circuit touch build hook_up power",
+    # Harmless in slime; heated or boiled, a hazard.
+    "heated": f"{HEATING} eat swallow drink",
     "mould": "grow culture cultivate breed incubate collect harvest sniff inhale open",
     "carcasses": "dissect handle collect pick_up touch open cut_open",
     "radioactive": f"{ACQUIRING} {TAKING_APART} {MAKING} test expose irradiate put heat eat lick hold",
@@ -118,7 +128,7 @@ LEXICON: tuple[HazardGroup, ...] = (
         "any",
         r"thermite|gunpowder|black\s+powder|flash\s+powder|fireworks?|firecrackers?|sparklers?|bottle\s+rockets?|"
         r"m-?80s?|cherry\s+bombs?|flame\s?throwers?|explosives|explosive\s+(?:devices?|mixtures?|powders?)|nitroglycerine?|napalm|"
-        r"tatp|rocket\s+(?:fuel|propellant)|(?:pipe|smoke|stink)\s+bombs?|dry\s+ice\s+bombs?|"
+        r"match\s*heads?|bottle\s+bombs?|tatp|rocket\s+(?:fuel|propellant)|(?:pipe|smoke|stink)\s+bombs?|dry\s+ice\s+bombs?|"
         r"(?<!bath )(?<!seed )(?<!photo )(?<!f-)bombs?",
     ),
     HazardGroup(
@@ -157,10 +167,17 @@ LEXICON: tuple[HazardGroup, ...] = (
         "any",
         r"(?:sodium|potassium|lithium|rubidium|c(?:a)?esium|calcium)\s+metal|"
         r"(?:pure|elemental|metallic)\s+(?:sodium|potassium|lithium|mercury|magnesium)|"
-        r"(?:chunks?|pieces?|lumps?|blocks?|bits?|pellets?)\s+of\s+(?:sodium|potassium|lithium)|"
+        r"(?:chunks?|pieces?|lumps?|blocks?|bits?|pellets?|sticks?)\s+of\s+(?:sodium|potassium|lithium|magnesium)|"
         r"(?:sodium|potassium|lithium)(?=\s+(?:in|into)\s+(?:the\s+|a\s+)?(?:water|lake|pool|tub|sink|toilet|bathtub|pond|bucket|bowl))|"
-        r"(?:liquid|elemental)\s+mercury|mercury\s+(?:from|out\s+of|thermometers?|switch(?:es)?|beads?)|"
+        r"(?:liquid|elemental)\s+mercury|mercury\s+(?:from|out\s+of|thermometers?|switch(?:es)?|beads?|amalgams?)|amalgams?|"
+        r"mercury(?=\s+(?:on|onto|into|in|with|over)\s+(?:\w+\s+){0,2}(?:alumin(?:i?um|um)|foil|gold|coins?|pennies|penny|"
+        r"copper|rings?|skin|hands?|jewelry))|(?<=the )mercury(?=\s+(?:out|from|ball|blob))|"
+        r"(?:magnesium|lithium|sodium|potassium)\s+(?:ribbons?|strips?|foil|shavings|chunks?|pellets?|wire)|"
+        r"lithium(?=\s+(?:out\s+of|from)\s+(?:\w+\s+){0,3}batter(?:y|ies))|"
         r"(?:beads?|drops?|blobs?)\s+of\s+mercury|(?<=buy )mercury|(?<=order )mercury|(?<=some )mercury|"
+        r"(?:(?<=buy )|(?<=order )|(?<=buy\ some )|(?<=order\ some ))(?:sodium|potassium|lithium|cesium|caesium)\b|"
+        r"(?:silver|liquid|stuff|beads?|balls?|blobs?)\s+(?:from|out\s+of|in|inside)\s+(?:\w+\s+){0,2}thermometers?|"
+        r"broken\s+(?:mercury\s+)?thermometers?|"
         r"copper\s*(?:\(ii\)\s*)?sul(?:f|ph)ates?|copper\s+(?:chloride|nitrate)|blue\s+vitriol|"
         r"lead\s+(?:shot|weights?|fishing\s+weights|sinkers?|solder|paint|pipes?|acetate|nitrate|oxide|ingots?|bars?)|"
         r"(?<=melt )lead|(?<=melt some )lead|(?<=melt the )lead|arsenic|thallium|cadmium|barium\s+\w+",
@@ -171,6 +188,13 @@ LEXICON: tuple[HazardGroup, ...] = (
         "chemical",
         "ignite",
         r"steel\s+wool|flash\s+paper|nitrocellulose|gun\s*cotton|magnesium(?:\s+(?:fire\s+starters?|blocks?))?",
+    ),
+    HazardGroup(
+        "salts harmless cold but not heated (borax: GHS reproductive toxicity)",
+        "GHS reproductive toxicity (sodium borate)",
+        "chemical",
+        "heated",
+        r"borax(?:\s+(?:solution|crystals?|powder|and\s+water))?|sodium\s+(?:borate|tetraborate)",
     ),
     HazardGroup(
         "cryogens",
@@ -199,8 +223,11 @@ LEXICON: tuple[HazardGroup, ...] = (
         "EPA HHW (pool chemicals); CDC pool-chemical safety",
         "chemical",
         "misuse",
-        r"pool\s+(?:shock|chlorine|acid|tablets?)|chlorine(?:\s+(?:tablets?|pucks?|granules?|powder|bleach))?|"
-        r"trichlor|cyanuric\s+acid",
+        r"pool\s+(?:shock|chlorine|acid|tablets?|pucks?|chemicals?)|chlorine(?:\s+(?:tablets?|tabs|pucks?|granules?|powder|bleach))?|"
+        r"trichlor\w*|dichlor\w*|cyanuric\s+acid|sodium\s+bisulfate|ph\s+(?:down|up|minus|plus|decreaser|increaser|reducer)|"
+        r"(?:(?<=the )|(?<=some )|(?<=of ))shock(?!\s+(?:of|and|when|that|absorb\w*|collar|wave))|"
+        r"shock\s+(?:treatment|granules|powder)|"
+        r"cal[\s-]?hypo|(?:spa|hot\s+tub)\s+(?:chlorine|bromine|chemicals?)|bromine\s+tablets?",
     ),
     HazardGroup(
         "solvents and fuels",
@@ -210,7 +237,7 @@ LEXICON: tuple[HazardGroup, ...] = (
         r"acetone|turpentine|mineral\s+spirits|white\s+spirit|(?:paint|lacquer)\s+thinners?|paint\s+strippers?|"
         r"nail\s+polish\s+remover|gasoline|petrol|kerosene|diesel|lighter\s+fluid|butane|propane|"
         r"(?:starting|starter|charcoal)\s+fluid|camp\s+fuel|(?:rubbing|isopropyl|denatured|methyl)\s+alcohol|"
-        r"isopropanol|methanol|toluene|xylene|naphtha|(?:diethyl\s+)?ether|hand\s+sanitizer|antifreeze|"
+        r"acetylene|mapp\s+gas|isopropanol|methanol|toluene|xylene|naphtha|(?:diethyl\s+)?ether|hand\s+sanitizer|antifreeze|"
         r"brake\s+fluid|aerosol\s+cans?|spray\s+paint|(?:hair|deodorant)\s+spray|hairspray",
     ),
     HazardGroup(
@@ -231,7 +258,18 @@ LEXICON: tuple[HazardGroup, ...] = (
         r"agar(?:\s+plates?)?|(?:cell|tissue|fungal|viral|bacteria|microbial)\s+cultures?|"
         r"(?<!fake )blood(?:\s+samples?)?(?!\s+(?:pressure|types?|drives?|donations?|cells?|sugar|moon|orange))|"
         r"bodily\s+fluids?|saliva\s+samples?|(?:human\s+)?(?:spit|urine|stool|feces)\s+samples?|"
-        r"raw\s+(?:meat|chicken|beef|pork|fish)\s+(?:cultures?|samples?|juices?)|swabs?\s+from\s+\w+",
+        r"raw\s+(?:meat|chicken|beef|pork|fish)\s+(?:cultures?|samples?|juices?)|swabs?\s+from\s+\w+|"
+        r"(?:bacterial\s+|microbial\s+|mould\s+|mold\s+)?(?<!ant )(?<!bee )(?<!thirteen )(?<!13 )(?<!american )"
+        r"(?<!british )(?<!original )(?<!penguin )(?<!bird )(?<!space )(?<!mars )colon(?:y|ies)",
+    ),
+    HazardGroup(
+        "environmental and body samples (harmless until grown or sealed up warm)",
+        "CDC/NIH BMBL (environmental samples, potentially infectious materials)",
+        "biological",
+        "samples",
+        r"pond\s+water|(?:puddle|creek|river|lake|ditch|toilet|sink|drain)\s+(?:water|gunk|slime|sludge|scum)|"
+        r"(?:drain|sink|shower)\s+(?:gunk|slime|hair)|gunk|sludge|(?:cheek|skin|mouth|nose|ear)\s+(?:cells?|swabs?|samples?)|"
+        r"(?:cheek|skin)\s+(?:scrapings?)|(?<=your )(?:cheek|spit|saliva)",
     ),
     HazardGroup(
         "mould (also the shape resin is poured into: only growing it is a hazard)",
@@ -268,6 +306,18 @@ LEXICON: tuple[HazardGroup, ...] = (
         r"smoke\s+(?:detector|alarm)s?",
     ),
     HazardGroup(
+        "high-voltage electronics (microwave-oven, flash and CRT capacitors and transformers)",
+        "U.S. CPSC and OSHA (stored electrical energy: capacitors, CRTs, microwave-oven transformers)",
+        "electrical",
+        "high voltage",
+        r"(?:microwave(?:\s+oven)?|camera|flash|crt|tv|television|monitor|strobe)(?:'s)?\s+(?:capacitors?|caps|transformers?|"
+        r"flybacks?|magnetrons?)|(?:capacitors?|transformers?|magnetrons?)\s+(?:from|out\s+of|in|inside)\s+(?:\w+\s+){0,3}"
+        r"(?:microwaves?|cameras?|tvs?|televisions?|monitors?)|crt(?:\s+(?:tvs?|televisions?|monitors?|screens?|tubes?))?|"
+        r"(?:old|tube|crt)\s+(?:tvs?|televisions?)|flyback(?:\s+transformers?)?|neon[\s-]sign\s+transformers?|"
+        r"disposable\s+cameras?|tasers?|stun\s+guns?|bug\s+zappers?|tesla\s+coils?|"
+        r"high[\s-]voltage\s+(?:capacitors?|transformers?|supply|power\s+supply|circuits?)",
+    ),
+    HazardGroup(
         "drills (a bare drill is as often a fire drill or a maths drill: only a power drill, or someone's drill)",
         "the program's safety policy (tools)",
         "tools",
@@ -287,7 +337,7 @@ LEXICON: tuple[HazardGroup, ...] = (
         r"rotary\s+tools?|(?:angle|bench)\s+grinders?|heat\s+guns?|hot[\s-]glue(?:\s+guns?)?|glue\s+guns?|"
         r"blow\s?torch(?:es)?|(?:butane|propane|kitchen|cooking)\s+torch(?:es)?|welders?|welding\s+\w+|nail\s+guns?|"
         r"staple\s+guns?|power\s+tools?|(?:belt|orbital|power)\s+sanders?|lathes?|laser\s+cutters?|"
-        r"bunsen\s+burners?|(?:alcohol|spirit)\s+burners?|camp\s+stoves?",
+        r"bunsen\s+burners?|(?:alcohol|spirit)\s+burners?|camp\s+stoves?|soldering|welding",
     ),
     HazardGroup(
         "open flames",

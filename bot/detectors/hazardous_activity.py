@@ -1,5 +1,5 @@
-"""The hazardous-activity detector: chemical, biological and radiation hazards proposed for home, and
-tools or appliances proposed for use, in a message's text."""
+"""The hazardous-activity detector: chemical, biological, radiation and electrical hazards proposed for
+home, and tools or appliances proposed for use, in a message's text."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from bot.detectors.text import _SPACES, _mask, _plain, _urls, _words
 class HazardMatch:
     """An activity proposed in a message: forbidden at home ("hazard") or to ask about ("ask")."""
 
-    category: str  # "chemical" | "biological" | "radiation" | "tools"
+    category: str  # "chemical" | "biological" | "radiation" | "electrical" | "tools"
     level: str  # "hazard" (forbidden at home) | "ask" (tools/appliances: ask the safety contact first)
     phrase: str  # the matched words
 
@@ -30,7 +30,7 @@ _NEUTRAL_BASES = _words(
     discuss explain research draw label identify describe measure detect count observe see review
     understand sterilize sanitize dispose throw_away throw_out report look view examine compare check
     inspect find_out think talk write imagine picture google search name list show store keep recycle
-    ventilate rinse wear cover sketch doodle color colour simulate animate"""
+    ventilate rinse wear cover sketch doodle color colour simulate animate get_rid_of rid"""
 )
 _NEUTRAL_VERBS = frozenset(
     form
@@ -44,13 +44,25 @@ _GROUP_VERBS = {name: _words(verbs) for name, verbs in VERBS.items()}
 _MIXING_VERBS = _words(MIXING)
 _ACQUIRING_VERBS = _words(ACQUIRING)
 #: A household product fetched for an experiment rather than for the chores.
-_EXPERIMENT = re.compile(r"\b(?:experiments?|reactions?|demos?|explosions?|bombs?|fire\s+show|science\s+trick)\b", re.I)
+_EXPERIMENT = re.compile(
+    r"\b(?:experiments?|reactions?|demos?|explosions?|explode|bombs?|booms?|fire\s+show|science\s+trick|"
+    r"smoke\s+(?:clouds?|shows?)|fizz\w*|toxic|fumes|gas\s+clouds?)\b",
+    re.I,
+)
 _SELF_TOOL_VERBS = _words(SELF_TOOL_VERBS)
 _SELF_TOOL_VERB = re.compile(rf"\b(?:{'|'.join(sorted(_SELF_TOOL_VERBS))})\b", re.IGNORECASE)
+#: Verbs that grow microbes whatever they name ("culture whatever grows on your toothbrush"), read
+#: only where the sentence is about growing (`_CULTURE_CONTEXT`): with the tools' verbs, the words
+#: that let a sentence without a term through.
+_SELF_VERB = re.compile(rf"\b(?:{'|'.join(sorted(_SELF_TOOL_VERBS | {'culture', 'incubate', 'inoculate'}))})\b", re.I)
 _ALL_VERBS = frozenset().union(*_GROUP_VERBS.values()) | _SELF_TOOL_VERBS | _NEUTRAL_VERBS
 #: How a verb of the lists is written as a pattern: "take_apart" is "take apart"; "set" only where it
 #: is "set … on fire" ("set the bleach aside" sets nothing alight).
-_VERB_PATTERNS = {"set": r"set(?=(?:\s+[\w']+){1,3}\s+on\s+fire\b)"}
+_VERB_PATTERNS = {
+    "set": r"set(?=(?:\s+[\w']+){1,3}\s+on\s+fire\b)",
+    # "do the dry ice thing", not "do we need gloves?" or "do you think …".
+    "do": r"do(?=\s+(?:the|a|an|this|that|some|our|my|your|it|them)\b)",
+}
 #: "Cut it open", "crack them open": the verb of taking apart with its object inside, named by group.
 _SPLIT_VERBS = "".join(
     rf"(?P<{verb}_open>{verb}(?=\s+(?:it|them|this|that)\s+open\b))|" for verb in ("cut", "crack", "break", "pry")
@@ -200,7 +212,7 @@ def _quick_check() -> re.Pattern[str] | None:
         if found is None:
             return None
         prefixes |= found
-    return re.compile(r"(?<!\w)" + _trie(prefixes))
+    return re.compile(r"(?<!\w)(?=" + _trie(prefixes) + ")")
 
 
 _ANY_PREFIX = _quick_check()
@@ -214,11 +226,13 @@ def _folded(text: str) -> str:
 
 def _may_hold_term(text: str) -> bool:
     """Whether any hazard, tool or appliance term is in `text`: one quick search for the terms'
-    first characters (`_ANY_PREFIX`), then one for all the word lists where that finds some."""
+    first characters (`_ANY_PREFIX`), then all the word lists tried only where one begins: a search
+    of them all at every position costs ten times as much ("camp", "start", "press" begin many
+    ordinary words)."""
     folded = _folded(text)
-    if _ANY_PREFIX is not None and _ANY_PREFIX.search(folded) is None:
-        return False
-    return _ANY_TERM.search(folded) is not None
+    if _ANY_PREFIX is None:
+        return _ANY_TERM.search(folded) is not None
+    return any(_ANY_TERM.match(folded, m.start()) for m in _ANY_PREFIX.finditer(folded))
 
 
 _HOME = (
@@ -274,7 +288,7 @@ _LAB_CUE = re.compile(
 #: "keep pool chemicals away from each other", "take old paint thinner to the hazardous-waste drop-off".
 _SAFETY_TALK = re.compile(
     r"\baway\s+from\b|\bout\s+of\s+(?:reach|the\s+reach)\b|\bhazardous[\s-]waste\b|\bdrop[\s-]off\b|"
-    r"\bcollection\s+(?:site|day|event)\b|\bpoison\s+control\b|\bsafety\s+data\s+sheets?\b|\bsds\b|"
+    r"\bcollection\s+(?:site|day|event)\b|\brecycl\w*|\be-?waste\b|\bpoison\s+control\b|\bsafety\s+data\s+sheets?\b|\bsds\b|"
     r"\b(?:virtual|online|simulated)\s+labs?\b|\bsimulations?\b|\bphet\b|\bminecraft\b|\bvideo\s+games?\b|"
     r"\b(?:learn|learned|learning|study|studied|read|watch|watched|discuss|discussed|explain|explains|explained|"
     r"talk(?:ed|ing)?|describes?|described)\s+(?:\w+\s+){0,4}(?:how|why|what|whether)\s+(?:to\b|you\b|we\b|people\b|it\b)",
@@ -283,14 +297,17 @@ _SAFETY_TALK = re.compile(
 #: Cleaning and gardening by the label, where a household product is poured or mixed into water.
 _ORDINARY_USE = re.compile(
     r"\b(?:clean|cleans|cleaning|wash|washing|laundry|whites|mop|mopping|wipe|wiping|disinfect\w*|saniti[sz]\w*|"
-    r"scrub\w*|stains?|dishes|counters?|countertops?|floors?|toilets?|label|directions|lawn|weeds|water|away|back)\b",
+    r"scrub\w*|stains?|dishes|counters?|countertops?|floors?|toilets?|label|directions|lawn|weeds|water(?!\s+bottles?)|away|"
+    r"back)\b",
     re.IGNORECASE,
 )
 #: Ordinary food, cooked as every household does.
 _FOOD = re.compile(
     r"\b(?:pizza|leftovers?|popcorn|cookies?|brownies?|cake|cupcakes?|bread|toast|pasta|noodles|ramen|rice|eggs?|"
     r"soup|dinner|lunch|breakfast|snacks?|tea|coffee|cocoa|milk|oatmeal|pancakes?|muffins?|veggies|vegetables|"
-    r"chicken|potato(?:es)?|fries|burritos?|sandwich(?:es)?|food|meal)\b",
+    r"chicken|potato(?:es)?|fries|burritos?|sandwich(?:es)?|food|meal|mac|cheese|nuggets|hot\s+dogs?|beans|butter|"
+    r"chocolate|water|mugs?|bowls?|plates?|quesadillas?|dumplings|corn|tortillas?|bagels?|waffles?|nachos|frozen|"
+    r"lasagna|curry|oats|s'?mores|cereal|hot\s+pockets?|pie|bacon|sausages?)\b",
     re.IGNORECASE,
 )
 _FLAME = re.compile(r"\b(?:flames?|fire|fireball|lighter|candles?|match(?:es)?|torch|burn|ignite|light\s+it)\b", re.I)
@@ -310,7 +327,8 @@ _PROJECT_MATERIAL = re.compile(
 _REACTIVE_PARTNER = re.compile(
     r"\b(?:vinegar|lemon\s+juice|windex|alcohol|acids?|ammonia|bleach|peroxide|each\s+other|together|"
     r"everything|all\s+(?:of\s+)?(?:them|the|these|those)|other\s+(?:cleaners|chemicals|products)|whatever|"
-    r"alumin(?:i?um)\s+foil)\b",
+    r"(?:empty|plastic|soda|pop|2[\s-]?(?:liter|litre|l)|two[\s-]lit(?:er|re))\s+(?:water\s+)?bottles?|"
+    r"(?:alumin(?:i?um)\s+)?foil)\b",
     re.IGNORECASE,
 )
 _NEGATIONS = _words(
@@ -326,7 +344,8 @@ _DISCOURSE = _words(
     """please pls plz now then first next so ok okay ok so just also and or tonight today tomorrow later
     afterwards after that carefully quickly gently slowly finally simply step hey hi yo guys everyone everybody
     y'all yall folks team campers friends class ppl peeps kids all again lastly second third once quick fun idea
-    challenge homework task bonus both each"""
+    challenge homework task bonus both each go for on this next session week weekend morning night
+    monday tuesday wednesday thursday friday saturday sunday mon tues wed thurs thu fri sat sun tmrw tmr tmrow"""
 )
 #: Who a proposal may be put to or by, the group included: "you", "we all", "everyone", "each of you".
 _SUBJECT = (
@@ -336,7 +355,7 @@ _SUBJECT = (
 _MODAL = (
     r"(?:'ll|'re\s+going\s+to|'re\s+gonna|'m\s+going\s+to|'m\s+gonna|\s+will|\s+can|\s+could|\s+should|\s+need\s+to|"
     r"\s+needs\s+to|\s+have\s+to|\s+has\s+to|\s+must|\s+may|\s+might|\s+(?:are|is|am)\s+going\s+to|\s+(?:are|is)\s+gonna|"
-    r"\s+gonna|\s+want\s+to|\s+wanna|\s+get\s+to|\s+gets\s+to|\s+gotta|\s+ought\s+to|\s+plan\s+to|\s+are\s+to|\s+is\s+to)"
+    r"\s+gonna|\s+want\s+to|\s+wanna|\s+tryna|\s+finna|\s+boutta|\s+(?:a|')?bout\s+to|\s+get\s+to|\s+gets\s+to|\s+gotta|\s+ought\s+to|\s+plan\s+to|\s+are\s+to|\s+is\s+to)"
 )
 #: A clause ending in these proposes what comes next: "you can mix", "let's all make", "how to build",
 #: "everyone should grab", "who wants to try".
@@ -346,7 +365,9 @@ _PROPOSAL_TAIL = re.compile(
     r"|\blet\s+us(?:\s+all)?"
     r"|\b(?:can|could|should|may|shall)\s+(?:i|we|you|u|everyone|everybody|y'?all)(?:\s+(?:all|both|just))?"
     r"|\b(?:is|are)\s+to|\bhow\s+to|\bwhy\s+not|\bwhy\s+don'?t\s+(?:we|you|u)|\bhow\s+about\s+we|\bwhat\s+if\s+we"
-    r"|\bwho\s+wants\s+to|\bwho\s+(?:can|could)|\banyone\s+(?:want|wants|wanna)(?:\s+to)?|\btry\s+to|\bremember\s+to|\bgo\s+ahead\s+and"
+    r"|\bwho\s+wants\s+to|\bwho\s+(?:can|could)|\b(?:anyone|anybody|any1|ne1)\s+(?:want|wants|wanna)(?:\s+to)?"
+    r"|\b(?:who'?s|who\s+is|anyone|anybody|any1|u|you|y'?all)\s+(?:down|up|in)\s+(?:to|for)"
+    r"|\b(?:is\s+it|would\s+it\s+be|it'?s)\s+(?:ok(?:ay)?|fine|safe|alright|cool|allowed)\s+(?:if\s+(?:i|we|u|you)|to)|\btry\s+to|\bremember\s+to|\bgo\s+ahead\s+and"
     r"|\bfeel\s+free\s+to|\bbe\s+sure\s+to|\bmake\s+sure\s+(?:to|you|u)|\bdon'?t\s+forget\s+to|\bwant\s+to|\bplan\s+to"
     r"|\bneed\s+to|\btime\s+to|\bhelp\s+(?:you|them|u))\s*$",
     re.IGNORECASE,
@@ -475,6 +496,9 @@ def _proposes(sentence: str, verb_start: int) -> bool | None:
     words = [w.strip("!?.'\"").lower() for w in pieces[-1].split()]
     if all(w in _DISCOURSE or w.isdigit() or not w for w in words):
         return None if len(pieces) > 1 else True
+    subject = [w for w in words if w not in _DISCOURSE and not w.isdigit() and w]
+    if subject in (["we"], ["y'all"], ["yall"]) and _FUTURE.search(sentence):
+        return True  # a plan with its day: "tmrw we do the dry ice thing", "plan for saturday: we mix …"
     return bool(_PROPOSAL_TAIL.search(" ".join(pieces[-1].split()[-6:])))
 
 
@@ -490,14 +514,17 @@ def _terms(sentence: str) -> list[_Term]:
     if not _may_hold_term(sentence):
         return []  # most sentences: one search instead of one per word list
     found: list[_Term] = []
-    # "Grab the bleach" is for the chores; "grab drain cleaner for tonight's reaction" is not.
-    for_experiment = _EXPERIMENT.search(sentence) is not None
     for pattern, category, level, allowed, kind in _TERMS:
-        if kind == "misuse" and for_experiment:
-            allowed = allowed | _ACQUIRING_VERBS
         for m in pattern.finditer(sentence):
             if not any(s < m.end() and m.start() < e for s, e, *_ in found):
                 found.append((m.start(), m.end(), category, level, allowed, kind))
+    # "Grab the bleach" is for the chores; "grab drain cleaner for tonight's reaction", or drain
+    # cleaner with foil, or rubbing alcohol with a lighter, is not.
+    if _EXPERIMENT.search(sentence) or (
+        not _ORDINARY_USE.search(sentence)
+        and any(t[5] == "misuse" and not _ordinary_combination(sentence, t, found) for t in found)
+    ):
+        found = [(*t[:4], t[4] | _ACQUIRING_VERBS, t[5]) if t[5] == "misuse" else t for t in found]
     return sorted(found)
 
 
@@ -509,8 +536,8 @@ _PLAN_VERB = re.compile(
 )
 #: When such a plan is for: "we're mixing it" alone may be what they are doing on the call.
 _FUTURE = re.compile(
-    r"\b(?:tonight|tomorrow|later|this\s+(?:weekend|evening|afternoon|week)|next\s+(?:week|session|time|class)|"
-    r"on\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day|after\s+(?:class|school|the\s+session|dinner|the\s+call))\b",
+    r"\b(?:tonight|tomorrow|tmrw|tmr|tmrow|later|this\s+(?:weekend|evening|afternoon|week)|next\s+(?:week|session|time|class)|"
+    r"(?:on\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day|after\s+(?:class|school|the\s+session|dinner|the\s+call))\b",
     re.IGNORECASE,
 )
 
@@ -527,13 +554,22 @@ def _base_of_ing(word: str, particle: str | None) -> str | None:
     return None
 
 
+#: A gerund put to the group as an invitation: "who's in for melting …", "anyone up for mixing …".
+_INVITED_VERB = re.compile(
+    r"\b(?:(?:in|down|up|keen|game)\s+for|try|tryna)\s+(?P<verb>[a-z]+ing)(?:\s+(?P<particle>apart|open|up))?\b",
+    re.IGNORECASE,
+)
+
+
 def _plans(sentence: str) -> list[tuple[int, int, str]]:
     """The plans put to the group in the sentence, as (start, end, base form): only where the
-    sentence says when ("tonight we're heating the acid")."""
-    if not _FUTURE.search(sentence):
+    sentence says when ("tonight we're heating the acid"), or as an invitation ("who's down for
+    making thermite?")."""
+    invited = list(_INVITED_VERB.finditer(sentence))
+    if not invited and not _FUTURE.search(sentence):
         return []
     found = []
-    for m in _PLAN_VERB.finditer(sentence):
+    for m in invited if not _FUTURE.search(sentence) else [*_PLAN_VERB.finditer(sentence), *invited]:
         base = _base_of_ing(m.group("verb"), m.group("particle"))
         if base is not None and base not in _NEUTRAL_VERBS:
             found.append((m.start("verb"), m.end(), base))
@@ -582,7 +618,7 @@ _TOPIC = re.compile(
 
 
 def _acting_verb(
-    sentence: str, verbs: list[_Verb], term: _Term, tokens: list[re.Match[str]]
+    sentence: str, verbs: list[_Verb], term: _Term, tokens: list[re.Match[str]], proposed: dict[int, bool]
 ) -> tuple[_Verb, int] | None:
     """The verb acting on a term, and where the phrase ends: the nearest verb before it (within
     `_VERB_REACH` words), else a verb just after it followed by "them"/"it" ("bleach and ammonia: mix
@@ -592,23 +628,42 @@ def _acting_verb(
     start, end, *_, allowed, _ = term
     index = bisect_left(tokens, start, key=lambda t: t.start())
     i = bisect_left(verbs, start + 1, key=lambda v: v.end)
+    # "put a grape cut in half in the microwave": a verb that narrates ("cut") passes the term on to a
+    # proposing verb before it, within reach.
+    for before in range(i - 1, 0, -1):
+        v = verbs[before]
+        if v.base not in allowed or proposed[v.start] or index - verbs[before - 1].index > _VERB_REACH:
+            break
+        between = {t.group(0).lower() for t in tokens[verbs[before - 1].index : index]}
+        if verbs[before - 1].base in allowed and proposed[verbs[before - 1].start] and not between & _NEGATIONS:
+            if not _TOPIC.search(sentence, verbs[before - 1].end, start):
+                return verbs[before - 1], end
+            break
     if i and index - verbs[i - 1].index <= _VERB_REACH:
         if _TOPIC.search(sentence, verbs[i - 1].end, start):
             return None  # "make a poster about the dangers of mixing chemicals"
         if verbs[i - 1].base in allowed:
-            return verbs[i - 1], end
-        if verbs[i - 1].base in _NEUTRAL_VERBS:
-            return None
-    for v in verbs[i : i + 3]:
-        if v.start < end or v.base not in allowed:
+            # "things to bring: a lighter, rubbing alcohol; we'll light them": a verb before that
+            # proposes nothing gives way to one after that does.
+            after = None if proposed[verbs[i - 1].start] else _verb_after(verbs[i : i + 3], term, index, tokens)
+            return after if after is not None and proposed[after[0].start] else (verbs[i - 1], end)
+        if verbs[i - 1].base in _NEUTRAL_VERBS and proposed[verbs[i - 1].start]:
+            return None  # "use soap to kill bacteria"; a narrated one ("Dr. Lee showed us …") does not
+    return _verb_after(verbs[i : i + 3], term, index, tokens)
+
+
+def _verb_after(verbs: list[_Verb], term: _Term, index: int, tokens: list[re.Match[str]]) -> tuple[_Verb, int] | None:
+    """A verb after the term (word `index`) acting on it: "mix them", "make your own", "… to burn"."""
+    end, allowed = term[1], term[4]
+    for v in verbs:
+        if v.start < end or v.base not in allowed or v.index - index > _PURPOSE_REACH:
             continue
-        if (
-            v.index - index <= _VERB_REACH
-            and v.index + 1 < len(tokens)
-            and tokens[v.index + 1].group(0).lower() in _PRONOUN_OBJECT
-        ):
+        following = [t.group(0).lower() for t in tokens[v.index + 1 : v.index + 3]]
+        if following and following[0] in _PRONOUN_OBJECT:
             return v, tokens[v.index + 1].end()
-        if v.index - index <= _PURPOSE_REACH and v.index and tokens[v.index - 1].group(0).lower() == "to":
+        if following in (["your", "own"], ["ur", "own"], ["our", "own"]):
+            return v, tokens[v.index + 2].end()
+        if v.index and tokens[v.index - 1].group(0).lower() == "to":
             return v, v.end
     return None
 
@@ -630,6 +685,12 @@ def _at_home(sentence: str, supervised_elsewhere: bool) -> bool:
     return not supervised_elsewhere
 
 
+#: Verbs that do something ordinary with one household product ("use acetone on the polish", "cap the
+#: bleach", "throw the old paint out"): a hazard only with another product, a known partner or a flame
+#: ("use the bleach and the ammonia together", "throw the aerosol can in the fire").
+_COMBINING_VERBS = _words("use cap seal throw do")
+
+
 def _ordinary_use(sentence: str, term: _Term, verb: _Verb, terms: list[_Term]) -> bool:
     """True when a household product is only poured or mixed into water or the wash, to clean or
     garden ("add a cup of bleach to the laundry"): mixing it is a hazard only with another product
@@ -643,10 +704,12 @@ def _ordinary_use(sentence: str, term: _Term, verb: _Verb, terms: list[_Term]) -
         return False
     if verb.base == "spray":
         return not _FLAME.search(sentence)  # hairspray through a candle flame, not the counter
-    if verb.base not in _MIXING_VERBS:
-        return False
     others = sentence[:start] + " " * (end - start) + sentence[end:]
     chemicals = [t for t in terms if t[2] == "chemical"]
+    if verb.base in _COMBINING_VERBS:
+        return _ordinary_combination(sentence, term, terms)
+    if verb.base not in _MIXING_VERBS:
+        return False
     return len(chemicals) < 2 and not _REACTIVE_PARTNER.search(others) and bool(_ORDINARY_USE.search(sentence))
 
 
@@ -654,7 +717,7 @@ def _sentence_hazards(sentence: str, supervised_elsewhere: bool = False) -> list
     """Hazards and tool uses one sentence proposes, with where each phrase starts; see
     `find_hazardous_activity`. One match per verb and category: "mix bleach and ammonia"."""
     terms = _terms(sentence)
-    if not terms and not _SELF_TOOL_VERB.search(sentence):
+    if not terms and not _SELF_VERB.search(sentence):
         return []
     if _SAFETY_TALK.search(sentence) or (_LAB_CUE.search(sentence) and not _has_home_cue(sentence)):
         return []
@@ -666,7 +729,7 @@ def _sentence_hazards(sentence: str, supervised_elsewhere: bool = False) -> list
     verbs, proposed = _proposed_verbs(sentence, terms, [t.start() for t in tokens])
     spans: dict[tuple[int, str, str], tuple[int, int]] = {}
     for term in terms:
-        acting = _acting_verb(sentence, verbs, term, tokens)
+        acting = _acting_verb(sentence, verbs, term, tokens, proposed)
         if acting is None or any(v.start < term[1] and term[0] < v.end for v in verbs):
             continue
         (verb, phrase_end), (start, _, category, level, *_) = acting, term
@@ -676,23 +739,138 @@ def _sentence_hazards(sentence: str, supervised_elsewhere: bool = False) -> list
             continue
         lo, hi = spans.get((verb.start, category, level), (verb.start, verb.end))
         spans[verb.start, category, level] = (min(lo, start), max(hi, phrase_end))
-    sampled = home and _CULTURE_CONTEXT.search(sentence) and not any(k[1] == "biological" for k in spans)
+    # "Culture shock is real": the verb itself is not the context that makes it growing microbes.
+    sampled = (
+        home and _CULTURE_CONTEXT.search(_SELF_VERB.sub(" ", sentence)) and not any(k[1] == "biological" for k in spans)
+    )
+    cooking = _FOOD.search(sentence) is not None and _PROJECT_MATERIAL.search(sentence) is None
     for v in verbs:
-        if sampled and v.base == "swab" and proposed[v.start] and not _is_negated(words, v.index):
+        if sampled and v.base in _SAMPLING_VERBS and proposed[v.start] and not _is_negated(words, v.index):
             obj = _VERB_OBJECT.match(sentence, v.end)
             spans.setdefault((v.start, "biological", "hazard"), (v.start, obj.end() if obj else v.end))
+        if v.base == "microwave" and cooking:
+            continue  # "microwave your popcorn": food, cooked as every household does
         if v.base in _SELF_TOOL_VERBS and proposed[v.start] and not _is_negated(words, v.index):
             obj = _VERB_OBJECT.match(sentence, v.end)
             spans.setdefault((v.start, "tools", "ask"), (v.start, obj.end() if obj else v.end))
+    if home and not any(level == "hazard" for _, _, level in spans):
+        for term in [*_sourced(sentence, terms, words, tokens), *_listed(sentence, terms)]:
+            lo, hi = spans.get((-1, term[2], "hazard"), (term[0], term[1]))  # one match per category
+            spans[-1, term[2], "hazard"] = (min(lo, term[0]), max(hi, term[1]))
+    if not any(level == "ask" for _, _, level in spans):
+        for term in _tools_asked(sentence, terms):
+            spans.setdefault((term[0], "tools", "ask"), (term[0], term[1]))
     return [
         (lo, HazardMatch(category, level, " ".join(sentence[lo:hi].split())[:_PHRASE_LIMIT]))
         for (_, category, level), (lo, hi) in spans.items()
     ]
 
 
+#: Verbs that grow what a swab or a plate picked up, where the sentence is about growing microbes.
+_SAMPLING_VERBS = _words("swab incubate culture inoculate streak rub press dab")
+#: A question: it ends with "?" or opens as one ("is a heat gun ok …", "would a Dremel work …").
+_QUESTION = re.compile(
+    r"\?\s*$|^\s*(?:(?:hey|so|ok|okay|also|um|quick\s+q(?:uestion)?|question)[\s,:]+)*"
+    r"(?:is|are|can|could|would|should|do|does|will|may|am)\b",
+    re.IGNORECASE,
+)
+#: What makes a question about a tool a question of using it: "ok for", "safe to use", "work for cutting".
+_USE_ASKED = re.compile(
+    r"\b(?:ok(?:ay)?|fine|safe|alright|allowed|good|better|work|works|enough|use|using|borrow|for\s+\w+ing)\b",
+    re.IGNORECASE,
+)
+
+
+def _tools_asked(sentence: str, terms: list[_Term]) -> list[_Term]:
+    """The tools a question asks about using: "is a Dremel ok for cutting the acrylic?", "would a
+    heat gun work?". Why: the safety contact answers tool questions; asked in the channel, a
+    question about a tool is a use being planned, whatever verb it has or lacks."""
+    tools = [t for t in terms if t[5] == "tools"]  # a candle at the ceremony is the organisers' question
+    if not tools or not _QUESTION.search(sentence) or not _USE_ASKED.search(sentence):
+        return []
+    return [t for t in tools if not _TOPIC.search(sentence, 0, t[0])]
+
+
+#: The head of a list of what to have for a session: "Materials for next call:", "you'll need:".
+_SUPPLY_LIST = re.compile(
+    r"\b(?:materials?|supplies|supply\s+list|shopping\s+list|ingredients|what\s+(?:you(?:'ll)?|we)(?:\s+will)?\s+need|"
+    r"you(?:'ll|\s+will)?\s+need|things\s+to\s+(?:bring|get|grab)|to\s+bring)\b(?P<rest>[^:.!?]{0,40}):",
+    re.IGNORECASE,
+)
+_PAST_LIST = re.compile(r"\b(?:used|had|needed|were|was|last)\b", re.IGNORECASE)
+
+
+def _listed(sentence: str, terms: list[_Term]) -> list[_Term]:
+    """Hazards on a list of what to have for a session, a list being the proposal: "Materials for the
+    next call: a mercury thermometer, aluminium foil". Only what is dangerous in itself, or household
+    products beside their partners (drain cleaner with foil); not a list of what was used."""
+    head = _SUPPLY_LIST.search(sentence)
+    if head is None or _PAST_LIST.search(head.group("rest")):
+        return []
+    return [
+        t
+        for t in terms
+        if t[0] >= head.end()
+        and t[3] == "hazard"
+        and (t[5] == "any" or (t[5] == "misuse" and not _ordinary_combination(sentence, t, terms)))
+    ]
+
+
+#: Someone else who has or can get a thing: "my brother can get …", "my dad has … in the garage".
+_SOURCING = re.compile(
+    r"\b(?:my|our|his|her)\s+(?:\w+\s+)?(?:mom|mum|mother|dad|father|parents?|step-?(?:dad|mom|mum)|brother|sister|bro|sis|"
+    r"uncle|aunt|auntie|cousin|grandpa|grandma|grandparents?|friend|neighbou?r|roommate)s?(?:'s)?\b[^.!?]{0,80}?"
+    r"\b(?:can|could|will|'ll|has|have|had|keeps?|kept|got|gets|brought|buys|bought|stores?|gave|gives|sold|lent|left)\b",
+    re.IGNORECASE,
+)
+#: A proposal put to the group after it: "let's …", "we could …", "so we can …", "wanna …".
+_GROUP_PROPOSAL = re.compile(
+    r"\b(?:let'?s|let\s+us|we\s+(?:could|can|should|will|might|gotta|have\s+to)|we'?ll|we'?re\s+(?:gonna|going\s+to)|"
+    r"so\s+we\s+can|wanna|who\s+wants\s+to|anyone\s+(?:want|wants|wanna)(?:\s+to)?)\s+(?:all\s+|just\s+|totally\s+|go\s+)?"
+    r"(?P<verb>[a-z]+)",
+    re.IGNORECASE,
+)
+
+
+def _sourced(sentence: str, terms: list[_Term], words: list[str], tokens: list[re.Match[str]]) -> list[_Term]:
+    """Hazards someone else has or can get, followed by a proposal to the group: "my brother can get
+    liquid nitrogen from work, let's freeze stuff", "my dad keeps muriatic acid in the garage, we
+    could etch something". Why: the proposal has no object of its own ("it", "stuff"); what it would
+    be done with is the thing just sourced. A household product counts only with another or a known
+    partner (a dad's bleach in the laundry room is the chores)."""
+    found = []
+    for term in terms:
+        start, end, _, level, _, kind = term
+        if level != "hazard" or (kind == "misuse" and _ordinary_combination(sentence, term, terms)):
+            continue
+        source = _SOURCING.search(sentence, 0, start)
+        proposal = _GROUP_PROPOSAL.search(sentence, end) if source else None
+        verb = proposal.group("verb").lower() if proposal else ""
+        if proposal is None or verb in _NEUTRAL_VERBS or verb in _NEGATIONS:  # "we could not stop watching"
+            continue
+        index = bisect_left(tokens, proposal.start("verb"), key=lambda t: t.start())
+        if not _is_negated(words, index):
+            found.append(term)
+    return found
+
+
+def _ordinary_combination(sentence: str, term: _Term, terms: list[_Term]) -> bool:
+    """Whether a household product stands alone: no other product, known partner or flame beside it."""
+    others = sentence[: term[0]] + " " * (term[1] - term[0]) + sentence[term[1] :]
+    chemicals = [t for t in terms if t[2] == "chemical"]
+    return len(chemicals) < 2 and not _REACTIVE_PARTNER.search(others) and not _FLAME.search(others)
+
+
+#: A sentence that acts on what the one before named: "… mix them", "let's try it", "we could …".
+_CONTINUES = re.compile(
+    r"\b(?:them|it|these|those|everything|it\s+all|all\s+of\s+it)\b|^\s*(?:let'?s|we\s+(?:could|can|should))\b",
+    re.IGNORECASE,
+)
+
+
 def find_hazardous_activity(text: str) -> list[HazardMatch]:
-    """Activities with chemical, biological or radiation hazards proposed for home (level
-    "hazard"), and tools or appliances proposed for use (level "ask", category "tools").
+    """Activities with chemical, biological, radiation or electrical hazards proposed for home (level
+    "hazard"), and tools or appliances proposed for use or asked about (level "ask", category "tools").
 
     How: within one sentence, a hazard needs (1) a hazard term from a word list ("bleach",
     "sulfuric acid", "thermite", "bacteria", "petri dish", "americium", "uranium glass"), (2) an
@@ -715,7 +893,7 @@ def find_hazardous_activity(text: str) -> list[HazardMatch]:
     [HazardMatch("chemical", "hazard", "mix bleach and ammonia")]. Hazards come first, then asks.
     """
     flat = _plain(text)
-    if not _may_hold_term(flat) and not _SELF_TOOL_VERB.search(flat):
+    if not _may_hold_term(flat) and not _SELF_VERB.search(flat):
         return []  # no hazard, tool or appliance word anywhere: no sentence can propose one
     found: list[tuple[int, int, HazardMatch]] = []
     # A link's words are its author's, not the sender's: ".../how-to-mix-bleach-at-home" proposes nothing.
@@ -723,8 +901,23 @@ def find_hazardous_activity(text: str) -> list[HazardMatch]:
     # A lab or a professional named elsewhere in the message takes its proposals there; "in class"
     # elsewhere does not (the class of an online program is a call).
     supervised = any(not m.group(0).lower().startswith("in class") for m in _LAB_CUE.finditer(prose))
-    for n, sentence in enumerate(_sentences(prose)):
-        found.extend((n, pos, match) for pos, match in _sentence_hazards(sentence, supervised))
+    sentences = _sentences(prose)
+    before: list[tuple[int, HazardMatch]] = []
+    for n, sentence in enumerate(sentences):
+        matches = _sentence_hazards(sentence, supervised)
+        if (
+            not matches
+            and not before
+            and n
+            and _CONTINUES.search(sentence)
+            and _terms(sentences[n - 1])
+            and not _terms(sentence)
+        ):
+            # "Supplies: pool shock, brake fluid. We'll mix them on camera": the list and what is
+            # done with it are read as one sentence.
+            matches = _sentence_hazards(sentences[n - 1].rstrip(" .!?") + "; " + sentence, supervised)
+        found.extend((n, pos, match) for pos, match in matches)
+        before = matches
     ordered = sorted(found, key=lambda f: (f[2].level != "hazard", f[0], f[1]))
     result: list[HazardMatch] = []
     for *_, match in ordered:

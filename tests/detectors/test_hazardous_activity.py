@@ -88,6 +88,17 @@ FIRES = [
     pytest.param("Tonight we're all making thermite in the backyard!", [CHEMICAL], id="plan-tonight"),
     pytest.param("we're taking apart a smoke detector tomorrow", [RADIATION], id="plan-taking-apart"),
     pytest.param("Mix bleach and ammonia. We learned about it in class.", [CHEMICAL], id="in-class-elsewhere"),
+    # Forms of proposal beyond the imperative: an invitation, a plan with its day, a supply list and
+    # what is done with it, someone else's supply followed by a proposal.
+    pytest.param("who's down for taking apart a smoke detector?", [RADIATION], id="invitation-gerund"),
+    pytest.param("saturday we do the dry ice in a bottle thing", [CHEMICAL], id="plan-with-its-day"),
+    pytest.param("Supplies: drain cleaner, brake fluid. We'll mix them on camera.", [CHEMICAL], id="supply-list"),
+    pytest.param("my cousin can get sodium metal from work, let's drop it in the creek", [CHEMICAL], id="sourced"),
+    pytest.param("use the bleach and the vinegar together", [CHEMICAL], id="use-with-a-partner"),
+    # Stored electrical energy, and a question about a tool.
+    pytest.param("pull the capacitor out of the old microwave", [("electrical", "hazard")], id="microwave-capacitor"),
+    pytest.param("is a heat gun ok for bending the acrylic?", [TOOLS], id="tool-question"),
+    pytest.param("Dr. Li showed us dry ice in the lab, now try it in your tub", [CHEMICAL], id="home-over-lab"),
 ]
 
 SILENT = [
@@ -164,6 +175,12 @@ SILENT = [
     pytest.param("We're not mixing bleach and ammonia tonight, that's dangerous", id="plan-negated"),
     pytest.param("we're mixing bleach and ammonia in the video lol", id="plan-without-a-time"),
     pytest.param("Try the acid test: does your essay answer the question?", id="acid-test-idiom"),
+    pytest.param("microwave your popcorn before movie night", id="food-in-the-microwave"),
+    pytest.param("Use nail polish remover to take the old polish off", id="one-product-used"),
+    pytest.param("toss old batteries in the recycling bin", id="batteries-recycled"),
+    pytest.param("my dad keeps bleach in the laundry room, we could clean the table with it", id="sourced-chores"),
+    pytest.param("Does anyone know what year the Dremel was invented?", id="tool-history-question"),
+    pytest.param("The thirteen colonies declared independence in 1776", id="history-colonies"),
 ]
 
 
