@@ -4,6 +4,7 @@ home, and tools or appliances proposed for use, in a message's text."""
 from __future__ import annotations
 
 import importlib
+import itertools
 import re
 from bisect import bisect_left
 from collections.abc import Iterable
@@ -918,9 +919,165 @@ def find_hazardous_activity(text: str) -> list[HazardMatch]:
             matches = _sentence_hazards(sentences[n - 1].rstrip(" .!?") + "; " + sentence, supervised)
         found.extend((n, pos, match) for pos, match in matches)
         before = matches
+    if not found:
+        return _proposed_in_message(prose, supervised)
     ordered = sorted(found, key=lambda f: (f[2].level != "hazard", f[0], f[1]))
     result: list[HazardMatch] = []
     for *_, match in ordered:
         if match not in result:
             result.append(match)
     return result
+
+
+# --- a proposal anywhere in the message ------------------------------------------------------------
+#
+# The sentence grammar above reads a proposal precisely: a verb acting on the hazard, put as a
+# proposal. People also propose in ways it does not parse ("for tomorrow's demo pls bring: ammonia, a
+# jar and bleach", "hot glue gun time! everyone plug yours in", "anyone have a blowtorch? let's melt
+# cans"). So a message the sentences found nothing in is read once more as a whole: a hazard term, a
+# proposal anywhere in it, and none of what makes a message talk *about* a hazard rather than propose
+# it (a warning, a negation, a lesson, a story, a lab or an adult doing it, food in an appliance).
+
+#: Verbs a proposal starts with, in the base form an instruction takes.
+_INSTRUCTION_VERBS = _words(
+    """mix combine pour put add heat boil melt burn light ignite drop throw toss get grab bring buy order
+    use try take crack break open scrape crush grind prick spray touch dunk dip grow collect culture
+    swab incubate plug make build dissolve cap seal shake hold microwave bake freeze fill stick connect
+    short cut drill dremel solder weld sand smash peel soak leave keep set place rub apply inhale sniff
+    taste drink swallow test find film stuff squeeze inject dump soak wrap plug tape attach charge
+    puncture pierce stab poke lance spark run start do"""
+)
+_PROPOSING_ANYWHERE = re.compile(
+    r"\blet'?s\b|\blets\s+(?:all\s+)?\w|\beveryone\b|\beverybody\b|\beach\s+of\s+(?:you|u|yall|y'all)\b|\ball\s+of\s+(?:you|u)\b|"
+    r"\by'?all\b|\byou\s+(?:all\s+)?(?:should|can|could|need\s+to|gotta|have\s+to|will\s+need|guys\s+should)\b|"
+    r"\bu\s+(?:should|can|could|need\s+to|gotta)\b|\bwe(?:'ll|\s+will|'re\s+gonna|\s+are\s+gonna|\s+r\s+gonna|\s+can|"
+    r"\s+could|\s+should|\s+gonna)\b|\bany(?:one|1|body)\s+(?:have|has|got|wanna|want|down|up|else)\b|\bwho(?:'s|\s+is|"
+    r"\s+wants|\s+has|\s+can)\b|\bshould\s+we\b|\bwanna\s+try\b|\bsupply\s+list\b|\bsupplies\b|\bmaterials\b|"
+    r"\bbring\b|\bchallenge\b|\bpls\b|\bplease\b|\btry\s+(?:it|this|that|them)\b",
+    re.IGNORECASE,
+)
+#: Doing something to a hazard that is dangerous whatever the lexicon lists for it: what a proposal's
+#: instruction does to it in a message (bringing or buying it alone is not among them).
+_HANDLING_VERBS = _words(
+    """mix combine pour heat boil melt burn light ignite drop throw toss crack break open scrape crush
+    grind prick spray touch dunk dip grow culture incubate dissolve cap seal shake microwave bake freeze
+    short drill dremel solder weld sand smash peel soak squeeze inject puncture pierce stab poke lance
+    spark inhale sniff taste drink swallow rub apply take_apart"""
+)
+#: A list of what to have ready for a session: "Supply list for Friday: acetone, cups, a lighter".
+_READY_LIST = re.compile(
+    r"\b(?:supply\s+list|supplies|materials|you(?:'ll|\s+will)\s+need|bring)\b\s*[^.!?]{0,40}:", re.I
+)
+#: What makes a message about a hazard rather than a proposal of it.
+_ABOUT_IT = re.compile(
+    r"\b(?:never|don'?t|do\s+not|dont|didn'?t|doesn'?t|shouldn'?t|can'?t|cannot|won'?t|not|no\s+one|nobody|avoid|"
+    r"dangerous|danger|unsafe|safe|safely|safety|warning|warn|careful|hazard\w*|poison\s+control|911|"
+    r"studied|learn\w*|lesson|lecture|read\s+about|article|news|history|historical|documentary|video|"
+    r"movie|episode|show|in\s+class|last\s+(?:week|year|night|time)|yesterday|ago|used\s+to|remember\s+when|"
+    r"did\s+you\s+know|fun\s+fact|wikipedia|why|how\s+come|what\s+happens?\s+if|is\s+it|recycl\w*|dispose|"
+    r"disposal|throw\s+(?:it\s+|them\s+)?away|get\s+rid|toxic|gloves?|goggles|make\s+sure|pictures?|"
+    r"photos?|posters?|present|poem|quiz|notes|reading|explain\w*|should\s+know|need\s+to\s+know|watch\s+from|"
+    r"slime|handled|we\s+used|they\s+used|tried\s+to|(?:he|she|they|i|we)\s+(?:\w+ed|did|was|were|had)|"
+    r"kill\w*|clean(?:s|ed|ing)?|wash(?:es|ed|ing)?|disinfect\w*|saniti[sz]\w*|broken|"
+    r"handling|mentor\s+session|wait\s+for|ask\s+(?:him|her|them|an?\s+adult|your\s+parents?))\b",
+    re.IGNORECASE,
+)
+
+
+def _proposed_in_message(prose: str, supervised: bool) -> list[HazardMatch]:
+    """A hazard proposed somewhere in a message whose sentences proposed nothing one by one: a hazard
+    or tool term, a proposal anywhere (an instruction opening a sentence, "let's", "everyone",
+    "you should", "anyone have …", a supply list, "bring"), and nothing that makes it talk about the
+    hazard (see `_ABOUT_IT`), a lab or adult doing it without a home cue, or a household product
+    without what makes it dangerous (another product, a partner, a flame).
+    Example: "for tomorrow's demo pls bring: ammonia, a glass jar, and bleach" -> chemical hazard."""
+    terms = _terms(prose)
+    if not terms or _ABOUT_IT.search(prose) or _SAFETY_TALK.search(prose):
+        return []
+    if supervised and not _has_home_cue(prose):
+        return []
+    if not (_PROPOSING_ANYWHERE.search(prose) or _opens_with_instruction(prose)):
+        return []
+    found: list[HazardMatch] = []
+    said = _said_verbs(prose)
+    listed = bool(_READY_LIST.search(prose)) and (len(terms) > 1 or bool(_FLAME.search(prose)))
+    for start, end, category, level, allowed, kind in terms:
+        if not said & (allowed | _HANDLING_VERBS) and not listed:
+            continue  # nothing in the message does to it what makes it a hazard ("bring a disposable camera")
+        if kind == "misuse" and not _dangerous_with(prose, start, end, terms):
+            continue
+        if level == "ask" and _FOOD.search(prose) and not (_PROJECT_MATERIAL.search(prose) or _NOT_FOOD.search(prose)):
+            continue  # ordinary food in an appliance
+        if level == "hazard" and _ORDINARY_USE.search(prose) and not _dangerous_with(prose, start, end, terms):
+            continue  # cleaning by the label: "scrape the gunk off the pan and soak it in hot water"
+        if _CASTING.search(prose[start:end]) and _CAST_IN.search(prose):
+            continue  # a mould to cast in, not a fungus
+        match = HazardMatch(category, level, prose[start:end])
+        if match not in found:
+            found.append(match)
+    return sorted(found, key=lambda m: m.level != "hazard")
+
+
+#: What is not food in an appliance ("heat a glass bottle in the oven").
+_NOT_FOOD = re.compile(r"\b(?:glass|bottles?|jars?|crack|shatter|metal|cans?|rocks?|stones?)\b", re.IGNORECASE)
+_CASTING = re.compile(r"^mou?lds?$", re.IGNORECASE)
+_CAST_IN = re.compile(r"\b(?:silicone|resin|plaster|soap|candle|wax|chocolate|ice\s+cube|cake|clay|casting)\b", re.I)
+
+
+def _said_verbs(prose: str) -> frozenset[str]:
+    """The base forms the message's words may be, one- and two-word ("take_apart"): "mixing" may be
+    "mix" or "mixe", "heated" "heat"; a form that is no verb matches no lexicon verb."""
+    words = [w.lower() for w in _TOKEN.findall(prose)]
+    bases: set[str] = set()
+    for word in words:
+        bases.add(word)
+        for suffix, replacement in (("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("es", ""), ("s", "")):
+            if word.endswith(suffix) and len(word) > len(suffix) + 2:
+                bases.add(word[: -len(suffix)] + replacement)
+    pairs = {f"{a}_{b}" for a, b in itertools.pairwise(words)}
+    return frozenset(bases | pairs)
+
+
+#: Words that may come before the instruction opening a sentence ("ok so tonight pls mix …"), and
+#: words that say someone else does it ("my dad has …", "I ordered …"): no instruction then.
+_BEFORE_INSTRUCTION = _words(
+    """ok okay so now alright and then also pls plz please next first after before for tonight tomorrow
+    tmrw today dinner school class lunch the our next call session demo experiment step challenge time
+    this weekend friday monday tuesday wednesday thursday saturday sunday hot glue gun yo hey guys"""
+)
+
+
+_DETERMINERS = _words("the a an our your my their his her this that")
+
+
+def _opens_with_instruction(prose: str) -> bool:
+    """Whether a sentence or clause of the message opens with an instruction ("pour …", "pls get …",
+    "after dinner light …", "hot glue gun time! everyone plug yours in")."""
+    for piece in re.split(r"[.!?\n;:]+|,\s*(?:then|and\s+then)\s+|\bthen\s+", prose):
+        previous = ""
+        for word in (w.lower().removesuffix("'s") for w in _TOKEN.findall(piece)[:7]):
+            if word in _INSTRUCTION_VERBS:
+                if previous in _DETERMINERS:
+                    break  # "the microwave in the break room": a thing, not an instruction
+                return True
+            if word not in _BEFORE_INSTRUCTION and not word.isdigit():
+                break
+            previous = word
+    return False
+
+
+#: Two of a kind, a bottle to seal it in, or fire by another word: what makes a household product's
+#: use dangerous in a proposal ("mix two different toilet bowl cleaners", "a bottle of soda").
+_ANOTHER_ONE = re.compile(
+    r"\b(?:two|2|both|different|several)\s+(?:\w+\s+){0,3}(?:cleaners|products|kinds|brands|types)\b|"
+    r"\bbottles?\s+of\b|\bcap\s+it\b|\bburns?\b|\bburning\b|\blight\b|\blit\b|\bspark\w*",
+    re.IGNORECASE,
+)
+
+
+def _dangerous_with(prose: str, start: int, end: int, terms: list[_Term]) -> bool:
+    """A household product is a hazard with another product or hazard, a known partner, or a flame."""
+    rest = prose[:start] + " " + prose[end:]
+    others = [t for t in terms if (t[0], t[1]) != (start, end) and t[3] == "hazard"]
+    partner = _REACTIVE_PARTNER.search(rest) or _FLAME.search(rest) or _ANOTHER_ONE.search(prose)
+    return bool(others) or partner is not None

@@ -299,3 +299,29 @@ def test_unicode_and_curly_apostrophes_around_a_proposal():
 )
 def test_adversarial_100k_text_completes(text):
     assert isinstance(find_hazardous_activity(text), list)
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        pytest.param(
+            "for friday's session pls bring: drain cleaner, foil and an empty bottle", True, id="a-list-to-bring"
+        ),
+        pytest.param(
+            "ok so after lunch pour vinegar into the bleach and tell me what it smells like", True, id="opened"
+        ),
+        pytest.param(
+            "Session supplies:\n- rubbing alcohol\n- cotton balls\n- a lighter", True, id="supply-list-and-flame"
+        ),
+        pytest.param("hot glue gun time! everybody plug yours in and we'll build the bridges", True, id="tool-time"),
+        pytest.param("the microwave in the staff room is broken again", False, id="a-thing-not-an-instruction"),
+        pytest.param("My cousin tried to mix two cleaners once and had to leave the house", False, id="a-story"),
+        pytest.param("Use dish soap to wash the bacteria off your hands", False, id="washing"),
+        pytest.param("Bring a disposable camera for the group photo", False, id="nothing-done-to-it"),
+        pytest.param("Everyone should know that bleach and ammonia make a toxic gas", False, id="a-warning"),
+    ],
+)
+def test_a_proposal_anywhere_in_the_message(text, fires):
+    """Proposals the sentence grammar does not parse are read from the message as a whole, and what
+    makes a message talk about a hazard keeps it silent."""
+    assert bool(find_hazardous_activity(text)) is fires
