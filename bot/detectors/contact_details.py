@@ -11,17 +11,25 @@ What counts as a handle: a username offered ("my insta is @x", "sc - jomiller", 
 discord", "add me on snap, it's jo.m22"), an invitation to a platform ("add me on discord", "hmu on
 snap", "whatsapp me"), a profile or invitation link, and asking someone for theirs ("what's your
 snap?", "do you have insta", "drop your discord"): asking a minor for a handle is the first step of
-moving contact off the program's spaces. What does not: a platform talked about ("Discord is
-blocked at school", "TikTok trends essay"), the program's own accounts ("follow us on Instagram
-@mitcamp"), content links (a post, a video), a survey question ("Do you have TikTok? If so, ..."),
-asks addressed to nobody in particular ("does anyone use Discord?"), Slack mentions and code.
+moving contact off the program's spaces. A short form as a label counts with a made-up username ("dc:
+luna_rae", "ig mine is @x"), and so does a display name on an app that shows people by name ("my
+GroupMe is Jordan P."). What does not: a platform talked about ("Discord is blocked at school",
+"TikTok trends essay"), the program's own accounts ("follow us on Instagram @mitcamp"), content links
+(a post, a video), a survey question ("Do you have TikTok? If so, ..."), asks addressed to nobody in
+particular ("does anyone use Discord?"), Slack mentions and code.
+
+What counts as an ask for a number or a text: "can i get ur number so we can ...", "what's your
+cell?", "do you have a number I can text?", "is it ok if I just text you instead?". Not: the office
+number, the Zoom link, "ask your parents for their number for the permission slip" (a guardian's
+number, for the program's paperwork), "drop your answers", "never share your phone number".
 
 What counts as an email: an address at any domain but the institution's, written plainly (Slack's
 mailto links included), spaced or spelled out ("jo m 22 at gmail dot com", "jo.m22 (at) yahoo"), named
-by its mail service ("my gmail is jomiller22"), or asked for ("what's your gmail?"). A git remote
-("git@github.com:org/repo.git", with or without Slack's mailto wrapping), a no-reply or role address
-("info@", "support@"), a file name ("icon@2x.png") and documentation domains (example.com) are not
-personal addresses."""
+by its mail service ("my gmail is jomiller22", "hotmail: kayla_2010"), or asked for ("what's your
+gmail?", "send me your email, the personal one"; a bare "what's your email?" is left alone). A git
+remote ("git@github.com:org/repo.git", with or without Slack's mailto wrapping), a no-reply or role
+address ("info@", "support@"), a file name ("icon@2x.png") and documentation domains (example.com) are
+not personal addresses."""
 
 from __future__ import annotations
 
@@ -458,14 +466,18 @@ _NEGATED_BEFORE = re.compile(r"\b(?:never|don'?t|dont|do\s+not|not|shouldn'?t|av
 
 
 def _may_ask(text: str) -> bool:
-    """Whether `text` has a word one of the asks above needs ("num", "cell", "mail", "text" or
-    "txt" by their "xt" ...): a chain of substring checks, several times quicker than one search,
-    passes most messages over."""
+    """Whether `text` has a word one of the asks above needs ("num", "cell", "mail", "text" ...):
+    a chain of substring checks, several times quicker than one search, passes most messages over.
+    A text with a character that case-insensitive matching reads as an ASCII letter ("ı" as "i") is
+    searched as written."""
+    if not text.isascii() and any(c in text for c in _LOOK_ALIKES):
+        return True
     low = text.lower()
     return (
         "num" in low
         or "cell" in low
-        or "xt" in low
+        or "text" in low
+        or "txt" in low
         or "mail" in low
         or "#" in low
         or "mobile" in low
@@ -486,8 +498,6 @@ def _contact_asks(text: str) -> list[_Found]:
     Zoom link, "ask your parents for their number for the permission slip" (a guardian's number,
     for the program's own paperwork), "drop your answers in the thread", "what number did you get".
     """
-    if not _may_ask(text):
-        return []
     found: list[_Found] = []
     for pattern, kind in ((_NUMBER_ASK, "phone"), (_PERSONAL_MAIL_ASK, "email"), (_TEXT_ASK, "phone")):
         for m in pattern.finditer(text):
@@ -1166,7 +1176,7 @@ def find_contact_details(
     found = (
         phones
         + _emails(readable, domains)
-        + _contact_asks(readable)
+        + (_contact_asks(readable) if _may_ask(readable) else [])
         + _handle_phrases(readable)
         + _platform_links(urls, masked)
     )

@@ -139,6 +139,17 @@ _PERSONAL_HINT = re.compile(
     r"(?<![a-z])(?:m(?:y|ine|e)|p(?:ersonal|rivate)|cell|mobile|home|direct|whatsapp|signal|hmu|txt)(?![a-z])"
 )
 
+#: The characters case-insensitive matching reads as ASCII letters ("ſ" as "s", "ı" as "i").
+_LOOK_ALIKES = ("ſ", "\u212a", "ı", "İ")
+
+
+def _may_be_personal(text: str) -> bool:
+    """Whether `_PERSONAL` can match `text`: one case-sensitive search of the lower-cased text, or a
+    character that case-insensitive matching reads as an ASCII letter."""
+    if not text.isascii() and any(c in text for c in _LOOK_ALIKES):
+        return True
+    return _PERSONAL_HINT.search(text.lower()) is not None
+
 
 def _last_end(pattern: re.Pattern[str], text: str) -> int:
     return max((m.end() for m in pattern.finditer(text)), default=-1)
@@ -326,7 +337,7 @@ _CUT_NUMBER = re.compile(
 #: number word or digit counts the digits, it is none of them.
 _PART_NAME = re.compile(
     r"\b(?:first|last|next|final|other|remaining)\s+(?:two|three|four|seven|[2347])(?:\s+(?:digits?|numbers?|nums?))?\b",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 #: What may come between the parts of a number cut up: a few connecting words ("and then", "the
 #: rest is"), one line break at most, and no digit.
@@ -445,7 +456,7 @@ def _runs(text: str) -> list[tuple[int, int, str, bool]]:
     few_digits = _digit_count(text) < _PHONE_MIN_DIGITS
     # A number cut into parts needs a personal cue ("my number", "text me"): only then are plain
     # digits read as tokens (the quick way past the dates and ids of ordinary messages).
-    groups = _groups(text) if evasive or (not few_digits and _PERSONAL_HINT.search(text.lower())) else []
+    groups = _groups(text) if evasive or (not few_digits and _may_be_personal(text)) else []
     for group in groups if evasive else ():
         if group.tokens < 3 and not (group.words or group.letters):
             continue
