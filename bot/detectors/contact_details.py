@@ -778,7 +778,7 @@ _MY_NAME_ON = re.compile(
 #: "snap: coolkid22", "Insta: @kid", "Discord: kid#1234", "LINE ID: kid_22", "sc - jomiller", "snap/ig: jo.m22".
 _LABELLED_HANDLE = re.compile(
     rf"(?<![\w@/.])(?:(?:{_PLATFORM_NAMES})\s*[/&+]\s*){{0,3}}{_PLATFORM_WORD}"
-    rf"(?P<noun>\s+{_HANDLE_NOUN})?\s*(?::|[-–—>→]+(?=\s))\s*{_HANDLE}",
+    rf"(?P<noun>\s+{_HANDLE_NOUN})?\s*(?::|[-–—>→]+(?=\s))\s*(?:(?:mine\s+is|mine'?s|it'?s|its)\s+)?{_HANDLE}",
     re.IGNORECASE,
 )
 #: "telegram @kid", "insta jo.m22", "tiktok is @kid", "on discord as jo_m22".

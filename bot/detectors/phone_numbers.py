@@ -151,6 +151,12 @@ def _may_be_personal(text: str) -> bool:
     return _PERSONAL_HINT.search(text.lower()) is not None
 
 
+#: A personal cue right after a number cut into parts: "second half 0198 — text me".
+_PERSONAL_AFTER = re.compile(
+    r"[\s,;:.!()-]{0,4}(?:and\s+|then\s+|pls\s+|just\s+){0,2}" + _PERSONAL.pattern, re.IGNORECASE
+)
+
+
 def _last_end(pattern: re.Pattern[str], text: str) -> int:
     return max((m.end() for m in pattern.finditer(text)), default=-1)
 
@@ -508,7 +514,8 @@ def _evasive_phones(text: str, regions: Sequence[str]) -> list[tuple[int, int]]:
     consecutive digits ("1 2 3 4 5 6 7 8 9 10") and not followed by a unit ("… 4 cm"): a list of
     scores, a countdown or a measurement is not a number. "Call out", "call on someone" and
     "call it" are not about calling anyone's phone.
-    A number cut in three needs more: a personal cue before it ("my number", "call me", "text me")
+    A number cut into parts needs more: a personal cue before it ("my number", "call me", "text me")
+    or right after it ("... 0198 — text me")
     and no identifier word among its parts ("Call volume: 617 on Monday, 555 … Room 0134").
     """
     found = []
@@ -518,7 +525,8 @@ def _evasive_phones(text: str, regions: Sequence[str]) -> list[tuple[int, int]]:
         if not any(_is_valid(digits, region) for region in regions):
             continue
         before = text[max(0, start - 60) : start]
-        if cut and (_PERSONAL.search(before) is None or _names_identifier(text[start:end])):
+        personal = _PERSONAL.search(before) or _PERSONAL_AFTER.match(text, end)
+        if cut and (not personal or _names_identifier(text[start:end])):
             continue
         if _UNIT_AFTER.match(text, end):
             continue
