@@ -268,14 +268,14 @@ def _is_personal_domain(domain: str, institution_domains: tuple[str, ...]) -> bo
     return not _on(domain, *institution_domains)
 
 
-def _may_hold_email(text: str) -> bool:
+def _may_hold_email(text: str, low: str | None = None) -> bool:
     """Whether `text` could hold an address at all: an "@", "dot", "(at)", "at x.", a mail service's
     name. Most messages have none, and a few substring checks say so."""
     if "@" in text:
         return True
-    if any(c in text for c in _LOOK_ALIKES):
+    if not text.isascii() and any(c in text for c in _LOOK_ALIKES):  # all look-alikes are non-ASCII
         return _MAY_HOLD_EMAIL.search(text) is not None
-    low = text.lower()
+    low = text.lower() if low is None else low
     if any(word in low for word in _MAIL_WORDS) or ("personal" in low and "mail" in low):
         return True
     if "at" not in low:
@@ -403,7 +403,7 @@ def _named_mail_addresses(text: str) -> list[_Found]:
     return found
 
 
-def _emails(text: str, institution_domains: tuple[str, ...]) -> list[_Found]:
+def _emails(text: str, institution_domains: tuple[str, ...], low: str | None = None) -> list[_Found]:
     """Email addresses outside the institution's domains: plainly written, spaced or spelled out,
     or named by their mail service; and asks for someone's personal address.
 
@@ -411,7 +411,7 @@ def _emails(text: str, institution_domains: tuple[str, ...]) -> list[_Found]:
     addresses (people and roles alike) are where program mail belongs.
     Example: "email kid123@gmail.com or alice@mit.edu" -> kid123@gmail.com only (institution mit.edu).
     """
-    if not _may_hold_email(text):
+    if not _may_hold_email(text, low):
         return []
     return (
         _plain_emails(text, institution_domains)
@@ -465,14 +465,14 @@ _TEXT_ASK = re.compile(
 _NEGATED_BEFORE = re.compile(r"\b(?:never|don'?t|dont|do\s+not|not|shouldn'?t|avoid)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 
-def _may_ask(text: str) -> bool:
+def _may_ask(text: str, low: str | None = None) -> bool:
     """Whether `text` has a word one of the asks above needs ("num", "cell", "mail", "text" ...):
     a chain of substring checks, several times quicker than one search, passes most messages over.
     A text with a character that case-insensitive matching reads as an ASCII letter ("ı" as "i") is
     searched as written."""
     if not text.isascii() and any(c in text for c in _LOOK_ALIKES):
         return True
-    low = text.lower()
+    low = text.lower() if low is None else low
     return (
         "num" in low
         or "cell" in low
@@ -871,7 +871,7 @@ _OFFER_CUE = re.compile(
 )
 
 
-def _may_name_platform(text: str) -> bool:
+def _may_name_platform(text: str, low: str | None = None) -> bool:
     """Whether a messaging platform is named anywhere (no handle is offered without one).
 
     Searched in the lower-cased text by a case-sensitive pattern, which is several times quicker;
@@ -880,9 +880,10 @@ def _may_name_platform(text: str) -> bool:
     """
     if "@" in text:
         return True  # "drop ur @"
-    if any(c in text for c in _LOOK_ALIKES):
+    if not text.isascii() and any(c in text for c in _LOOK_ALIKES):  # all look-alikes are non-ASCII
         return _ANY_PLATFORM.search(text) is not None
-    return _ANY_PLATFORM_LOWER.search(text.lower()) is not None or any(word in text for word in _CAPITALS)
+    low = text.lower() if low is None else low
+    return _ANY_PLATFORM_LOWER.search(low) is not None or any(word in text for word in _CAPITALS)
 
 
 def _platform_of(word: str) -> tuple[str, str]:
@@ -1002,7 +1003,7 @@ def _asked_handle(m: re.Match[str], text: str) -> tuple[str, bool]:
     return platform, True
 
 
-def _handle_phrases(text: str) -> list[_Found]:
+def _handle_phrases(text: str, low: str | None = None) -> list[_Found]:
     """Messaging or social handles offered as a way to talk, and asks for one: "add me on discord",
     "whatsapp me", "my snapchat is alex.cool22", "sc - jomiller", "i'm jo_m22 on discord",
     "telegram @kid", "what's your snap?", "do you have insta".
@@ -1016,7 +1017,7 @@ def _handle_phrases(text: str) -> list[_Found]:
     way to reach the writer.
     Example: "my snapchat is alex.cool22" -> handle "my snapchat is alex.cool22" (snapchat).
     """
-    if not _may_name_platform(text):
+    if not _may_name_platform(text, low):
         return []
     candidates: list[_Found] = []
     for pattern in (
@@ -1173,11 +1174,12 @@ def find_contact_details(
         (start, end, ContactDetail("phone", masked[start:end])) for start, end in _phones(masked, regions)
     ]
     readable = _with_bare_hosts(masked, urls)
+    low = readable.lower()  # the quick checks' common input, lower-cased once
     found = (
         phones
-        + _emails(readable, domains)
-        + (_contact_asks(readable) if _may_ask(readable) else [])
-        + _handle_phrases(readable)
+        + _emails(readable, domains, low)
+        + (_contact_asks(readable) if _may_ask(readable, low) else [])
+        + _handle_phrases(readable, low)
         + _platform_links(urls, masked)
     )
     allowed = tuple(allowed)
