@@ -11,17 +11,25 @@ What counts as a handle: a username offered ("my insta is @x", "sc - jomiller", 
 discord", "add me on snap, it's jo.m22"), an invitation to a platform ("add me on discord", "hmu on
 snap", "whatsapp me"), a profile or invitation link, and asking someone for theirs ("what's your
 snap?", "do you have insta", "drop your discord"): asking a minor for a handle is the first step of
-moving contact off the program's spaces. What does not: a platform talked about ("Discord is
-blocked at school", "TikTok trends essay"), the program's own accounts ("follow us on Instagram
-@mitcamp"), content links (a post, a video), a survey question ("Do you have TikTok? If so, ..."),
-asks addressed to nobody in particular ("does anyone use Discord?"), Slack mentions and code.
+moving contact off the program's spaces. A short form as a label counts with a made-up username ("dc:
+luna_rae", "ig mine is @x"), and so does a display name on an app that shows people by name ("my
+GroupMe is Jordan P."). What does not: a platform talked about ("Discord is blocked at school",
+"TikTok trends essay"), the program's own accounts ("follow us on Instagram @mitcamp"), content links
+(a post, a video), a survey question ("Do you have TikTok? If so, ..."), asks addressed to nobody in
+particular ("does anyone use Discord?"), Slack mentions and code.
+
+What counts as an ask for a number or a text: "can i get ur number so we can ...", "what's your
+cell?", "do you have a number I can text?", "is it ok if I just text you instead?". Not: the office
+number, the Zoom link, "ask your parents for their number for the permission slip" (a guardian's
+number, for the program's paperwork), "drop your answers", "never share your phone number".
 
 What counts as an email: an address at any domain but the institution's, written plainly (Slack's
 mailto links included), spaced or spelled out ("jo m 22 at gmail dot com", "jo.m22 (at) yahoo"), named
-by its mail service ("my gmail is jomiller22"), or asked for ("what's your gmail?"). A git remote
-("git@github.com:org/repo.git", with or without Slack's mailto wrapping), a no-reply or role address
-("info@", "support@"), a file name ("icon@2x.png") and documentation domains (example.com) are not
-personal addresses."""
+by its mail service ("my gmail is jomiller22", "hotmail: kayla_2010"), or asked for ("what's your
+gmail?", "send me your email, the personal one"; a bare "what's your email?" is left alone). A git
+remote ("git@github.com:org/repo.git", with or without Slack's mailto wrapping), a no-reply or role
+address ("info@", "support@"), a file name ("icon@2x.png") and documentation domains (example.com) are
+not personal addresses."""
 
 from __future__ import annotations
 
@@ -196,7 +204,8 @@ _MY_MAIL = re.compile(
     re.IGNORECASE,
 )
 _ASK_END = (
-    r"(?=\s*(?:[?!.]|$)|\s+(?:too|tho|again|rn)\s*(?:[?!.,]|$)|\s+(?:so|then|lol|lmao|haha|pls|plz|please|bro|"
+    r"(?=\s*(?:[?!.]|$)|\s+(?:too|tho|again|rn)\s*(?:[?!.,]|$)|\s*[^\w\s,'\"&(-]"
+    r"|\s*,?\s+(?:so|then|lol|lmao|haha|pls|plz|please|bro|btw|in\s+case|and\s+(?:i|i'?ll|ill|we|u|you)|"
     r"dude|girl|real\s+quick|i|i'?ll|ill|we|here|below|to\s+me|in\s+(?:the\s+)?(?:chat|dms?|thread|gc|here)|"
     r"add\s+me|hmu|dm\s+me|follow\s+me)\b"
     r"|\s+or\s+\w+\s*(?:\?|$)|\s+right\s*\?)"
@@ -259,14 +268,14 @@ def _is_personal_domain(domain: str, institution_domains: tuple[str, ...]) -> bo
     return not _on(domain, *institution_domains)
 
 
-def _may_hold_email(text: str) -> bool:
+def _may_hold_email(text: str, low: str | None = None) -> bool:
     """Whether `text` could hold an address at all: an "@", "dot", "(at)", "at x.", a mail service's
     name. Most messages have none, and a few substring checks say so."""
     if "@" in text:
         return True
-    if any(c in text for c in _LOOK_ALIKES):
+    if not text.isascii() and any(c in text for c in _LOOK_ALIKES):  # all look-alikes are non-ASCII
         return _MAY_HOLD_EMAIL.search(text) is not None
-    low = text.lower()
+    low = text.lower() if low is None else low
     if any(word in low for word in _MAIL_WORDS) or ("personal" in low and "mail" in low):
         return True
     if "at" not in low:
@@ -363,6 +372,14 @@ def _spelled_emails(text: str, institution_domains: tuple[str, ...]) -> list[_Fo
     return found
 
 
+#: "hotmail: kayla_2010", "yahoo - ben.ortiz11": a mail service as a label, then its username.
+_LABELLED_MAIL = re.compile(
+    rf"(?<![\w@./])(?P<provider>{_WEBMAIL})(?:\s+(?:address|addy|acct|account|id|username))?"
+    r"\s*(?::|[-–—]+(?=\s))\s*(?P<handle>[A-Za-z0-9][A-Za-z0-9._%+-]{1,40}[A-Za-z0-9_])(?![\w@]|[.-]\w)",
+    re.IGNORECASE,
+)
+
+
 def _named_mail_addresses(text: str) -> list[_Found]:
     """An address given by its mail service and local part ("my gmail is jomiller22", "hit my
     icloud jo.m22"), and asks for one ("what's your gmail?").
@@ -376,12 +393,17 @@ def _named_mail_addresses(text: str) -> list[_Found]:
         strict = m.group("sep").strip() in {"", ","} or m.group("provider").lower() == "outlook"
         if _looks_like_handle(handle, strict) and (_shaped_like_handle(handle) or _ends_clause(text, m.end())):
             found.append((m.start(), m.end(), ContactDetail("email", m.group(0))))
+    for m in _LABELLED_MAIL.finditer(text):
+        # At a clause's start and made up ("gmail: marco.rossi.2009"), not a sentence about the
+        # service ("gmail: check your spam folder").
+        if _at_clause_start(text, m.start()) and _MADE_UP_NAME.fullmatch(m.group("handle")):
+            found.append((m.start(), m.end(), ContactDetail("email", m.group(0))))
     for m in _MAIL_ASK.finditer(text):
         found.append((m.start(), m.end(), ContactDetail("email", m.group(0))))
     return found
 
 
-def _emails(text: str, institution_domains: tuple[str, ...]) -> list[_Found]:
+def _emails(text: str, institution_domains: tuple[str, ...], low: str | None = None) -> list[_Found]:
     """Email addresses outside the institution's domains: plainly written, spaced or spelled out,
     or named by their mail service; and asks for someone's personal address.
 
@@ -389,13 +411,99 @@ def _emails(text: str, institution_domains: tuple[str, ...]) -> list[_Found]:
     addresses (people and roles alike) are where program mail belongs.
     Example: "email kid123@gmail.com or alice@mit.edu" -> kid123@gmail.com only (institution mit.edu).
     """
-    if not _may_hold_email(text):
+    if not _may_hold_email(text, low):
         return []
     return (
         _plain_emails(text, institution_domains)
         + _spelled_emails(text, institution_domains)
         + _named_mail_addresses(text)
     )
+
+
+# --- asks for a number, an address or a text -------------------------------------------------------
+
+#: The ways of asking someone for something of theirs: "what's your", "can i get ur", "send me your".
+_ASK_VERB = (
+    r"(?:what'?s|whats|what\s+is|wats|wat'?s|wuts?|drop|send|give|gimme|share|tell|post|dm|text|lmk|"
+    r"let\s+me\s+know|lemme\s+(?:get|have)|(?:can|could|may)\s+i\s+(?:get|have|grab)|i\s+need|need)"
+)
+#: Asking for someone's phone number in ordinary words: "can i get ur number so we can ...",
+#: "what's your cell?", "send me ur number and ill add u", "what's ur phone # btw". "Phone" alone
+#: is left out ("what's your phone?" asks for a model as often), and so is anything not theirs:
+#: "the office number", "their number for the permission slip".
+_NUMBER_ASK = re.compile(
+    rf"\b{_ASK_VERB}(?:\s+(?:me|us))?\s+(?:your|ur|yo)\s+(?:personal\s+|real\s+|own\s+|new\s+|actual\s+)?"
+    r"(?:phone\s*(?:number|num|#|no\.?)|cell\s*(?:phone)?(?:\s*(?:number|num|#|no\.?))?|"
+    rf"mobile(?:\s*(?:number|num|#|no\.?))?|number|num|numba|digits|\#)(?!\w)"
+    rf"(?:{_ASK_END}|(?=\s+for\s+(?:the\s+)?(?:group\s*chat|gc|later|emergencies|carpool|ride)\b))"
+    r"|\b(?:do|d|did)\s*(?:you|u|ya)\s+have\s+(?:a|an)\s+(?:phone\s+number|number|cell(?:\s*phone)?|mobile)"
+    r"\s+(?:i|we)\s+(?:can|could)\s+(?:text|call|reach|message|use)\b",
+    re.IGNORECASE,
+)
+#: Asking for an email address that is not the program's: "send me your email address, the
+#: personal one not the camp one". A bare "what's your email?" is left alone: staff ask it to
+#: share a document, and the address they get is the one the program holds.
+_PERSONAL_MAIL_ASK = re.compile(
+    rf"\b{_ASK_VERB}(?:\s+(?:me|us))?\s+(?:your|ur|yo)\s+(?:e-?mail(?:\s+address)?|addy)\b"
+    r"(?=[^\n]{0,50}?(?:\b(?:personal|private|home|real|own)\b|\b(?:not\s+(?:the|ur|your)\s+|non-?)"
+    r"(?:school|camp|program|programme|work|class|uni|college|student)\b))",
+    re.IGNORECASE,
+)
+#: Asking to text or FaceTime instead: "is it ok if i just text you instead?", "would it be alright
+#: if I texted you", "can u text me later?". Calling is left out: in Slack a call is a huddle.
+_TEXT_ASK = re.compile(
+    r"\b(?:(?:can|could|may|should|shall)\s+(?:i|we|you|u|ya)|"
+    r"(?:is\s+it|would\s+it\s+be|it'?s|would\s+(?:you|u)\s+be|are\s+(?:you|u))\s+"
+    r"(?:ok(?:ay)?|alright|all\s+right|fine|cool|chill)\s+(?:if|with\s+me|for\s+me\s+to)|"
+    r"(?:do\s+(?:you|u)\s+|would\s+(?:you|u)\s+)?mind\s+if|ok(?:ay)?\s+if)\s+"
+    r"(?:(?:i|we|you|u)\s+)?(?:just\s+|maybe\s+|like\s+)?"
+    r"(?:(?:text(?:ed|ing)?|txt(?:ed|ing)?|facetime[d]?|imessage[d]?)(?:\s+(?:you|u|me|ya)\b|\s+instead\b)"
+    r"|(?:shoot|send|drop)\s+(?:you|u|ya|me)\s+a\s+(?:text|txt)\b)",
+    re.IGNORECASE,
+)
+#: A rule against sharing, right before what would be an ask: "never share your phone number".
+_NEGATED_BEFORE = re.compile(r"\b(?:never|don'?t|dont|do\s+not|not|shouldn'?t|avoid)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+
+
+def _may_ask(text: str, low: str | None = None) -> bool:
+    """Whether `text` has a word one of the asks above needs ("num", "cell", "mail", "text" ...):
+    a chain of substring checks, several times quicker than one search, passes most messages over.
+    A text with a character that case-insensitive matching reads as an ASCII letter ("ı" as "i") is
+    searched as written."""
+    if not text.isascii() and any(c in text for c in _LOOK_ALIKES):
+        return True
+    low = text.lower() if low is None else low
+    return (
+        "num" in low
+        or "cell" in low
+        or "text" in low
+        or "txt" in low
+        or "mail" in low
+        or "#" in low
+        or "mobile" in low
+        or "digit" in low
+        or "addy" in low
+        or "facetime" in low
+        or "imessage" in low
+    )
+
+
+def _contact_asks(text: str) -> list[_Found]:
+    """Asking someone for their phone number, a personal email address, or to text instead: "can i
+    get ur number so we can ...", "what's your cell?", "send me ur email, the personal one", "would
+    it be ok if I texted you instead?".
+
+    Why: asking a minor for a way to talk outside the program's spaces is the first step of moving
+    there, whatever the platform. What is not someone's own is left alone: the office number, the
+    Zoom link, "ask your parents for their number for the permission slip" (a guardian's number,
+    for the program's own paperwork), "drop your answers in the thread", "what number did you get".
+    """
+    found: list[_Found] = []
+    for pattern, kind in ((_NUMBER_ASK, "phone"), (_PERSONAL_MAIL_ASK, "email"), (_TEXT_ASK, "phone")):
+        for m in pattern.finditer(text):
+            if not _NEGATED_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+                found.append((m.start(), m.end(), ContactDetail(kind, m.group(0))))
+    return found
 
 
 # --- the platforms: one table ----------------------------------------------------------------------
@@ -670,12 +778,12 @@ _MY_NAME_ON = re.compile(
 #: "snap: coolkid22", "Insta: @kid", "Discord: kid#1234", "LINE ID: kid_22", "sc - jomiller", "snap/ig: jo.m22".
 _LABELLED_HANDLE = re.compile(
     rf"(?<![\w@/.])(?:(?:{_PLATFORM_NAMES})\s*[/&+]\s*){{0,3}}{_PLATFORM_WORD}"
-    rf"(?P<noun>\s+{_HANDLE_NOUN})?\s*(?::|[-–—>→]+(?=\s))\s*{_HANDLE}",
+    rf"(?P<noun>\s+{_HANDLE_NOUN})?\s*(?::|[-–—>→]+(?=\s))\s*(?:(?:mine\s+is|mine'?s|it'?s|its)\s+)?{_HANDLE}",
     re.IGNORECASE,
 )
 #: "telegram @kid", "insta jo.m22", "tiktok is @kid", "on discord as jo_m22".
 _PLATFORM_THEN_HANDLE = re.compile(
-    rf"{_PLATFORM}!?\s+(?P<cue>(?:(?:is|me|at|handle|username|user|id|account|acc|name|tag|as|under|it'?s|its)\s+){{0,2}})"
+    rf"{_PLATFORM}!?\s+(?P<cue>(?:(?:is|me|at|handle|username|user|id|account|acc|name|tag|as|under|it'?s|its|mine'?s|mine)\s+){{0,2}})"
     rf"{_HANDLE}",
     re.IGNORECASE,
 )
@@ -731,6 +839,14 @@ _INVITE_THERE = re.compile(
     r"\s+(?:on\s+|over\s+)?there\b",
     re.IGNORECASE,
 )
+#: "my GroupMe is Jordan P.", "i'm on groupme as Maya R.": a display name on an app that shows
+#: people by name (a first name and an initial or a surname, capitalised as names are).
+_DISPLAY_NAME_ON = re.compile(
+    rf"\b(?:my\s+|(?:i'?m|im|i\s+am|find\s+me|add\s+me|search\s+me)\s+on\s+(?:the\s+)?){_PLATFORM}"
+    r"(?:\s+(?:display\s+)?name)?\s*(?:\s(?:is|as|under)|'s|:)\s+"
+    r"(?P<display>(?-i:[A-Z][a-z]{1,20}\s+(?:[A-Z]\.?|[A-Z][a-z]{1,20})))(?![\w'])",
+    re.IGNORECASE,
+)
 #: "jo.bsky.social": a Bluesky handle is a domain name.
 _BLUESKY_HANDLE = re.compile(r"(?<![\w.@-])@?[A-Za-z0-9-]{3,}\.bsky\.social(?![\w.-])", re.IGNORECASE)
 #: A platform's name as a word, or a word for trading handles ("swap snaps"): every handle pattern (and
@@ -755,7 +871,7 @@ _OFFER_CUE = re.compile(
 )
 
 
-def _may_name_platform(text: str) -> bool:
+def _may_name_platform(text: str, low: str | None = None) -> bool:
     """Whether a messaging platform is named anywhere (no handle is offered without one).
 
     Searched in the lower-cased text by a case-sensitive pattern, which is several times quicker;
@@ -764,9 +880,10 @@ def _may_name_platform(text: str) -> bool:
     """
     if "@" in text:
         return True  # "drop ur @"
-    if any(c in text for c in _LOOK_ALIKES):
+    if not text.isascii() and any(c in text for c in _LOOK_ALIKES):  # all look-alikes are non-ASCII
         return _ANY_PLATFORM.search(text) is not None
-    return _ANY_PLATFORM_LOWER.search(text.lower()) is not None or any(word in text for word in _CAPITALS)
+    low = text.lower() if low is None else low
+    return _ANY_PLATFORM_LOWER.search(low) is not None or any(word in text for word in _CAPITALS)
 
 
 def _platform_of(word: str) -> tuple[str, str]:
@@ -809,13 +926,20 @@ def _offered_handle(pattern: re.Pattern[str], m: re.Match[str], text: str) -> bo
         # Past the end of a sentence, only a handle marked as one: "discord? add me its kev#2231".
         return handle.startswith(("@", "u/")) or re.search(r"#\d{4}$", handle) is not None
     elif pattern is _PLATFORM_THEN_HANDLE:
-        relaxed = kind != "ordinary" and m.group("cue").strip().lower() in {"as", "under"}
+        cue = m.group("cue").lower().split()
+        relaxed = kind != "ordinary" and (cue in (["as"], ["under"]) or cue[:1] in (["mine"], ["mine's"], ["mines"]))
     else:
         relaxed = False
     if not _looks_like_handle(handle, not relaxed):
         return False
     introduced = pattern is _HANDLE_ON_PLATFORM and relaxed
-    if kind == "ordinary" and pattern not in (_MY_HANDLE, _MY_NAME_ON) and not introduced and not _marked_handle(m):
+    if (
+        kind == "ordinary"
+        and pattern not in (_MY_HANDLE, _MY_NAME_ON)
+        and not introduced
+        and not _marked_handle(m)
+        and not _abbreviation_label(m, text)
+    ):
         return False
     # "I'm noahplays on twitch": the username is followed by its platform, and the clause ends there.
     end = m.end() if pattern is _HANDLE_ON_PLATFORM else m.end("handle")
@@ -831,6 +955,28 @@ def _marked_handle(m: re.Match[str]) -> bool:
         return True
     named = m.groupdict().get("noun") or m.groupdict().get("cue") or ""
     return bool(set(named.lower().split()) - {"is", "me", "at", "as", "it's", "its"})
+
+
+#: A username as people make them up: words joined by "_" or ".", or letters then digits ("luna_rae",
+#: "pixel.kid", "sky_w4lker", "name_", "kev22"), not a number with a unit ("4pm") or a plain word.
+_MADE_UP_NAME = re.compile(
+    r"@?[A-Za-z][A-Za-z0-9]*(?:[._][A-Za-z0-9]+)+_?|@?[A-Za-z][A-Za-z0-9]*_|@?[A-Za-z]{2,}[0-9]{1,4}", re.ASCII
+)
+#: The longest ordinary-word name read as an abbreviation ("dc", "disc", "tg", "wa", "yt").
+_ABBREVIATION_LENGTH = 4
+
+
+def _abbreviation_label(m: re.Match[str], text: str) -> bool:
+    """After an ordinary-word name that is an abbreviation teens use ("dc: luna_rae", "disc -
+    pixel.kid", "dc is sky_w4lker") at the start of a clause, a made-up username counts: "DC" for
+    Washington is followed by dates, times and plain words ("DC: 4 days", "Trip to DC: bus at 7"),
+    not by "luna_rae". Full ordinary words ("signal", "steam") still need a marked handle."""
+    word = _key(m.group("platform"))
+    return (
+        2 <= len(word) <= _ABBREVIATION_LENGTH  # not "X": one letter is a variable's name
+        and _MADE_UP_NAME.fullmatch(m.group("handle")) is not None
+        and _at_clause_start(text, m.start())
+    )
 
 
 #: "Do you have TikTok? If so, describe a trend": a question about using a platform, not for a handle.
@@ -857,7 +1003,7 @@ def _asked_handle(m: re.Match[str], text: str) -> tuple[str, bool]:
     return platform, True
 
 
-def _handle_phrases(text: str) -> list[_Found]:
+def _handle_phrases(text: str, low: str | None = None) -> list[_Found]:
     """Messaging or social handles offered as a way to talk, and asks for one: "add me on discord",
     "whatsapp me", "my snapchat is alex.cool22", "sc - jomiller", "i'm jo_m22 on discord",
     "telegram @kid", "what's your snap?", "do you have insta".
@@ -871,7 +1017,7 @@ def _handle_phrases(text: str) -> list[_Found]:
     way to reach the writer.
     Example: "my snapchat is alex.cool22" -> handle "my snapchat is alex.cool22" (snapchat).
     """
-    if not _may_name_platform(text):
+    if not _may_name_platform(text, low):
         return []
     candidates: list[_Found] = []
     for pattern in (
@@ -906,6 +1052,10 @@ def _handle_phrases(text: str) -> list[_Found]:
             candidates.append((m.start(), m.end(), ContactDetail("handle", m.group(0), platform)))
     for m in _BLUESKY_HANDLE.finditer(text):
         candidates.append((m.start(), m.end(), ContactDetail("handle", m.group(0), "bluesky")))
+    for m in _DISPLAY_NAME_ON.finditer(text):
+        if not any(_is_word(name.rstrip(".")) for name in m.group("display").split()):
+            platform, _ = _platform_of(m.group("platform"))
+            candidates.append((m.start(), m.end(), ContactDetail("handle", m.group(0), platform)))
     for m in _SKYPE_URI.finditer(text):
         candidates.append((m.start(), m.end(), ContactDetail("link", m.group(0), "skype")))
     accepted: list[_Found] = []
@@ -1024,7 +1174,14 @@ def find_contact_details(
         (start, end, ContactDetail("phone", masked[start:end])) for start, end in _phones(masked, regions)
     ]
     readable = _with_bare_hosts(masked, urls)
-    found = phones + _emails(readable, domains) + _handle_phrases(readable) + _platform_links(urls, masked)
+    low = readable.lower()  # the quick checks' common input, lower-cased once
+    found = (
+        phones
+        + _emails(readable, domains, low)
+        + (_contact_asks(readable) if _may_ask(readable, low) else [])
+        + _handle_phrases(readable, low)
+        + _platform_links(urls, masked)
+    )
     allowed = tuple(allowed)
     details: list[ContactDetail] = []
     seen: set[tuple[str, str]] = set()

@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
@@ -73,7 +74,8 @@ _CALL_CUE = re.compile(
     r"text(?=\s+(?:me|us|him|her|them|at|to|or|on|my)\b|\s*[+(\d])|"
     r"signal(?=\s+(?:me|at|on|is|number)\b)|"
     r"(?:cell|mobile)(?=\s*(?:phone|number|no\b|#|:|is\b|at\b))|"
-    r"reach\s+(?:me|us)|contact\s+(?:me|us)|get\s+in\s+touch|"
+    r"reach\s+(?:me|us)|contact\s+(?:me|us)|(?:msg|message|dm|ping)\s+me(?=\s+(?:on|at|via)\b|\s*[:+(\d])|get\s+in\s+touch|"
+    r"(?:text|txt|call)\s+it(?=\s*:|\s+to\s+(?:me|us)\b)|"
     r"(?:my|your|ur|his|her|our|their)\s+(?:cell|mobile|number|digits|num|numba|phone|#)|mine\s+is|"
     r"(?:number|num|digits|cell|phone)'s|(?m:^)\s*(?:phone\s+)?(?:number|num|digits)\s*[:=])(?!\w)",
     re.IGNORECASE,
@@ -130,6 +132,28 @@ _PERSONAL = re.compile(
     r"\b(?:my|mine|personal|private|cell|cellphone|mobile|home|direct|whatsapp|signal|hmu|txt|"
     r"(?:call|text|reach|ring|ft|contact|message)\s+me)\b",
     re.IGNORECASE,
+)
+
+#: Every word `_PERSONAL` needs, in lower case: one quick search says whether it can match at all.
+_PERSONAL_HINT = re.compile(
+    r"(?<![a-z])(?:m(?:y|ine|e)|p(?:ersonal|rivate)|cell|mobile|home|direct|whatsapp|signal|hmu|txt)(?![a-z])"
+)
+
+#: The characters case-insensitive matching reads as ASCII letters ("ſ" as "s", "ı" as "i").
+_LOOK_ALIKES = ("ſ", "\u212a", "ı", "İ")
+
+
+def _may_be_personal(text: str) -> bool:
+    """Whether `_PERSONAL` can match `text`: one case-sensitive search of the lower-cased text, or a
+    character that case-insensitive matching reads as an ASCII letter."""
+    if not text.isascii() and any(c in text for c in _LOOK_ALIKES):
+        return True
+    return _PERSONAL_HINT.search(text.lower()) is not None
+
+
+#: A personal cue right after a number cut into parts: "second half 0198 — text me".
+_PERSONAL_AFTER = re.compile(
+    r"[\s,;:.!()-]{0,4}(?:and\s+|then\s+|pls\s+|just\s+){0,2}" + _PERSONAL.pattern, re.IGNORECASE
 )
 
 
@@ -217,9 +241,20 @@ def _international_phone(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     end = m.start() + len(value)
     if (value[code_at] == "1" and count != 11) or not 8 <= count <= 15 or _is_identifier(text, m.start(), end):
         return None
-    if not plus and not _is_valid("+" + _digits(value)[2:], "ZZ"):
+    # A number libphonenumber cannot vouch for (a new range, one kept for fiction) is still a number
+    # when the words around it offer it as one: "msg me on 00447700900456".
+    national = "+" + _digits(value)[2:]
+    if not plus and not _is_valid(national, "ZZ") and not (_is_possible(national) and _is_cued(text, m.start(), end)):
         return None
     return m.start(), end
+
+
+@lru_cache(maxsize=1024)
+def _is_possible(number: str) -> bool:
+    try:
+        return phonenumbers.is_possible_number(phonenumbers.parse(number, "ZZ"))
+    except phonenumbers.NumberParseException:
+        return False
 
 
 @lru_cache(maxsize=1024)
@@ -290,57 +325,172 @@ _NUMBER_WORDS = {
     "eight": "8",
     "nine": "9",
 }
-_TOKEN = r"(?:[0-9Oo]*[0-9][0-9Oo]*|zero|oh|o|one|two|three|four|five|six|seven|eight|nine)"
-#: A digit, a run of digits that may hold the letter O for zero, or a number word.
-_NUMBER_TOKEN = re.compile(rf"(?<!\w){_TOKEN}(?!\w)", re.IGNORECASE | re.ASCII)
-#: Three or more such tokens with only separators between them: "six one seven five ...",
-#: "617 555 O134", "6 1 7 5 5 5 0 1 3 4", "6.1.7.5.5.5.0.1.3.4".
-_TOKEN_RUN = re.compile(rf"(?<!\w){_TOKEN}(?:[\s.\-/,()*_~|•]{{0,4}}{_TOKEN}){{2,}}(?!\w)", re.IGNORECASE | re.ASCII)
+_NUMBER_WORD_PATTERN = "zero|oh|one|two|three|four|five|six|seven|eight|nine"
+#: A digit, a number word, or several glued together ("617", "six", "six17", "fivefive5",
+#: "O1three4"), where the letters O, I and l may stand for 0 and 1 ("7I8", "Ol77"). Whether a
+#: token holds a number at all is `_token_digits`'s to say ("lol" is letters only).
+_NUMBER_TOKEN = re.compile(rf"(?<!\w)(?:{_NUMBER_WORD_PATTERN}|[0-9OoIl])+(?!\w)", re.IGNORECASE | re.ASCII)
+_TOKEN_PART = re.compile(rf"{_NUMBER_WORD_PATTERN}|[0-9OoIl]", re.IGNORECASE | re.ASCII)
+#: What may come between two tokens of one run: "6 1 7", "617-555", "six. one", "6|1|7".
+_TOKEN_GAP = re.compile(r"[\s.\-/,()*_~|•]{0,4}", re.ASCII)
 #: A North American number cut in three with a few words between the groups: "617 555 ... and
 #: then 0134", "617 555. The rest is 0134".
 _CUT_NUMBER = re.compile(
     r"(?<![\w.,])\d{3}(?![\w.,]\w)[^\d\n]{1,40}?(?<!\w)\d{3}(?![\w.,]\w)[^\d\n]{1,40}?(?<![\w.,])\d{4}(?!\w|[.,]\d)",
     re.ASCII,
 )
+#: The words that say which part of a number comes next ("the last four are", "first 3"): their
+#: number word or digit counts the digits, it is none of them.
+_PART_NAME = re.compile(
+    r"\b(?:first|last|next|final|other|remaining)\s+(?:two|three|four|seven|[2347])(?:\s+(?:digits?|numbers?|nums?))?\b",
+    re.IGNORECASE | re.ASCII,
+)
+#: What may come between the parts of a number cut up: a few connecting words ("and then", "the
+#: rest is"), one line break at most, and no digit.
+_CUT_GAP_MAX = 45
 
 
-#: What makes a run of digits evasive rather than a format the patterns above read: the letter O
-#: next to a digit, or single digits spaced out. With neither, and no number word, a text's runs
-#: are left to those patterns (the quick way past dates, ids and meeting numbers).
-_EVASIVE_DIGITS = re.compile(r"\d[Oo]|[Oo]\d|(?<!\w)\d[\s.\-/,*_~|•]{1,4}\d[\s.\-/,*_~|•]{1,4}\d(?!\w)", re.ASCII)
+#: What makes a run of digits evasive rather than a format the patterns above read: the letter O,
+#: I or l next to a digit, or single digits spaced out. With neither, and no number word, a text's
+#: runs are left to those patterns (the quick way past dates, ids and meeting numbers).
+_EVASIVE_DIGITS = re.compile(r"\d[OoIl]|[OoIl]\d|(?<!\w)\d[\s.\-/,*_~|•]{1,4}\d[\s.\-/,*_~|•]{1,4}\d(?!\w)", re.ASCII)
+_LETTER_FOR_DIGIT = re.compile(r"\d[OoIl]|[OoIl]\d", re.ASCII)
 _SPELLED_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 
-def _token_digits(token: str) -> str:
-    word = _NUMBER_WORDS.get(token.lower())
-    return word if word is not None else token.replace("O", "0").replace("o", "0")
+def _token_digits(token: str) -> tuple[str, int, int] | None:
+    """A token's digits, how many number words and how many letters-for-digits it holds; None
+    when it is no number: letters for digits only among real digits ("7I8", not "lol" or "Io"),
+    and "o" or "oh" alone as zero."""
+    lowered = token.lower()
+    if lowered in _NUMBER_WORDS:
+        return _NUMBER_WORDS[lowered], len(lowered) > 2, 0
+    digits, words, letters = [], 0, 0
+    for part in _TOKEN_PART.findall(token):
+        low = part.lower()
+        if low in _NUMBER_WORDS and len(low) > 1:
+            digits.append(_NUMBER_WORDS[low])
+            words += 1
+        elif part.isdigit():
+            digits.append(part)
+        else:
+            digits.append("0" if low == "o" else "1")
+            letters += 1
+    if letters and not any(c.isdigit() for c in token):
+        return None
+    return "".join(digits), words, letters
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    """Number tokens with only separators between them: (start, end) in the text, their digits,
+    how many tokens, number words and letters for digits they hold."""
+
+    start: int
+    end: int
+    digits: str
+    tokens: int
+    words: int
+    letters: int
+
+
+def _groups(text: str) -> list[_Group]:
+    """The runs of number tokens in `text`, the words that name a number's parts blanked out first."""
+    if "first" in text.lower() or "last" in text.lower() or "next" in text.lower():
+        text = _PART_NAME.sub(lambda m: " " * len(m.group(0)), text)
+    groups: list[_Group] = []
+    current: list[tuple[int, int, str, int, int]] = []
+
+    def close() -> None:
+        if current:
+            groups.append(
+                _Group(
+                    current[0][0],
+                    current[-1][1],
+                    "".join(t[2] for t in current),
+                    len(current),
+                    sum(t[3] for t in current),
+                    sum(t[4] for t in current),
+                )
+            )
+            current.clear()
+
+    for m in _NUMBER_TOKEN.finditer(text):
+        read = _token_digits(m.group(0))
+        if read is None:
+            close()
+            continue
+        if current and not _TOKEN_GAP.fullmatch(text, current[-1][1], m.start()):
+            close()
+        current.append((m.start(), m.end(), read[0], read[1], read[2]))
+    close()
+    return groups
+
+
+def _phone_length(digits: str) -> bool:
+    return len(digits) == 10 or (len(digits) == 11 and digits[0] == "1")
+
+
+def _joined(text: str, groups: list[_Group]) -> list[tuple[int, int, str, bool]]:
+    """Numbers cut into two or three parts of three digits or more, with a few connecting words
+    between them ("617-555 and then / the rest is 0134", "857 five five five, last four are oh
+    one four two"): (start, end, digits, True) for each that holds a phone number's digits."""
+    found = []
+    for i, first in enumerate(groups):
+        digits, last = first.digits, first
+        for later in groups[i + 1 : i + 3]:
+            gap = text[last.end : later.start]
+            if len(digits) < 3 or len(later.digits) < 3 or len(gap) > _CUT_GAP_MAX or gap.count("\n") > 1:
+                break
+            if any(c.isdigit() for c in gap) or _UNIT_AFTER.match(text, last.end):
+                break  # "617 points, then 555 ..., 1034": scores, not the parts of a number
+            digits, last = digits + later.digits, later
+            if _phone_length(digits):
+                found.append((first.start, last.end, digits, True))
+                break
+    return found
 
 
 def _runs(text: str) -> list[tuple[int, int, str, bool]]:
     """Candidate written-out numbers: (start, end, digits, cut) for each run of number tokens
-    holding 10 digits, or 11 starting with 1, and each number cut in three (`cut`). A text with
-    fewer digits than a phone number needs three number words (what the quick check passes over)."""
+    holding 10 digits, or 11 starting with 1, and each number cut into parts (`cut`). A run needs
+    three tokens or a token written evasively ("six17", "7I8"); a text with fewer digits than a
+    phone number needs three number words or letters for digits (what the quick check passes over)."""
     runs = []
     lower = text.lower()
     evasive = any(word in lower for word in _SPELLED_WORDS) or _EVASIVE_DIGITS.search(text) is not None
-    few_digits = evasive and _digit_count(text) < _PHONE_MIN_DIGITS
-    for run in _TOKEN_RUN.finditer(text) if evasive else ():
-        matches = list(_NUMBER_TOKEN.finditer(run.group(0)))
-        words = sum(len(m.group(0)) > 2 and m.group(0).lower() in _NUMBER_WORDS for m in matches)
-        if few_digits and words < _SPELLED_MIN_WORDS:
+    few_digits = _digit_count(text) < _PHONE_MIN_DIGITS
+    # A number cut into parts needs a personal cue ("my number", "text me"): only then are plain
+    # digits read as tokens (the quick way past the dates and ids of ordinary messages).
+    groups = _groups(text) if evasive or (not few_digits and _may_be_personal(text)) else []
+    for group in groups if evasive else ():
+        if group.tokens < 3 and not (group.words or group.letters):
             continue
-        tokens = [(m.start(), m.end(), _token_digits(m.group(0))) for m in matches]
-        for i, (start, _, _) in enumerate(tokens):
-            digits, last = "", i
-            while last < len(tokens) and (len(digits) < 10 or (len(digits) == 10 and digits[0] == "1")):
-                digits += tokens[last][2]
-                last += 1
-            if len(digits) == 10 or (len(digits) == 11 and digits[0] == "1"):
-                runs.append((run.start() + start, run.start() + tokens[last - 1][1], digits, False))
-                break
+        if few_digits and group.words < _SPELLED_MIN_WORDS and not group.letters:
+            continue
+        runs.extend(_windows(text, group))
+    runs.extend(_joined(text, groups))
     for cut in _CUT_NUMBER.finditer(text):
         runs.append((cut.start(), cut.end(), _digits(cut.group(0)), True))
     return runs
+
+
+def _windows(text: str, group: _Group) -> list[tuple[int, int, str, bool]]:
+    """The first stretch of a run's tokens that holds a phone number's digits, as (start, end,
+    digits, False)."""
+    tokens = []
+    for m in _NUMBER_TOKEN.finditer(text, group.start, group.end):
+        read = _token_digits(m.group(0))
+        if read is not None:
+            tokens.append((m.start(), m.end(), read[0]))
+    for i, (start, _, _) in enumerate(tokens):
+        digits, last = "", i
+        while last < len(tokens) and (len(digits) < 10 or (len(digits) == 10 and digits[0] == "1")):
+            digits += tokens[last][2]
+            last += 1
+        if _phone_length(digits):
+            return [(start, tokens[last - 1][1], digits, False)]
+    return []
 
 
 #: A unit right after digits: a measurement ("6 1 7 … 4 cm in each trial"), not a number to call.
@@ -364,7 +514,8 @@ def _evasive_phones(text: str, regions: Sequence[str]) -> list[tuple[int, int]]:
     consecutive digits ("1 2 3 4 5 6 7 8 9 10") and not followed by a unit ("… 4 cm"): a list of
     scores, a countdown or a measurement is not a number. "Call out", "call on someone" and
     "call it" are not about calling anyone's phone.
-    A number cut in three needs more: a personal cue before it ("my number", "call me", "text me")
+    A number cut into parts needs more: a personal cue before it ("my number", "call me", "text me")
+    or right after it ("... 0198 — text me")
     and no identifier word among its parts ("Call volume: 617 on Monday, 555 … Room 0134").
     """
     found = []
@@ -374,7 +525,8 @@ def _evasive_phones(text: str, regions: Sequence[str]) -> list[tuple[int, int]]:
         if not any(_is_valid(digits, region) for region in regions):
             continue
         before = text[max(0, start - 60) : start]
-        if cut and (_PERSONAL.search(before) is None or _names_identifier(text[start:end])):
+        personal = _PERSONAL.search(before) or _PERSONAL_AFTER.match(text, end)
+        if cut and (not personal or _names_identifier(text[start:end])):
             continue
         if _UNIT_AFTER.match(text, end):
             continue
@@ -426,20 +578,25 @@ def _digit_count(text: str) -> int:
     return len(raw) - len(raw.translate(None, b"0123456789"))
 
 
-#: A number word standing alone: what the evasion pass reads as a digit.
-_NUMBER_WORD = re.compile(rf"(?<!\w)(?:{'|'.join(_SPELLED_WORDS)})(?!\w)", re.IGNORECASE | re.ASCII)
+#: A number word, alone or in a token glued to digits: what the evasion pass reads as a digit.
+_NUMBER_WORD = re.compile("|".join(_SPELLED_WORDS), re.IGNORECASE | re.ASCII)
 
 
 def _may_hold_phone(text: str) -> bool:
     """Whether `text` has digits enough for a phone number, or number words enough for one spelled
     out (most messages have neither). Counted on bytes first (a few C loops): only a text with the
-    letters of three number words somewhere ("someone", "done") is searched for them as words."""
-    if _digit_count(text) >= _PHONE_MIN_DIGITS:
+    letters of three number words somewhere ("someone", "done") is searched for them as words,
+    alone or glued to digits ("six17 fivefive5"), and only a text with half a number's digits for
+    letters standing in for digits ("3l2 555 Ol77")."""
+    count = _digit_count(text)
+    if count >= _PHONE_MIN_DIGITS:
+        return True
+    if count >= _PHONE_MIN_DIGITS // 2 + 1 and _LETTER_FOR_DIGIT.search(text):
         return True
     lower = text.encode("utf-8", "surrogatepass").lower()
     if sum(map(lower.count, _NUMBER_WORD_BYTES)) < _SPELLED_MIN_WORDS:
         return False
-    return len(_NUMBER_WORD.findall(text)) >= _SPELLED_MIN_WORDS
+    return sum(len(_NUMBER_WORD.findall(m.group(0))) for m in _NUMBER_TOKEN.finditer(text)) >= _SPELLED_MIN_WORDS
 
 
 def _phones(text: str, regions: Sequence[str] = DEFAULT_PHONE_REGIONS) -> list[tuple[int, int]]:

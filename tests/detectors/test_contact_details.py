@@ -149,6 +149,29 @@ FIRES = [
         [link("https://wa.me/15551234567", "whatsapp")],
         id="slack-link-with-own-label",
     ),
+    # Asks for a number, a personal address or a text, in ordinary words.
+    pytest.param(
+        "can i get ur number so we can sort out the carpool",
+        [ContactDetail("phone", "can i get ur number")],
+        id="ask-number",
+    ),
+    pytest.param("what's your cell? I'll text you", [ContactDetail("phone", "what's your cell")], id="ask-cell"),
+    pytest.param(
+        "is it ok if i just text you instead?",
+        [ContactDetail("phone", "is it ok if i just text you")],
+        id="ask-to-text",
+    ),
+    pytest.param(
+        "send me your email, the personal one not the camp one",
+        [ContactDetail("email", "send me your email")],
+        id="ask-personal-email",
+    ),
+    pytest.param("drop your insta 👀👀", [handle("drop your insta", "instagram")], id="ask-with-emoji-after"),
+    # A short form or a mail service as a label, a display name on a group app.
+    pytest.param("dc: luna_rae", [handle("dc: luna_rae", "discord")], id="abbreviation-label"),
+    pytest.param("ig mine is @sofi.draws", [handle("ig mine is @sofi.draws", "instagram")], id="short-form-mine-is"),
+    pytest.param("hotmail: kayla_2010", [email("hotmail: kayla_2010")], id="mail-service-label"),
+    pytest.param("my GroupMe is Jordan P.", [handle("my GroupMe is Jordan P.", "groupme")], id="display-name"),
 ]
 
 SILENT = [
@@ -228,6 +251,17 @@ SILENT = [
     pytest.param("https://www.tiktok.com/@nasa/video/7234567890123456789", id="tiktok-video"),
     pytest.param("https://discord.com/developers/docs/intro", id="discord-docs"),
     pytest.param("join at https://mit.zoom.us/j/123456789", id="zoom-join-link"),
+    pytest.param("can I get the office number? my dad needs to call", id="ask-office-number"),
+    pytest.param("what's the zoom link for tomorrow?", id="ask-zoom-link"),
+    pytest.param("please ask your parents for their number for the permission slip", id="ask-parents-number"),
+    pytest.param("drop your answers in the thread 🙏", id="ask-answers"),
+    pytest.param("what's your cell service like at the campsite?", id="cell-service"),
+    pytest.param("Reminder: never share your phone number.", id="rule-against-sharing"),
+    pytest.param("what's your school email so I can share the doc?", id="ask-school-email"),
+    pytest.param("Trip to DC: bus leaves at 7am", id="dc-as-a-place"),
+    pytest.param("X: x_1 and X = x_train", id="one-letter-label"),
+    pytest.param("gmail: check your spam folder", id="mail-service-talk"),
+    pytest.param("my GroupMe is Not Working again", id="display-name-words"),
 ]
 
 

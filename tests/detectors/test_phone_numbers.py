@@ -39,6 +39,22 @@ FIRES = [
     pytest.param("my number starts 617 555 ... and then 0134", "617 555 ... and then 0134", id="split"),
     pytest.param("Meeting ID: 912 3456 7890. Text me at 617-555-0134", "617-555-0134", id="cue-after-meeting-id"),
     pytest.param("my office number is 617-555-0134", "617-555-0134", id="my-office-is-personal"),
+    pytest.param("my # is 7I8 555 O166", "7I8 555 O166", id="letters-for-one-and-zero"),
+    pytest.param(
+        "text me eight5seven fivefive5 zero1four2", "eight5seven fivefive5 zero1four2", id="digits-and-words-glued"
+    ),
+    pytest.param(
+        "call me 857 five five five, last four are oh one four two",
+        "857 five five five, last four are oh one four two",
+        id="parts-named-in-words",
+    ),
+    pytest.param(
+        "my number starts with 781-555 and then\nthe rest is 0166",
+        "781-555 and then\nthe rest is 0166",
+        id="split-across-a-line",
+    ),
+    pytest.param("msg me on 00447700900456", "00447700900456", id="00-without-spaces-possible-with-cue"),
+    pytest.param("text it: 61 75 55 01 34", "61 75 55 01 34", id="pairs-with-text-it"),
 ]
 
 SILENT = [
@@ -59,6 +75,13 @@ SILENT = [
     pytest.param("the sequence is 1 2 3 4 5 6 7 8 9 10, call it out", id="consecutive-digits"),
     pytest.param("the answers are 617 and 555, and then 0134 for the bonus", id="split-without-cue"),
     pytest.param("Scores ５ – ３, pages 120–135", id="fullwidth-scores"),
+    pytest.param("ok everyone count with me: one two three four five six seven eight nine ten!", id="counting"),
+    pytest.param(
+        "we scored 617 points and then the other cabin got 555, text me if 1034 is the record", id="scores-cut"
+    ),
+    pytest.param("Wi-Fi code is 7I8O555O166, ask me if it doesn't work", id="code-with-letters"),
+    pytest.param("your order 00447700900456 has shipped", id="00-order-number"),
+    pytest.param("lol lol lol text me, it's 5 past 10", id="lol-is-no-number"),
 ]
 
 

@@ -25,6 +25,8 @@ GATES = (
     (phone_numbers, "_may_hold_phone"),
     (contact_details, "_may_name_platform"),
     (contact_details, "_may_hold_email"),
+    (contact_details, "_may_ask"),
+    (phone_numbers, "_may_be_personal"),
     (hazardous_activity, "_may_hold_term"),
 )
 
@@ -40,7 +42,10 @@ LINE line ID signal skype skype:kid.22?call add dm on text call me at sc - jomil
 have drop are u ? i'm as jo.bsky.social Threads steam gmail yahoo icloud outlook (at) @ . dot jo m 22
 @jo@mastodon.social git@github.com :org/repo <mailto:jo@gmail.com|jo@gmail.com> +44 20 7946 0958 617-555-0134
 (617) 555-0134 6175550134 07946 095812 1 2 3 0 kid123@gmail.com kid at gmail dot com [at] [dot]
-e-mail ß é 🙂""".split()  # noqa: SIM905 (a word list reads better as text)
+e-mail ß é 🙂 can i get number cell mobile phone # digits email personal not the school one is it ok if
+just texted you instead mind shoot a 7I8 O166 six17 fivefive5 o1three4 first last four are oh and then
+rest 0134 555 617 00447700900456 61 75 55 01 34 text it dc: luna_rae mine hotmail: kayla_2010 GroupMe
+Jordan P. never share""".split()  # noqa: SIM905 (a word list reads better as text)
 SEPARATORS = st.sampled_from(["", " ", "  ", ".", ", ", "\n", ": ", "-", "/", "'", "!"])
 
 
@@ -95,7 +100,9 @@ def test_the_quick_checks_do_pass_over_ordinary_text():
     assert all(
         getattr(module, gate)(sample)
         for (module, gate), sample in zip(
-            GATES, ("call 617-555-0134", "my Insta", "jo at gmail", "ſulfuric acid"), strict=True
+            GATES,
+            ("call 617-555-0134", "my Insta", "jo at gmail", "what's ur cell", "text me", "ſulfuric acid"),
+            strict=True,
         )
     )
 
@@ -139,6 +146,7 @@ def test_each_quick_check_lets_through_whatever_its_patterns_match(text):
         contact_details._HANDLE_AFTER_PLATFORM,
         contact_details._BLUESKY_HANDLE,
         contact_details._SKYPE_URI,
+        contact_details._DISPLAY_NAME_ON,
     )
     if not contact_details._may_name_platform(text):
         assert not any(pattern.search(text) for pattern in handle_patterns)
@@ -147,7 +155,13 @@ def test_each_quick_check_lets_through_whatever_its_patterns_match(text):
         contact_details._FEDIVERSE,
         contact_details._MY_MAIL,
         contact_details._MAIL_ASK,
+        contact_details._LABELLED_MAIL,
     )
     if not contact_details._may_hold_email(text):
         assert not any(pattern.search(text) for pattern in email_patterns)
         assert not contact_details._spelled_emails(text, ())
+    if not contact_details._may_ask(text):
+        asks = (contact_details._NUMBER_ASK, contact_details._PERSONAL_MAIL_ASK, contact_details._TEXT_ASK)
+        assert not any(pattern.search(text) for pattern in asks)
+    if not phone_numbers._may_be_personal(text):
+        assert not phone_numbers._PERSONAL.search(text)
