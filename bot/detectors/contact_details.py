@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from bot.detectors.access_info import MEETING_HOSTS
 from bot.detectors.allowlist import is_allowed
 from bot.detectors.phone_numbers import _phones
+from bot.detectors.second_look import asks_for_someones, cued_numbers, offered_usernames, unspaced
 from bot.detectors.text import _SPACES, _digits, _mask, _on, _plain, _split_url, _urls, _words
 from bot.model import DEFAULT_PHONE_REGIONS
 
@@ -1151,6 +1152,7 @@ def find_contact_details(
     *,
     allowed: Iterable[str] = (),
     regions: Sequence[str] = DEFAULT_PHONE_REGIONS,
+    second_look: bool = True,
 ) -> list[ContactDetail]:
     """Phone numbers, personal email addresses, and messaging or social handles and links in `text`.
 
@@ -1191,4 +1193,23 @@ def find_contact_details(
         if (detail.kind, detail.value) not in seen:
             seen.add((detail.kind, detail.value))
             details.append(detail)
+    if not details and second_look:
+        details = _second_look(masked, institution_domains, allowed, regions)
     return details
+
+
+def _second_look(
+    masked: str, institution_domains: Iterable[str], allowed: tuple[str, ...], regions: Sequence[str]
+) -> list[ContactDetail]:
+    """What is hidden from a first reading on purpose (`bot.detectors.second_look`): spaced-out
+    letters read again closed up, numbers spelled after a contact cue, usernames and friend codes
+    offered where a platform is named, and asking for someone else's contact."""
+    closed = unspaced(masked, _may_name_platform)
+    if closed is not None:
+        found = find_contact_details(closed, institution_domains, allowed=allowed, regions=regions, second_look=False)
+        if found:
+            return found
+    details = [ContactDetail("phone", value) for value in cued_numbers(masked, regions)]
+    details += [ContactDetail("handle", value) for value in offered_usernames(masked, _may_name_platform)]
+    details += [ContactDetail("handle", value) for value in asks_for_someones(masked)]
+    return [d for d in details if not (d.kind == "phone" and is_allowed(d.kind, d.value, allowed, regions))]

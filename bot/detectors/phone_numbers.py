@@ -495,7 +495,9 @@ def _windows(text: str, group: _Group) -> list[tuple[int, int, str, bool]]:
 
 #: A unit right after digits: a measurement ("6 1 7 … 4 cm in each trial"), not a number to call.
 _UNIT_AFTER = re.compile(
-    r"\s*(?:%|°|mm|cm|km|m|kg|g|mg|ml|l|s|ms|min|mins|hrs?|points?|pts|degrees?|newtons?|n|volts?|v)\b",
+    r"\s*(?:%|°|mm|cm|km|m|kg|g|mg|ml|l|s|ms|min|mins|hrs?|points?|pts|degrees?|newtons?|n|volts?|v|grams?|"
+    r"kilograms?|pounds?|lbs?|ounces?|oz|meters?|metres?|inch(?:es)?|feet|ft|seconds?|secs?|minutes?|hours?|"
+    r"miles?|mph|laps?|times|reps|votes|people|kids|students)\b",
     re.IGNORECASE,
 )
 
