@@ -154,8 +154,15 @@ _ASK_FOR_SOMEONES = re.compile(
 )
 
 
+#: A number spelled out needs words for its digits; one written with digits, a few of them at least.
+_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_DIGITS_AT_LEAST = 3
+
+
 def cued_numbers(text: str, regions: Sequence[str]) -> list[str]:
     """Numbers written to escape a bot, each as the text that holds it, where a contact cue offers them."""
+    if sum(map(text.count, "0123456789")) < _DIGITS_AT_LEAST and sum(map(text.lower().count, _WORDS)) < 3:
+        return []  # too few digits and no number word anywhere for a phone number: the common case
     found: list[str] = []
     for cue in _CUE.finditer(text):
         for window in (text[cue.end() : cue.end() + _AFTER], text[max(0, cue.start() - _BEFORE) : cue.start()]):
@@ -238,8 +245,9 @@ def unspaced(text: str, names_platform: Callable[[str], bool]) -> str | None:
     """The text with its spaced-out runs of letters closed up, and, where a platform or a mail
     service is named, its spaced dots and at signs too ("insta is @ nate . hoops", "my gmail is sunny
     dot rivera"); None when nothing closed up."""
-    closed = _SPACED.sub(lambda m: m.group(0).replace(" ", ""), text)
-    if names_platform(closed.replace("@", " ")) or _MAIL.search(closed):  # an @ alone names none
+    closed = _SPACED.sub(lambda m: m.group(0).replace(" ", ""), text) if _SPACED.search(text) else text
+    spaced_marks = "@ " in closed or " ." in closed or " dot " in closed.lower()
+    if spaced_marks and (names_platform(closed.replace("@", " ")) or _MAIL.search(closed)):  # an @ alone names none
         closed = _SPACED_PUNCTUATION.sub(lambda m: m.group(1) or "", closed)
         closed = _SPOKEN_DOT.sub(".", closed)
     return closed if closed != text else None
@@ -253,11 +261,15 @@ _SPOKEN_DOT = re.compile(r"(?<=\w)\s+dot\s+(?=\w)", re.IGNORECASE)
 
 def offered_usernames(text: str, names_platform: Callable[[str], bool]) -> list[str]:
     """Usernames and friend codes offered where a platform is named."""
-    if not names_platform(text):
+    low = text.lower()
+    if not any(word in low for word in ("user", "handle", "tag", "ign", "code")):
         return []
-    return [m.group(0) for m in _USERNAME.finditer(text) if not m.group("name").isalpha() or "." in m.group("name")]
+    offered = [m.group(0) for m in _USERNAME.finditer(text) if not m.group("name").isalpha() or "." in m.group("name")]
+    return offered if offered and names_platform(text) else []
 
 
 def asks_for_someones(text: str) -> list[str]:
     """Asking for another person's number, email or handle: "does anyone have priya's number?"."""
+    if "'s " not in text and not any(word in text for word in (" his ", " her ", " their ")):
+        return []
     return [m.group(0) for m in _ASK_FOR_SOMEONES.finditer(text)]
