@@ -45,3 +45,12 @@ def test_the_script_prints_a_row_per_detector(capsys):
     printed = capsys.readouterr().out
     for detector in DETECTORS:
         assert f"| {detector} | all |" in printed
+
+
+def test_the_detector_quality_page_is_the_scripts_output():
+    from pathlib import Path
+
+    from benchmarks.detector_quality import table
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "detector-quality.md").read_text()
+    assert table() in page, "regenerate docs/detector-quality.md with python -m benchmarks.detector_quality"
