@@ -25,6 +25,8 @@ from functools import lru_cache
 
 import phonenumbers
 
+from bot.detectors.phone_numbers import _NUMBER_WORDS
+
 #: What makes what follows a contact detail on offer.
 _CUE = re.compile(
     r"\b(?:text|txt|call(?!\s+(?:it|out|on|roll|attendance|the|poison|campus|security|911|988))|cll|ring|ft|facetime|"
@@ -123,20 +125,8 @@ _COUNT_OF_DIGITS = re.compile(
     r"\b(?:last|first|next|final|other)\s+(?:one|two|three|four|five|six|seven)\b|\b(?:one|two|three|four)\s+digits\b",
     re.IGNORECASE,
 )
-_WORD_DIGITS = {
-    "zero": "0",
-    "oh": "0",
-    "o": "0",
-    "one": "1",
-    "two": "2",
-    "three": "3",
-    "four": "4",
-    "five": "5",
-    "six": "6",
-    "seven": "7",
-    "eight": "8",
-    "nine": "9",
-}
+#: Number words and the digits they stand for (the phone-number reader's own table).
+_WORD_DIGITS = _NUMBER_WORDS
 _LOOK_ALIKE = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0", "o": "0", "S": "5", "B": "8"})
 _PIECE = re.compile(r"zero|oh|one|two|three|four|five|six|seven|eight|nine|\d|[IlOoSB|]", re.IGNORECASE)
 _TOKEN = re.compile(r"[A-Za-z0-9|']+")
