@@ -369,10 +369,12 @@ class Judge:
         the call while they are in one, and nothing once they leave): store it and judge the call."""
         user = event.get("user")
         if not isinstance(user, dict) or not isinstance(user.get("id"), str) or not user["id"]:
+            log.warning("a user_huddle_changed without a usable user was skipped")
+            self.runtime.undecided["huddle"] += 1
             return None
         account = account_from_user(user, team_id, enterprise_id=receiver(envelope).enterprise_id)
         if account.is_bot:
-            return None
+            return None  # a bot in a huddle is nobody: it never counts in a call
         if self.runtime.cache.accounts(team_id).get(account.id) != account:
             self.runtime.cache.put_account(team_id, account)
         call_id = huddle_state(user)
@@ -398,7 +400,8 @@ class Judge:
         the call is, who is in it, its AI notes, and whether it ended."""
         root = huddle_root(event)
         if root is None:
-            log.info("a huddle root without a usable room was skipped")
+            log.warning("a huddle root without a usable room was skipped")
+            self.runtime.undecided["huddle"] += 1
             return None
         return root_change(self.runtime, team_id, root, root_kind(self.runtime, root, event))
 

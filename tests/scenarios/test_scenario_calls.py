@@ -165,3 +165,14 @@ async def test_a_connected_participant_shows_the_app_where_the_dm_call_is(world)
     assert "in a direct message" in alert["text"]
     [first, *_] = world.thread(alert)
     assert f"<@{STAFF1}> joined at" in first["text"] and f"<@{MINOR1}> joined at" in first["text"]
+
+
+async def test_a_huddle_event_that_cannot_be_read_is_logged_and_counted_never_dropped_silently(world, caplog):
+    await world.slack.deliver_event({"type": "user_huddle_changed", "user": "not-an-object", "event_ts": "1.0"})
+    root_without_room = {"type": "message", "subtype": "huddle_thread", "channel": "C0GENERAL1", "ts": "2.0"}
+    await world.slack.deliver_event(root_without_room)
+    await world.settle()
+    assert world.app.runtime.undecided["huddle"] == 2
+    assert "user_huddle_changed without a usable user" in caplog.text
+    assert "huddle root without a usable room" in caplog.text
+    assert world.alerts() == []
