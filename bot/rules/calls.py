@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bot.model import Person, Severity, Situation
-from bot.rules.common import call_place, is_one_family, is_own_guardian, mention, mentions
+from bot.rules.common import call_place, is_one_family, is_own_guardian, mention, mentions, minors_and_adults_in_call
 from bot.rules.registry import Breach, Remedy, Scope, rule
 
 _CALL_SCOPE = (Scope.CALL,)
@@ -41,9 +41,7 @@ def call_adult_minor(s: Situation) -> Iterator[Breach]:
     call = s.call
     if call is None:
         return
-    people = s.people_in_call(call)
-    minors = [(uid, p) for uid, p in people if p is not None and p.is_minor]
-    adults = [(uid, p) for uid, p in people if p is None or not p.is_minor]
+    minors, adults = minors_and_adults_in_call(s, call)
     if len(minors) != 1 or len(adults) != 1:
         return
     (minor_id, minor), (adult_id, adult) = minors[0], adults[0]

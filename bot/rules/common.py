@@ -39,6 +39,17 @@ def adults_in(situation: Situation, conversation: Conversation) -> list[tuple[st
     return [(uid, p) for uid, p in situation.people_in(conversation) if p is None or not p.is_minor]
 
 
+def minors_and_adults_in_call(
+    situation: Situation, call: Call
+) -> tuple[list[tuple[str, Person]], list[tuple[str, Person | None]]]:
+    """A call's human participants split as the rules count them: roster minors, and everyone else
+    (unknown accounts count as adults)."""
+    people = situation.people_in_call(call)
+    minors = [(uid, p) for uid, p in people if p is not None and p.is_minor]
+    adults = [(uid, p) for uid, p in people if p is None or not p.is_minor]
+    return minors, adults
+
+
 def is_own_guardian(person: Person | None, minors: Iterable[Person]) -> bool:
     """True when `person` is a guardian of every one of `minors`: a parent in with their own
     children only."""

@@ -9,7 +9,15 @@ from collections.abc import Iterator
 from bot.detectors import find_contact_details, find_hazardous_activity, find_recordings
 from bot.detectors.access_info import sessions_revealed
 from bot.model import Call, ConversationKind, Severity, Situation
-from bot.rules.common import call_place, channel_ref, mention, mentions, minors_in, unrelated_adults
+from bot.rules.common import (
+    call_place,
+    channel_ref,
+    mention,
+    mentions,
+    minors_and_adults_in_call,
+    minors_in,
+    unrelated_adults,
+)
 from bot.rules.registry import Breach, Remedy, Scope, rule
 
 #: How a summary names a conversation that is no channel (a DM's id is no `<#…>` link anyone can follow).
@@ -169,11 +177,11 @@ def _recorded_call(s: Situation, call: Call) -> Iterator[Breach]:
     its thread gets each minor without consent who joins later."""
     if not call.recorded:
         return
-    people = s.people_in_call(call)
-    without_consent = [uid for uid, p in people if p is not None and p.is_minor and not p.recording_consent]
+    minors, adults_in_it = minors_and_adults_in_call(s, call)
+    without_consent = [uid for uid, p in minors if not p.recording_consent]
     if not without_consent:
         return
-    adults = [uid for uid, p in people if p is None or not p.is_minor]
+    adults = [uid for uid, _ in adults_in_it]
     features = ", ".join(sorted(feature.value for feature in call.recorded))
     yield Breach(
         subject=call.id,
