@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bot.model import Person, Severity, Situation
-from bot.rules.common import call_place, is_one_family, is_own_guardian, mention, mentions, minors_and_adults_in_call
+from bot.rules.common import call_place, is_own_guardian, mention, mentions, minors_and_adults_in_call
 from bot.rules.registry import Breach, Remedy, Scope, rule
 
 _CALL_SCOPE = (Scope.CALL,)
@@ -88,17 +88,11 @@ def call_needs_two_adults(s: Situation) -> Iterator[Breach]:
     call = s.call
     if call is None:
         return
-    people = s.people_in_call(call)
-    minors: list[tuple[str, Person]] = [(uid, p) for uid, p in people if p is not None and p.is_minor]
-    adults = [(uid, p) for uid, p in people if p is None or not p.is_minor]
-    if (
-        not minors
-        or len(people) < 2
-        or is_one_family(minors, adults)
-        or _every_minor_has_a_parent_there(minors, adults)
-    ):
+    minors, adults = minors_and_adults_in_call(s, call)
+    # A family (minors with only their own guardians) is a case of every minor's parent being there.
+    if not minors or len(minors) + len(adults) < 2 or _every_minor_has_a_parent_there(minors, adults):
         return
-    if len(minors) == 1 and len(adults) == 1 and not is_own_guardian(adults[0][1], [minors[0][1]]):
+    if len(minors) == 1 and len(adults) == 1:
         return  # one minor and one unrelated adult: call-adult-minor
     program_adults = [uid for uid, p in adults if p is not None and p.is_program_adult]
     if len(program_adults) >= 2:
