@@ -7,13 +7,14 @@ import csv
 import io
 import re
 import tomllib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import phonenumbers
 
+from bot.detectors.allowlist import valid_e164
 from bot.model import (
     DEFAULT_PHONE_REGIONS,
     BackgroundCheck,
@@ -415,25 +416,12 @@ def _allowed_contacts(section: Mapping[str, object], regions: list[str], problem
             else:
                 problem("allowed_contacts", f"{value!r} is not an email address")
             continue
-        number = allowed_phone_number(value, regions)
+        number = valid_e164(value, regions)
         if number is None:
             problem("allowed_contacts", f"{value!r} is neither an email address nor a phone number")
         else:
             allowed.append(number)
     return list(dict.fromkeys(allowed))
-
-
-def allowed_phone_number(text: str, regions: Sequence[str]) -> str | None:
-    """A phone number written in one of `regions`' formats (or with its country code), as E.164;
-    None when it is no valid number in any of them."""
-    for region in regions or DEFAULT_PHONE_REGIONS:
-        try:
-            number = phonenumbers.parse(text, region)
-        except phonenumbers.NumberParseException:
-            continue
-        if phonenumbers.is_valid_number(number):
-            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return None
 
 
 def _text_list(section: Mapping[str, object], key: str, problem: Problem) -> list[str]:

@@ -66,16 +66,28 @@ def e164(number: str, regions: Sequence[str] = DEFAULT_PHONE_REGIONS) -> str | N
     none."""
     digits = "".join(c for c in number if c.isdigit())
     text = "+" + digits[2:] if number.lstrip().startswith("00") else number
-    parsed: list[phonenumbers.PhoneNumber] = []
+    valid = valid_e164(text, regions)
+    if valid is not None:
+        return valid
     for region in regions or DEFAULT_PHONE_REGIONS:
         try:
-            candidate = phonenumbers.parse(text, region)
+            return phonenumbers.format_number(phonenumbers.parse(text, region), phonenumbers.PhoneNumberFormat.E164)
         except phonenumbers.NumberParseException:
             continue
-        if phonenumbers.is_valid_number(candidate):
-            return phonenumbers.format_number(candidate, phonenumbers.PhoneNumberFormat.E164)
-        parsed.append(candidate)
-    return phonenumbers.format_number(parsed[0], phonenumbers.PhoneNumberFormat.E164) if parsed else None
+    return None
+
+
+def valid_e164(text: str, regions: Sequence[str] = DEFAULT_PHONE_REGIONS) -> str | None:
+    """A phone number written in one of `regions`' formats (or with its `+` country code), as
+    E.164; None when it is no valid number in any of them."""
+    for region in regions or DEFAULT_PHONE_REGIONS:
+        try:
+            number = phonenumbers.parse(text, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return None
 
 
 def is_allowed(kind: str, value: str, allowed: Iterable[str], regions: Sequence[str]) -> bool:
