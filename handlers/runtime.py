@@ -323,7 +323,8 @@ class Runtime:
     #: Set when the listener stores an event, so the worker starts at once instead of at its next poll.
     wake: Wake = field(default_factory=Wake)
     #: Events this process judged without every fact a rule needed, by reason ("members": only the
-    #: members the event proves; "files": a file `files.info` could not describe). In `/healthz`.
+    #: members the event proves; "files": a file `files.info` could not describe; "huddle": a huddle
+    #: event or root that could not be read). In `/healthz`.
     undecided: Counter[str] = field(default_factory=Counter)
     #: Each swept workspace's size (accounts, conversations), for the interval its sweeps need.
     sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
